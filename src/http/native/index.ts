@@ -1,0 +1,23 @@
+// The native API under /api/v1: JSON in, JSON out, problem+json on errors.
+import type { NativeApp } from './types.ts';
+import { makeGuard } from './guard.ts';
+import { makeIdempotent, registerIdempotencyHooks } from './idempotency.ts';
+import type { Services } from '../../services/index.ts';
+import sessionRoutes from './session.ts';
+import tenantRoutes from './tenants.ts';
+import staffRoutes from './staff.ts';
+import storeRoutes from './stores.ts';
+import userRoutes from './users.ts';
+import apiKeyRoutes from './api-keys.ts';
+
+export const NATIVE_ROUTES = [sessionRoutes, tenantRoutes, staffRoutes, storeRoutes, userRoutes, apiKeyRoutes];
+
+export async function nativeApi(app: NativeApp, opts: { services: Services }) {
+  app.decorate('services', opts.services);
+  app.decorate('guard', makeGuard(opts.services));
+  app.decorate('idempotent', makeIdempotent(opts.services));
+  app.decorateRequest('principal', null);
+  app.decorateRequest('tenantId', null);
+  registerIdempotencyHooks(app, opts.services);
+  for (const routes of NATIVE_ROUTES) await app.register(routes);
+}

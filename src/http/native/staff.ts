@@ -1,0 +1,52 @@
+import { Type } from '@sinclair/typebox';
+import type { NativeApp } from './types.ts';
+import { errors, PageQuery, pageOf } from './schemas.ts';
+import { principalOf, tenantOf } from './guard.ts';
+import { sendResult } from '../problem.ts';
+import { StaffOut, staffOut } from './session.ts';
+import { STAFF_ROLES } from '../../services/deps.ts';
+
+export default async function staffRoutes(app: NativeApp) {
+  const { services, guard } = app;
+
+  app.post(
+    '/staff',
+    {
+      preHandler: guard({ roles: ['owner', 'admin'] }),
+      schema: {
+        tags: ['staff'],
+        summary: "Create a staff member of the caller's tenant",
+        security: [{ bearer: [] }],
+        body: Type.Object({
+          username: Type.String(),
+          password: Type.String(),
+          role: Type.Union(STAFF_ROLES.map((r) => Type.Literal(r))),
+          storeIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }))),
+          phone: Type.Optional(Type.String({ maxLength: 20 })),
+          name: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+        response: { 201: StaffOut, ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (req, reply) =>
+      sendResult(reply, await services.staff.create(tenantOf(req), req.body, principalOf(req)), 201, (s) => staffOut(s)),
+  );
+
+  app.get(
+    '/staff',
+    {
+      preHandler: guard({ roles: ['owner', 'admin', 'auditor'] }),
+      schema: {
+        tags: ['staff'],
+        summary: "List the tenant's staff",
+        security: [{ bearer: [] }],
+        querystring: Type.Object({ role: Type.Optional(Type.String()), ...PageQuery }),
+        response: { 200: Type.Object({ items: Type.Array(StaffOut), total: Type.Integer() }), ...errors(401, 403) },
+      },
+    },
+    async (req) => {
+      const r = await services.staff.list(tenantOf(req), { role: req.query.role, ...pageOf(req.query) });
+      return { items: r.items.map((s) => staffOut(s)), total: r.total };
+    },
+  );
+}

@@ -1,0 +1,93 @@
+import { Type } from '@sinclair/typebox';
+import type { NativeApp } from './types.ts';
+import { errors, Id, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
+import { principalOf, tenantOf } from './guard.ts';
+import { sendProblem, sendResult } from '../problem.ts';
+import type { User } from '../../services/users.ts';
+import { formatMoney } from '../../domain/money.ts';
+
+export const UserOut = Type.Object({
+  id: Id,
+  mobile: Nullable(Type.String()),
+  username: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  nick: Nullable(Type.String()),
+  avatar: Nullable(Type.String()),
+  referrerId: Nullable(Type.Integer()),
+  sellerId: Nullable(Type.Integer()),
+  points: Type.Integer(),
+  walletBalance: Money,
+  hasPurchased: Type.Boolean(),
+  disabled: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const userOut = ({ tenantId: _t, ...u }: User) => ({
+  ...u,
+  walletBalance: formatMoney(u.walletBalance),
+  createdAt: u.createdAt.toISOString(),
+});
+
+export default async function userRoutes(app: NativeApp) {
+  const { services, guard } = app;
+  const opt = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
+
+  app.post(
+    '/users',
+    {
+      preHandler: guard({ roles: ['owner', 'admin', 'operator'] }),
+      schema: {
+        tags: ['users'],
+        summary: 'Create a consumer of the tenant',
+        security: [{ bearer: [] }],
+        body: Type.Object({
+          mobile: opt(20),
+          username: opt(64),
+          email: opt(200),
+          nick: opt(100),
+          avatar: opt(500),
+          password: opt(200),
+        }),
+        response: { 201: UserOut, ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (req, reply) => sendResult(reply, await services.users.create(tenantOf(req), req.body, principalOf(req)), 201, userOut),
+  );
+
+  app.get(
+    '/users',
+    {
+      preHandler: guard({ roles: ['owner', 'admin', 'operator', 'auditor'] }),
+      schema: {
+        tags: ['users'],
+        summary: 'List consumers, filtered by mobile or username',
+        security: [{ bearer: [] }],
+        querystring: Type.Object({ mobile: opt(20), username: opt(64), ...PageQuery }),
+        response: { 200: Type.Object({ items: Type.Array(UserOut), total: Type.Integer() }), ...errors(401, 403) },
+      },
+    },
+    async (req) => {
+      const r = await services.users.list(tenantOf(req), { mobile: req.query.mobile, username: req.query.username, ...pageOf(req.query) });
+      return { items: r.items.map(userOut), total: r.total };
+    },
+  );
+
+  app.get(
+    '/users/:id',
+    {
+      preHandler: guard({ roles: ['owner', 'admin', 'operator', 'auditor'] }),
+      schema: {
+        tags: ['users'],
+        summary: 'One consumer',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Id }),
+        response: { 200: UserOut, ...errors(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const u = await services.users.get(tenantOf(req), req.params.id);
+      if (!u) return sendProblem(reply, 'not_found', 404, 'user not found');
+      return userOut(u);
+    },
+  );
+}
