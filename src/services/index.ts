@@ -1,6 +1,13 @@
 import { authService } from './auth.ts';
+import { codeBatchService } from './code-batches.ts';
+import { couponService } from './coupons.ts';
+import { promoCodeService } from './promo-codes.ts';
+import { promoCodeLoader } from './promo-pricing.ts';
+import { redemptionService } from './redemptions.ts';
+import { templateService } from './templates.ts';
 import type { Deps } from './deps.ts';
 import { idempotencyService } from './idempotency.ts';
+import { ledgerService } from './ledgers.ts';
 import { staffService } from './staff.ts';
 import { storeService } from './stores.ts';
 import { tenantService } from './tenants.ts';
@@ -17,6 +24,12 @@ export function createServices(deps: Deps) {
     stores: storeService(deps),
     users: userService(deps),
     idempotency: idempotencyService(deps),
+    ledgers: ledgerService(deps),
+    templates: templateService(deps),
+    coupons: couponService(deps),
+    codeBatches: codeBatchService(deps),
+    redemptions: redemptionService(deps, promoCodeLoader),
+    promoCodes: promoCodeService(deps),
   };
 }
 

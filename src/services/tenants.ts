@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '../domain/local-time.ts';
 import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
 import { pgErrorCode, PgCode, type Queryable } from '../db/store.ts';
 import { audit } from './audit.ts';
@@ -20,15 +21,6 @@ export const RESERVED_SLUGS = new Set([
   'assets', 'uploads', 'files', 'console', 'login', 'logout', 'favicon.ico', 'robots.txt', 'qr', 'public',
   'www', 'root', 'system', 'platform', 'dev',
 ]);
-
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function validateSlug(slug: string): string | null {
   if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../src/services/index.ts';
 import { uniqueName } from './runtime.ts';
+import { moveBalance } from '../../src/services/ledgers.ts';
 
 export interface TenantFixture {
   tenantId: number;
@@ -34,11 +35,27 @@ export async function makeUser(services: Services, tenantId: number, fields: { m
   const u = await services.users.create(tenantId, { mobile }, null);
   if (!u.ok) throw new Error(u.error.message);
   if (fields.points) {
-    await services.deps.db.query('UPDATE users SET points = $2 WHERE id = $1', [u.value.id, fields.points]);
-    await services.deps.db.query(
-      `INSERT INTO points_ledger (tenant_id, user_id, delta, balance_after, reason) VALUES ($1,$2,$3,$3,'test')`,
-      [tenantId, u.value.id, fields.points],
-    );
+    const r = await services.deps.db.tx((q) => moveBalance(q, 'points', tenantId, u.value.id, fields.points!, 'test'));
+    if (!r.ok) throw new Error(r.error.message);
   }
   return u.value;
+}
+
+/** An active template with sensible defaults; fields override. */
+export async function makeTemplate(app: FastifyInstance, t: TenantFixture, fields: Record<string, unknown> = {}) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/coupon-templates',
+    headers: t.auth,
+    payload: {
+      name: '10 off 100',
+      discount: { type: 'amount', amount: '10.00' },
+      minSpend: '100.00',
+      validity: { type: 'relative', days: 30 },
+      activate: true,
+      ...fields,
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`template: ${res.body}`);
+  return res.json() as { id: number; state: string; stock: number | null };
 }

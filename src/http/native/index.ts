@@ -7,10 +7,15 @@ import sessionRoutes from './session.ts';
 import tenantRoutes from './tenants.ts';
 import staffRoutes from './staff.ts';
 import storeRoutes from './stores.ts';
-import userRoutes from './users.ts';
+import userRoutes, { userLedgerRoutes } from './users.ts';
 import apiKeyRoutes from './api-keys.ts';
+import templateRoutes from './templates.ts';
+import couponRoutes from './coupons.ts';
+import redemptionRoutes from './redemptions.ts';
+import codeBatchRoutes from './code-batches.ts';
+import promoCodeRoutes from './promo-codes.ts';
 
-export const NATIVE_ROUTES = [sessionRoutes, tenantRoutes, staffRoutes, storeRoutes, userRoutes, apiKeyRoutes];
+export const NATIVE_ROUTES = [sessionRoutes, tenantRoutes, staffRoutes, storeRoutes, userRoutes, userLedgerRoutes, apiKeyRoutes, templateRoutes, couponRoutes, redemptionRoutes, codeBatchRoutes, promoCodeRoutes];
 
 export async function nativeApi(app: NativeApp, opts: { services: Services }) {
   app.decorate('services', opts.services);

@@ -4,7 +4,7 @@ import { errors, Id, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendProblem, sendResult } from '../problem.ts';
 import type { User } from '../../services/users.ts';
-import { formatMoney } from '../../domain/money.ts';
+import { formatMoney, parseMoney } from '../../domain/money.ts';
 
 export const UserOut = Type.Object({
   id: Id,
@@ -89,5 +89,58 @@ export default async function userRoutes(app: NativeApp) {
       if (!u) return sendProblem(reply, 'not_found', 404, 'user not found');
       return userOut(u);
     },
+  );
+}
+
+export async function userLedgerRoutes(app: NativeApp) {
+  const { services, guard, idempotent } = app;
+  const Entry = Type.Object({
+    id: Id,
+    delta: Type.String(),
+    balanceAfter: Type.String(),
+    reason: Type.String(),
+    ref: Nullable(Type.String()),
+    remark: Nullable(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+  });
+  type E = { id: number; delta: number; balanceAfter: number; reason: string; ref: string | null; remark: string | null; createdAt: Date };
+  const entryOut = (fmt: (n: number) => string) => (e: E) => ({ ...e, delta: fmt(e.delta), balanceAfter: fmt(e.balanceAfter), createdAt: e.createdAt.toISOString() });
+
+  app.post(
+    '/users/:id/wallet/credit',
+    {
+      preHandler: [guard({ roles: ['owner', 'admin'] }), idempotent],
+      schema: {
+        tags: ['users'],
+        summary: "An operator's top-up (or, negative, deduction) of a user's wallet",
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Id }),
+        body: Type.Object({ amount: Type.String({ pattern: '^-?\\d{1,13}(\\.\\d{1,2})?$' }), remark: Type.Optional(Type.String({ maxLength: 200 })) }),
+        response: { 201: Entry, ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    async (req, reply) => {
+      const neg = req.body.amount.startsWith('-');
+      const fen = parseMoney(neg ? req.body.amount.slice(1) : req.body.amount);
+      if (fen === null) return sendProblem(reply, 'invalid_input', 400, 'amount: not an amount like "100.00"');
+      return sendResult(reply, await services.ledgers.creditWallet(tenantOf(req), req.params.id, neg ? -fen : fen, req.body.remark ?? null, principalOf(req)), 201, entryOut(formatMoney));
+    },
+  );
+
+  app.post(
+    '/users/:id/points/credit',
+    {
+      preHandler: [guard({ roles: ['owner', 'admin'] }), idempotent],
+      schema: {
+        tags: ['users'],
+        summary: "An operator's credit (or, negative, debit) of a user's points",
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Id }),
+        body: Type.Object({ points: Type.Integer(), remark: Type.Optional(Type.String({ maxLength: 200 })) }),
+        response: { 201: Entry, ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    async (req, reply) =>
+      sendResult(reply, await services.ledgers.creditPoints(tenantOf(req), req.params.id, req.body.points, req.body.remark ?? null, principalOf(req)), 201, entryOut(String)),
   );
 }
