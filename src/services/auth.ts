@@ -2,7 +2,7 @@ import { hit, reached } from '../cache/cache.ts';
 import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
 import { audit } from './audit.ts';
 import type { Deps, Principal } from './deps.ts';
-import { digest, dummyPasswordHash, newToken, verifyPassword } from './security.ts';
+import { digest, dummyPasswordHash, newToken, verifyStaffPassword } from './security.ts';
 import { toStaff, type Staff, type StaffRow } from './staff.ts';
 import type { Tenant } from './tenants.ts';
 
@@ -32,7 +32,7 @@ export function authService(deps: Deps, loadTenant: (id: number) => Promise<Tena
       username: string,
       password: string,
       ip: string,
-      check: (password: string, hash: string) => Promise<boolean> = verifyPassword,
+      check: (password: string, hash: string) => Promise<boolean> = verifyStaffPassword,
     ): Promise<Result<StaffRow>> {
       const acctKey = `login-fail:acct:${username.toLowerCase()}`;
       const ipKey = `login-fail:ip:${ip}`;

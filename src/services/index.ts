@@ -8,6 +8,7 @@ import { templateService } from './templates.ts';
 import type { Deps } from './deps.ts';
 import { idempotencyService } from './idempotency.ts';
 import { ledgerService } from './ledgers.ts';
+import { messageService } from './messages.ts';
 import { staffService } from './staff.ts';
 import { storeService } from './stores.ts';
 import { tenantService } from './tenants.ts';
@@ -25,6 +26,7 @@ export function createServices(deps: Deps) {
     users: userService(deps),
     idempotency: idempotencyService(deps),
     ledgers: ledgerService(deps),
+    messages: messageService(deps),
     templates: templateService(deps),
     coupons: couponService(deps),
     codeBatches: codeBatchService(deps),

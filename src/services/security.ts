@@ -61,3 +61,20 @@ export function generatePassword(length = 16): string {
   }
   return out.join('');
 }
+
+/**
+ * Staff passwords are stored as scrypt(md5hex(password)): the 礼遇圈 client
+ * sends MD5(password) in hex, the console sends the password itself, and one
+ * stored hash must accept both. The MD5 step adds nothing to the strength; the
+ * scrypt over it does the work.
+ */
+export function staffPasswordForm(plain: string): string {
+  return crypto.createHash('md5').update(plain.normalize('NFKC'), 'utf8').digest('hex');
+}
+
+export const hashStaffPassword = (plain: string) => hashPassword(staffPasswordForm(plain));
+/** Verifies a password typed in clear. */
+export const verifyStaffPassword = (plain: string, stored: string) => verifyPassword(staffPasswordForm(plain), stored);
+/** Verifies MD5(password) as hex, either case, as the 礼遇圈 client sends it. */
+export const verifyStaffPasswordMd5 = (md5hex: string, stored: string) =>
+  /^[0-9a-fA-F]{32}$/.test(md5hex) ? verifyPassword(md5hex.toLowerCase(), stored) : Promise.resolve(false);

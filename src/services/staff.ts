@@ -2,7 +2,7 @@ import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
 import type { Queryable } from '../db/store.ts';
 import { audit } from './audit.ts';
 import { STAFF_ROLES, type Deps, type Principal, type Role, type StaffRole } from './deps.ts';
-import { hashPassword } from './security.ts';
+import { hashStaffPassword } from './security.ts';
 
 export interface Staff {
   id: number;
@@ -85,7 +85,7 @@ export async function createStaffIn(q: Queryable, tenantId: number | null, input
     [
       tenantId,
       input.username,
-      await hashPassword(input.password),
+      await hashStaffPassword(input.password),
       input.role,
       input.name ?? null,
       input.phone ?? null,

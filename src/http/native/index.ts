@@ -14,8 +14,9 @@ import couponRoutes from './coupons.ts';
 import redemptionRoutes from './redemptions.ts';
 import codeBatchRoutes from './code-batches.ts';
 import promoCodeRoutes from './promo-codes.ts';
+import devRoutes from './dev.ts';
 
-export const NATIVE_ROUTES = [sessionRoutes, tenantRoutes, staffRoutes, storeRoutes, userRoutes, userLedgerRoutes, apiKeyRoutes, templateRoutes, couponRoutes, redemptionRoutes, codeBatchRoutes, promoCodeRoutes];
+export const NATIVE_ROUTES = [sessionRoutes, tenantRoutes, staffRoutes, storeRoutes, userRoutes, userLedgerRoutes, apiKeyRoutes, templateRoutes, couponRoutes, redemptionRoutes, codeBatchRoutes, promoCodeRoutes, devRoutes];
 
 export async function nativeApi(app: NativeApp, opts: { services: Services }) {
   app.decorate('services', opts.services);

@@ -134,3 +134,17 @@ describe('tenants', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('one staff password, two forms', () => {
+  it('accepts the password in clear and as MD5 hex in either case', async () => {
+    const { staffPasswordForm } = await import('../../../src/services/security.ts');
+    const md5 = staffPasswordForm(a.password);
+    const v = (pw: string, f: (p: string, h: string) => Promise<boolean>) => rt.services.auth.verifyCredentials(a.ownerUsername, pw, '10.7.7.7', f);
+    const { verifyStaffPasswordMd5 } = await import('../../../src/services/security.ts');
+    expect((await v(md5, verifyStaffPasswordMd5)).ok).toBe(true);
+    expect((await v(md5.toUpperCase(), verifyStaffPasswordMd5)).ok).toBe(true);
+    expect((await v(a.password, verifyStaffPasswordMd5)).ok).toBe(false);
+    expect((await login(a.ownerUsername, a.password, '10.7.7.8')).statusCode).toBe(200);
+    expect((await login(a.ownerUsername, md5, '10.7.7.9')).statusCode).toBe(401);
+  });
+});
