@@ -250,6 +250,7 @@ export function couponService(deps: Deps) {
           // The hot row last, so its lock is held for as short a time as possible.
           if (!(await takeStock(q, t, 1))) throw new RollbackWith(soldOut());
           const [c] = await insertCoupons(q, t, timezone, userId, 1, 'claim', at, by);
+          if (by) await audit(q, tenantId, by, { action: 'coupon.claim', targetType: 'coupon', targetId: c!.code, details: { templateId, userId } });
           return c!;
         });
         return ok({ detect: false, coupon });
@@ -325,6 +326,7 @@ export function couponService(deps: Deps) {
           `INSERT INTO coupon_events (tenant_id, coupon_id, kind, from_user, to_user, staff_id) VALUES ($1, $2, 'gifted', $3, $4, $5)`,
           [tenantId, c.id, c.owner_id, toId, by?.kind === 'staff' ? by.staffId : null],
         );
+        if (by) await audit(q, tenantId, by, { action: 'coupon.gift', targetType: 'coupon', targetId: code, details: { from: c.owner_id, to: toId } });
         return ok(toCoupon(r.rows[0], at));
       });
     },
@@ -377,6 +379,7 @@ export function couponService(deps: Deps) {
             input.userId,
             by?.kind === 'staff' ? by.staffId : null,
           ]);
+          if (by) await audit(q, tenantId, by, { action: 'coupon.exchange', targetType: 'coupon', targetId: code, details: { userId: input.userId } });
           return ok(toCoupon(r.rows[0], at));
         });
       } catch (e) {
