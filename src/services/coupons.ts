@@ -14,6 +14,7 @@ import type { Deps, Principal } from './deps.ts';
 import { moveBalance } from './ledgers.ts';
 import { claimPasswordDigest, toTemplate, type Template, type TemplateRow } from './templates.ts';
 import { RollbackWith } from './tenants.ts';
+import { claimBatcher } from './claim-batcher.ts';
 
 export type CouponSource = 'claim' | 'exchange' | 'grant' | 'issue' | 'batch' | 'gift';
 
@@ -122,6 +123,22 @@ interface UserFacts {
 export function couponService(deps: Deps) {
   const now = () => deps.now?.() ?? new Date();
 
+  // Active templates cannot be edited, so their rules can be cached a moment;
+  // a state change is still caught by the stock update's `state = 'active'`.
+  const activeTemplates = new Map<string, { value: { template: Template; timezone: string }; until: number }>();
+  async function cachedTemplate(tenantId: number, templateId: number) {
+    const key = `${tenantId}:${templateId}`;
+    const hit = activeTemplates.get(key);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const found = await templateWithZone(deps.db, tenantId, templateId);
+    if (found?.template.state === 'active') {
+      if (activeTemplates.size > 10_000) activeTemplates.clear();
+      activeTemplates.set(key, { value: found, until: Date.now() + 1000 });
+    } else activeTemplates.delete(key);
+    return found;
+  }
+  const batcher = claimBatcher(deps);
+
   async function templateWithZone(q: Queryable, tenantId: number, templateId: number) {
     const r = await q.query<TemplateRow & { timezone: string }>(
       `SELECT t.*, tn.timezone FROM coupon_templates t JOIN tenants tn ON tn.id = t.tenant_id WHERE t.tenant_id = $1 AND t.id = $2`,
@@ -207,9 +224,20 @@ export function couponService(deps: Deps) {
 
     async claim(tenantId: number, templateId: number, userId: number, opts: ClaimOptions = {}, by: Principal | null = null): Promise<Result<ClaimOutcome>> {
       const at = now();
-      const found = await templateWithZone(deps.db, tenantId, templateId);
+      // detect answers from a fresh read; real claims are decided by the atomic writes anyway.
+      const found = opts.detect ? await templateWithZone(deps.db, tenantId, templateId) : await cachedTemplate(tenantId, templateId);
       if (!found) return fail(ErrorCode.not_found, 'coupon template not found');
       const { template: t, timezone } = found;
+      // `issued` only ever grows, so a stale read that says sold out is still true.
+      if (t.stock !== null && t.issued >= t.stock && t.state === 'active') return soldOut();
+      const passwordMatches = t.claimPasswordHash === null || (!!opts.password && claimPasswordDigest(t.id, opts.password) === t.claimPasswordHash);
+      if (!opts.detect && t.claimCostPoints === 0 && t.audience.userType === 'any' && !t.audience.sources.length && t.requiredSignInDays === 0) {
+        // Nothing here depends on the user's own facts: the flash-sale path, batched.
+        const pre = checkClaim(t, { now: at, passwordMatches, userPoints: 0, paid: !!opts.paid, signInStreak: 0, user: { isNew: false, hasPurchased: false } });
+        if (!pre.ok) return pre;
+        const r = await batcher.submit(t, timezone, userId, by);
+        return r.ok ? ok({ detect: false, coupon: r.value }) : r;
+      }
       const u = (
         await deps.db.query<UserFacts>('SELECT id, points, has_purchased, created_at, source FROM users WHERE tenant_id = $1 AND id = $2 AND NOT disabled', [
           tenantId,
@@ -221,7 +249,7 @@ export function couponService(deps: Deps) {
         t,
         {
           now: at,
-          passwordMatches: t.claimPasswordHash === null || (!!opts.password && claimPasswordDigest(t.id, opts.password) === t.claimPasswordHash),
+          passwordMatches,
           userPoints: u.points,
           paid: !!opts.paid,
           signInStreak: await signInStreak(deps.db, tenantId, userId, timezone, t.requiredSignInDays),
