@@ -135,40 +135,60 @@ export function allocateProportionally(total: Fen, weights: readonly Fen[]): Fen
   if (total >= sum) return weights.slice();
 
   const parts = new Array<Fen>(n);
-  // Indexes that have a remainder, largest remainder first, then by index.
-  let order: number[];
-  let given = 0;
-  if (total * max <= Number.MAX_SAFE_INTEGER) {
-    const rems = new Array<number>(n);
+  let left = total;
+  if (total * max <= Number.MAX_SAFE_INTEGER && sum * n <= Number.MAX_SAFE_INTEGER) {
+    // Hot path (pricing calls this per coupon and line set): each remainder
+    // and its index packed into one number, remainder × n + (n − 1 − index),
+    // so a plain numeric sort ranks larger remainders, then earlier indexes, first.
+    const keys: number[] = [];
     for (let i = 0; i < n; i++) {
       const p = total * weights[i]!;
       const r = p % sum;
-      parts[i] = (p - r) / sum;
-      rems[i] = r;
-      given += parts[i]!;
+      const part = (p - r) / sum;
+      parts[i] = part;
+      left -= part;
+      if (r > 0) keys.push(r * n + (n - 1 - i));
     }
-    order = [];
-    for (let i = 0; i < n; i++) if (rems[i]! > 0) order.push(i);
-    order.sort((a, b) => rems[b]! - rems[a]! || a - b);
-  } else {
-    // Rare (products above 2^53): the same steps in exact BigInt.
-    const t = BigInt(total);
-    const s = BigInt(sum);
-    const rems = new Array<bigint>(n);
-    for (let i = 0; i < n; i++) {
-      const p = t * BigInt(weights[i]!);
-      rems[i] = p % s;
-      parts[i] = Number(p / s);
-      given += parts[i]!;
+    if (left > 0) {
+      rankDescending(keys);
+      // Fewer than keys.length fen are left (each remainder is under one fen),
+      // so every part that gets one had a fraction and stays within its weight.
+      for (let j = 0; left > 0; j++, left--) parts[n - 1 - (keys[j]! % n)]! += 1;
     }
-    order = [];
-    for (let i = 0; i < n; i++) if (rems[i]! > 0n) order.push(i);
-    order.sort((a, b) => (rems[b]! > rems[a]! ? 1 : rems[b]! < rems[a]! ? -1 : a - b));
+    return parts;
   }
 
-  // Fewer than order.length fen are left (each remainder is under one fen), so
-  // every part that gets one had a fraction and stays within its weight.
-  let left = total - given;
-  for (let k = 0; k < order.length && left > 0; k++, left--) parts[order[k]!]! += 1;
+  // Rare (products above 2^53): the same steps in exact BigInt.
+  const t = BigInt(total);
+  const s = BigInt(sum);
+  const rems = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) {
+    const p = t * BigInt(weights[i]!);
+    rems[i] = p % s;
+    parts[i] = Number(p / s);
+    left -= parts[i]!;
+  }
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (rems[i]! > 0n) order.push(i);
+  order.sort((a, b) => (rems[b]! > rems[a]! ? 1 : rems[b]! < rems[a]! ? -1 : a - b));
+  for (let j = 0; left > 0; j++, left--) parts[order[j]!]! += 1;
   return parts;
+}
+
+// Insertion sort for the few lines of a cart (no comparator calls, no
+// allocation); the built-in sort beyond that.
+function rankDescending(keys: number[]): void {
+  if (keys.length > 32) {
+    keys.sort((a, b) => b - a);
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const v = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! < v) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = v;
+  }
 }

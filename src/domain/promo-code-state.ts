@@ -26,7 +26,7 @@ export function transitionPromoCode(state: PromoCodeState, action: PromoCodeActi
   return fail(
     ErrorCode.invalid_state,
     `cannot ${action} a promo code that is ${state}: ${action} applies to ${from.join(' or ')} codes; ` +
-      (allowed.length ? `a ${state} code can ${allowed.join(', ')}` : `a ${state} code is final`),
+      (allowed.length ? `from ${state} it can ${allowed.join(', ')}` : `${state} is final`),
     { state, action },
   );
 }

@@ -41,14 +41,14 @@ export function transitionTemplate(state: TemplateState, action: TemplateAction,
   const to = target(state, action, policy);
   if (to) return ok(to);
   if (action === 'activate' && policy.approvalRequired && state === 'draft') {
-    return fail(ErrorCode.invalid_state, 'this tenant requires approval: submit the template, then have it approved', { state, action });
+    return fail(ErrorCode.invalid_state, 'cannot activate a draft template: this tenant requires approval, so submit it, then have it approved', { state, action });
   }
   const from = Object.keys(MOVES[action]) as TemplateState[];
   const allowed = availableTemplateActions(state, policy);
   return fail(
     ErrorCode.invalid_state,
     `cannot ${action} a template that is ${state}: ${action} applies to ${from.join(' or ')} templates; ` +
-      (allowed.length ? `a ${state} template can ${allowed.join(', ')}` : `a ${state} template is final`),
+      (allowed.length ? `from ${state} it can ${allowed.join(', ')}` : `${state} is final`),
     { state, action },
   );
 }

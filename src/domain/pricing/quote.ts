@@ -167,7 +167,8 @@ const ruleKey = (r: CouponRule) => {
  * (the one giving most alone), identical non-stackable rules tried once, and
  * for "no anchor" and each non-stackable anchor, every stackable coupon that
  * still adds something, in application order. Each anchor is tried with its
- * full discount first, so the best is never below any single coupon.
+ * full discount first, so the best is never below any single coupon; anchors
+ * that cannot reach the best so far are skipped.
  */
 function findBest(candidates: readonly Candidate[], amounts: readonly Fen[], subtotal: Fen): Run {
   const perGroup = new Map<string, Candidate>();
@@ -191,12 +192,16 @@ function findBest(candidates: readonly Candidate[], amounts: readonly Fen[], sub
   }
 
   let best: Run = run(stackables, amounts, false);
-  let stackableBound = 0;
-  for (const s of stackables) stackableBound += s.single;
+  // Each action leaves every line a share that only grows with the amounts
+  // it is given, so the same coupons take no more from a cart an anchor has
+  // already reduced: after any anchor the stackables add at most what they
+  // took alone. Rounding shares to fen can shift that by under a fen per
+  // line and coupon, hence the slack.
+  const slack = 2 * (stackables.length + 1) * amounts.length;
+  const stackablesAdd = Math.min(subtotal, best.discount + slack);
   for (const anchor of anchors) {
-    // No coupon gives more on a smaller remainder, so this bounds the anchor's
-    // best; anchors come largest first, so once one cannot win none can.
-    if (Math.min(subtotal, anchor.single + stackableBound) < best.discount) break;
+    // Anchors come largest first: once one cannot reach the best, none can.
+    if (Math.min(subtotal, anchor.single + stackablesAdd) < best.discount) break;
     const r = run([anchor, ...stackables], amounts, false);
     if (beats(r, best)) best = r;
   }

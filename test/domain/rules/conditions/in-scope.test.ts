@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inScope } from '../../../../src/domain/rules/conditions/in-scope.ts';
-import type { CartLine } from '../../../../src/domain/rules/types.ts';
+import type { CartLine, Scope } from '../../../../src/domain/rules/types.ts';
 import { context, rule } from '../context.ts';
 
 const lines: CartLine[] = [
@@ -38,10 +38,10 @@ describe('inScope.linesCovered', () => {
 
 describe('inScope.check', () => {
   it('passes when some line is covered', () => expect(inScope.check(context())).toBeNull());
-  it.each([
-    [{ type: 'all' } as const, 'items'],
-    [{ type: 'goods', ids: [1] } as const, 'the goods it names'],
-    [{ type: 'categories', ids: [1] } as const, 'the categories it names'],
+  it.each<[Scope, string]>([
+    [{ type: 'all' }, 'items'],
+    [{ type: 'goods', ids: [1] }, 'the goods it names'],
+    [{ type: 'categories', ids: [1] }, 'the categories it names'],
   ])('fails with out_of_scope when nothing is covered (%j)', (scope, words) => {
     const r = inScope.check(context({ rule: rule({ scope }), eligible: { indexes: [], subtotal: 0, quantity: 0 } }));
     expect(r?.code).toBe('out_of_scope');
