@@ -72,5 +72,7 @@ export async function buildApp({ services, metrics = createMetrics() }: AppOptio
 
   await app.register(healthRoutes, { services, metrics });
   await app.register(nativeApi, { prefix: '/api/v1', services });
+  await app.register((await import('./seller/index.ts')).sellerDialect, { services }); // seed 000 at /api/cus, /api/sell
+  await app.register((await import('./portal/index.ts')).portalDialect, { prefix: '/portal', services }); // seeds 002/003
   return app as unknown as FastifyInstance;
 }

@@ -2,6 +2,8 @@ import { authService } from './auth.ts';
 import { codeBatchService } from './code-batches.ts';
 import { couponService } from './coupons.ts';
 import { promoCodeService } from './promo-codes.ts';
+import { sellerService } from './sellers.ts';
+import { departmentService } from './departments.ts';
 import { promoCodeLoader } from './promo-pricing.ts';
 import { redemptionService } from './redemptions.ts';
 import { templateService } from './templates.ts';
@@ -32,6 +34,8 @@ export function createServices(deps: Deps) {
     codeBatches: codeBatchService(deps),
     redemptions: redemptionService(deps, promoCodeLoader),
     promoCodes: promoCodeService(deps),
+    sellers: sellerService(deps),
+    departments: departmentService(deps),
   };
 }
 

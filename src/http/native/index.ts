@@ -14,9 +14,11 @@ import couponRoutes from './coupons.ts';
 import redemptionRoutes from './redemptions.ts';
 import codeBatchRoutes from './code-batches.ts';
 import promoCodeRoutes from './promo-codes.ts';
+import sellerRoutes from './sellers.ts';
+import departmentRoutes from './departments.ts';
 import devRoutes from './dev.ts';
 
-export const NATIVE_ROUTES = [sessionRoutes, tenantRoutes, staffRoutes, storeRoutes, userRoutes, userLedgerRoutes, apiKeyRoutes, templateRoutes, couponRoutes, redemptionRoutes, codeBatchRoutes, promoCodeRoutes, devRoutes];
+export const NATIVE_ROUTES = [sessionRoutes, tenantRoutes, staffRoutes, storeRoutes, userRoutes, userLedgerRoutes, apiKeyRoutes, templateRoutes, couponRoutes, redemptionRoutes, codeBatchRoutes, promoCodeRoutes, sellerRoutes, departmentRoutes, devRoutes];
 
 export async function nativeApi(app: NativeApp, opts: { services: Services }) {
   app.decorate('services', opts.services);
