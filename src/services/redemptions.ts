@@ -163,15 +163,6 @@ export function redemptionService(deps: Deps, promos: PromoCodeLoader) {
     };
   }
 
-  async function checkStaffStore(q: Queryable, tenantId: number, storeId: number, by: Principal): Promise<Result<void>> {
-    const s = await q.query('SELECT 1 FROM stores WHERE tenant_id = $1 AND id = $2', [tenantId, storeId]);
-    if (s.rowCount === 0) return fail(ErrorCode.not_found, 'store not found');
-    if (by.kind === 'staff' && by.storeIds.length > 0 && !by.storeIds.includes(storeId)) {
-      return fail(ErrorCode.forbidden, 'you do not work in this store');
-    }
-    return ok(undefined);
-  }
-
   const unwrap = async <T>(fn: () => Promise<Result<T>>): Promise<Result<T>> => {
     try {
       return await fn();
@@ -269,7 +260,12 @@ export function redemptionService(deps: Deps, promos: PromoCodeLoader) {
       });
     },
 
-    /** A cashier writes off one coupon by its code in a store. */
+    /**
+     * A cashier writes off one coupon by its code in a store. One read, then
+     * one statement that flips the coupon from issued to used and, only if it
+     * did, records the redemption, its item, the history and the audit row:
+     * of any number of concurrent write-offs exactly one finds it issued.
+     */
     async writeOff(
       tenantId: number,
       code: string,
@@ -282,64 +278,78 @@ export function redemptionService(deps: Deps, promos: PromoCodeLoader) {
         amount = parseMoney(input.amount);
         if (amount === null) return fail(ErrorCode.invalid_input, `amount: "${input.amount}" is not an amount like "88.00"`);
       }
-      return unwrap(() =>
-        deps.db.tx(async (q) => {
-          const st = await checkStaffStore(q, tenantId, input.storeId, by);
-          if (!st.ok) return st;
-          const row = (
-            await q.query<CouponRow & { t: TemplateRow }>(
-              `SELECT ${COUPON_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, to_jsonb(t.*) AS t FROM coupons c
-               JOIN coupon_templates t ON t.id = c.template_id WHERE c.tenant_id = $1 AND c.code = $2`,
-              [tenantId, code.trim()],
-            )
-          ).rows[0];
-          if (!row) return fail(ErrorCode.not_found, `no coupon with code ${code}`);
-          const coupon = toCoupon(row, at);
-          const template = toTemplate(fixJsonTemplate(row.t));
-          if (coupon.ownerId === null) return fail(ErrorCode.coupon_not_eligible, 'this code has not been given to anyone yet');
-          // Price it as the cashier's amount in this store; scope is the cashier's call at the till.
-          const pricing = priceCart({
-            lines: [{ lineId: '0', unitPrice: amount ?? Math.max(template.minSpend, 1_000_000_00), quantity: 1 }],
-            storeId: input.storeId,
-            now: at,
-            coupons: [
-              {
-                id: coupon.code,
-                kind: 'coupon',
-                rule: { ...ruleOf(template), scope: { type: 'all' }, minQuantity: null },
-                state: coupon.state === 'issued' ? 'active' : coupon.state,
-                validFrom: coupon.validFrom,
-                validTo: coupon.validTo,
-              },
-            ],
-            selected: [coupon.code],
-          });
-          const ev = pricing.evaluations[0]!;
-          if (!ev.eligible) return fail(refusalCode(ev.reason?.code), ev.reason?.message ?? 'this coupon cannot be used here', { reason: ev.reason });
-          const discount = amount === null && template.discount.type === 'rate' ? 0 : ev.discount;
-          const red = await q.query<{ id: number }>(
-            `INSERT INTO redemptions (tenant_id, kind, order_ref, user_id, store_id, staff_id, subtotal, discount_total)
-             VALUES ($1, 'write_off', $2, $3, $4, $5, $6, $7) RETURNING id`,
-            [tenantId, input.orderRef ?? null, coupon.ownerId, input.storeId, by.kind === 'staff' ? by.staffId : null, amount ?? 0, discount],
-          );
-          const redemptionId = red.rows[0]!.id;
-          const u = await q.query<CouponRow>(
-            `UPDATE coupons SET status = 'used', used_at = $2, redemption_id = $3
-             WHERE id = $1 AND status = 'issued' AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)
-             RETURNING ${COUPON_COLUMNS}`,
-            [coupon.id, at, redemptionId],
-          );
-          if (!u.rows[0]) throw new RollbackWith(fail(ErrorCode.coupon_used, `coupon ${coupon.code} has already been used`));
-          await q.query('INSERT INTO redemption_items (redemption_id, coupon_id, discount) VALUES ($1, $2, $3)', [redemptionId, coupon.id, discount]);
-          await q.query(
-            `INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, store_id, staff_id, details) VALUES ($1, $2, 'written_off', $3, $4, $5, $6)`,
-            [tenantId, coupon.id, redemptionId, input.storeId, by.kind === 'staff' ? by.staffId : null, JSON.stringify({ amount, discount })],
-          );
-          await audit(q, tenantId, by, { action: 'coupon.write_off', targetType: 'coupon', targetId: coupon.code, details: { storeId: input.storeId, redemptionId } });
-          const redemption = (await loadRedemption(q, tenantId, redemptionId))!;
-          return ok({ ...redemption, coupon: toCoupon(u.rows[0], at) });
-        }),
+      if (by.kind === 'staff' && by.storeIds.length > 0 && !by.storeIds.includes(input.storeId)) {
+        return fail(ErrorCode.forbidden, 'you do not work in this store');
+      }
+      const row = (
+        await deps.db.query<CouponRow & { t: TemplateRow; store_ok: boolean }>(
+          `SELECT ${COUPON_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, to_jsonb(t.*) AS t,
+             EXISTS (SELECT 1 FROM stores s WHERE s.tenant_id = $1 AND s.id = $3) AS store_ok
+           FROM coupons c JOIN coupon_templates t ON t.id = c.template_id WHERE c.tenant_id = $1 AND c.code = $2`,
+          [tenantId, code.trim(), input.storeId],
+        )
+      ).rows[0];
+      if (!row) {
+        const store = await deps.db.query('SELECT 1 FROM stores WHERE tenant_id = $1 AND id = $2', [tenantId, input.storeId]);
+        return store.rowCount ? fail(ErrorCode.not_found, `no coupon with code ${code}`) : fail(ErrorCode.not_found, 'store not found');
+      }
+      if (!row.store_ok) return fail(ErrorCode.not_found, 'store not found');
+      const coupon = toCoupon(row, at);
+      const template = toTemplate(fixJsonTemplate(row.t));
+      if (coupon.ownerId === null) return fail(ErrorCode.coupon_not_eligible, 'this code has not been given to anyone yet');
+      // Price it as the cashier's amount in this store; scope is the cashier's call at the till.
+      const pricing = priceCart({
+        lines: [{ lineId: '0', unitPrice: amount ?? Math.max(template.minSpend, 1_000_000_00), quantity: 1 }],
+        storeId: input.storeId,
+        now: at,
+        coupons: [
+          {
+            id: coupon.code,
+            kind: 'coupon',
+            rule: { ...ruleOf(template), scope: { type: 'all' }, minQuantity: null },
+            state: coupon.state === 'issued' ? 'active' : coupon.state,
+            validFrom: coupon.validFrom,
+            validTo: coupon.validTo,
+          },
+        ],
+        selected: [coupon.code],
+      });
+      const ev = pricing.evaluations[0]!;
+      if (!ev.eligible) return fail(refusalCode(ev.reason?.code), ev.reason?.message ?? 'this coupon cannot be used here', { reason: ev.reason });
+      const discount = amount === null && template.discount.type === 'rate' ? 0 : ev.discount;
+      const staffId = by.kind === 'staff' ? by.staffId : null;
+      const done = await deps.db.query<CouponRow & { rid: number; redeemed_at: Date }>(
+        `WITH rid AS (SELECT nextval(pg_get_serial_sequence('redemptions', 'id')) AS id),
+         c AS (UPDATE coupons SET status = 'used', used_at = $2, redemption_id = (SELECT id FROM rid)
+               WHERE id = $1 AND status = 'issued' AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)
+               RETURNING ${COUPON_COLUMNS}),
+         r AS (INSERT INTO redemptions (id, tenant_id, kind, order_ref, user_id, store_id, staff_id, subtotal, discount_total, created_at)
+               SELECT rid.id, $3, 'write_off', $4, c.owner_id, $5, $6, $7, $8, $2 FROM rid, c RETURNING id, created_at),
+         i AS (INSERT INTO redemption_items (redemption_id, coupon_id, discount) SELECT r.id, c.id, $8 FROM r, c),
+         e AS (INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, store_id, staff_id, details)
+               SELECT $3, c.id, 'written_off', r.id, $5, $6, $9::jsonb FROM r, c),
+         a AS (INSERT INTO audit_log (tenant_id, staff_id, action, target_type, target_id, details)
+               SELECT $3, $6, 'coupon.write_off', 'coupon', c.code, jsonb_build_object('storeId', $5::bigint, 'redemptionId', r.id, 'apiKeyId', $10::bigint) FROM r, c)
+         SELECT c.*, r.id AS rid, r.created_at AS redeemed_at FROM c, r`,
+        [coupon.id, at, tenantId, input.orderRef ?? null, input.storeId, staffId, amount ?? 0, discount, JSON.stringify({ amount, discount }), by.kind === 'api_key' ? by.apiKeyId : null],
       );
+      const used = done.rows[0];
+      if (!used) return fail(ErrorCode.coupon_used, `coupon ${coupon.code} has already been used`);
+      return ok({
+        id: used.rid,
+        kind: 'write_off',
+        orderRef: input.orderRef ?? null,
+        userId: coupon.ownerId,
+        storeId: input.storeId,
+        staffId,
+        subtotal: amount ?? 0,
+        discountTotal: discount,
+        status: 'done',
+        createdAt: used.redeemed_at,
+        rolledBackAt: null,
+        items: [{ couponCode: coupon.code, promoCode: null, discount }],
+        coupon: toCoupon(used, at),
+      });
     },
 
     get: (tenantId: number, id: number) => loadRedemption(deps.db, tenantId, id),
