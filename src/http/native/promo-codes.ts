@@ -61,12 +61,12 @@ export const promoOut = (p: PromoCode) => ({
 const ACTIONS = { submit: ['owner', 'admin', 'operator'], approve: ['owner', 'admin', 'auditor'], reject: ['owner', 'admin', 'auditor'], void: ['owner', 'admin'] } as const;
 
 export default async function promoCodeRoutes(app: NativeApp) {
-  const { services, guard } = app;
+  const { services, guard, idempotent } = app;
 
   app.post(
     '/promo-codes',
     {
-      preHandler: guard({ roles: ['owner', 'admin', 'operator'] }),
+      preHandler: [guard({ roles: ['owner', 'admin', 'operator'] }), idempotent],
       schema: { tags: ['promo codes'], summary: 'Create a promo code (pending approval)', security: sec, body: Type.Object(Fields), response: { 201: PromoOut, ...errors(400, 401, 403, 409) } },
     },
     async (req, reply) => sendResult(reply, await services.promoCodes.create(tenantOf(req), req.body, principalOf(req)), 201, promoOut),
@@ -126,7 +126,7 @@ export default async function promoCodeRoutes(app: NativeApp) {
   app.post(
     '/promo-codes/:id/:action',
     {
-      preHandler: guard({ roles: ['owner', 'admin', 'operator', 'auditor'] }),
+      preHandler: [guard({ roles: ['owner', 'admin', 'operator', 'auditor'] }), idempotent],
       schema: {
         tags: ['promo codes'],
         summary: 'Approval actions: submit, approve, reject, void',

@@ -125,13 +125,13 @@ const ACTION_ROLES = {
 } as const;
 
 export default async function templateRoutes(app: NativeApp) {
-  const { services, guard } = app;
+  const { services, guard, idempotent } = app;
   const sec = [{ bearer: [] }];
 
   app.post(
     '/coupon-templates',
     {
-      preHandler: guard({ roles: [...EDITORS] }),
+      preHandler: [guard({ roles: [...EDITORS] }), idempotent],
       schema: {
         tags: ['coupon templates'],
         summary: 'Create a template (draft; or active with activate:true when the tenant needs no approval)',
@@ -192,7 +192,7 @@ export default async function templateRoutes(app: NativeApp) {
   app.post(
     '/coupon-templates/:id/:action',
     {
-      preHandler: guard({ roles: [...new Set(Object.values(ACTION_ROLES).flat())] }),
+      preHandler: [guard({ roles: [...new Set(Object.values(ACTION_ROLES).flat())] }), idempotent],
       schema: {
         tags: ['coupon templates'],
         summary: 'Move a template through its states: submit, approve, reject, activate, pause, resume, end, void',

@@ -350,3 +350,16 @@ describe('promo codes', () => {
     expect((await post(`/promo-codes/${p.json().id}/void`, {})).json().state).toBe('voided');
   });
 });
+
+describe('idempotent staff actions', () => {
+  it('a repeated template create with one Idempotency-Key makes one template', async () => {
+    const h = { ...t.auth, 'idempotency-key': 'tpl-create-1' };
+    const body = { name: 'Once', discount: { type: 'amount', amount: '1.00' }, validity: { type: 'relative', days: 1 } };
+    const a = await post('/coupon-templates', body, h);
+    const b = await post('/coupon-templates', body, h);
+    expect(a.statusCode).toBe(201);
+    expect(b.json().id).toBe(a.json().id);
+    const list = await get('/coupon-templates?name=Once');
+    expect(list.json().total).toBe(1);
+  });
+});
