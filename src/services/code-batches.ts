@@ -59,7 +59,8 @@ const toBatch = (r: BatchRow): CodeBatch => ({
   finishedAt: r.finished_at,
 });
 
-const CHUNK = 20_000;
+const CHUNK = 25_000;
+const PARALLEL = 2;
 const STALE_SEC = 60;
 
 export function codeBatchService(deps: Deps) {
@@ -75,29 +76,38 @@ export function codeBatchService(deps: Deps) {
     const b = claimed.rows[0];
     if (!b) return; // another process has it
     try {
+      const tv = await deps.db.query<{ valid_from: Date | null; valid_to: Date | null }>('SELECT valid_from, valid_to FROM coupon_templates WHERE id = $1', [b.template_id]);
+      const { valid_from: validFrom, valid_to: validTo } = tv.rows[0]!;
       let generated = b.generated;
       let stuck = 0;
-      while (generated < b.count) {
-        const n = Math.min(CHUNK, b.count - generated);
+      // Inserts one chunk; clashes with earlier chunks or other batches are
+      // skipped and made up by later chunks.
+      const insertChunk = async (n: number): Promise<number> => {
         const codes = generateCodes({ ...b.options, count: n });
         if (!codes.ok) throw new Error(codes.error.message);
         const passwords = b.with_password ? codes.value.map(() => generatePassword(8)) : null;
         const hashes = passwords ? codes.value.map((c: string, i: number) => exchangePasswordDigest(b.password_salt!, c, passwords[i]!)) : null;
-        // Clashes with earlier chunks or other batches are skipped and made up in the next round.
-        const r = await deps.db.tx(async (q) => {
+        return deps.db.tx(async (q) => {
           const ins = await q.query(
             `INSERT INTO coupons (tenant_id, template_id, code, source, batch_id, password_hash, password_plain, valid_from, valid_to)
-             SELECT $1, $2, x.code, 'batch', $3, x.hash, x.pw, t.valid_from, t.valid_to
+             SELECT $1, $2, x.code, 'batch', $3, x.hash, x.pw, $7, $8
              FROM unnest($4::text[], $5::text[], $6::text[]) AS x(code, hash, pw)
-             JOIN coupon_templates t ON t.id = $2
              ON CONFLICT (tenant_id, code) DO NOTHING`,
-            [b.tenant_id, b.template_id, b.id, codes.value, hashes ?? codes.value.map(() => null), passwords ?? codes.value.map(() => null)],
+            [b.tenant_id, b.template_id, b.id, codes.value, hashes ?? codes.value.map(() => null), passwords ?? codes.value.map(() => null), validFrom, validTo],
           );
           await q.query('UPDATE code_batches SET generated = generated + $2, updated_at = now() WHERE id = $1', [b.id, ins.rowCount]);
           return ins.rowCount;
         });
-        generated += r;
-        stuck = r === 0 ? stuck + 1 : 0;
+      };
+      // Two chunks in flight (on PostgreSQL they use two connections), never
+      // asking for more than is still missing.
+      while (generated < b.count) {
+        const missing = b.count - generated;
+        const wave: Promise<number>[] = [];
+        for (let left = missing; left > 0 && wave.length < PARALLEL; left -= CHUNK) wave.push(insertChunk(Math.min(CHUNK, left)));
+        const got = (await Promise.all(wave)).reduce((a, x) => a + x, 0);
+        generated += got;
+        stuck = got === 0 ? stuck + 1 : 0;
         if (stuck >= 5) throw new Error('the code pattern has run out of free codes');
         // Let request handling run between chunks.
         await new Promise((res) => setImmediate(res));
