@@ -423,8 +423,8 @@ export function couponService(deps: Deps) {
         usable: `status = 'issued' AND (valid_from IS NULL OR valid_from <= $7) AND (valid_to IS NULL OR valid_to >= $7)`,
         not_yet_valid: `status = 'issued' AND valid_from > $7`,
         expired: `status = 'issued' AND valid_to < $7`,
-        used: `status = 'used'`,
-        voided: `status = 'voided'`,
+        used: `status = 'used' AND $7::timestamptz IS NOT NULL`,
+        voided: `status = 'voided' AND $7::timestamptz IS NOT NULL`,
       };
       const r = await deps.db.query<CouponRow & { total: number }>(
         `SELECT ${COUPON_COLUMNS}, count(*) OVER ()::int AS total FROM coupons c

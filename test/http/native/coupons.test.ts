@@ -203,6 +203,12 @@ describe('gift, grant, exchange', () => {
     expect((await post('/coupons/grant', { templateId: tpl.id, userId: u.id, quantity: 2 })).json().code).toBe('sold_out');
     const mine = await get(`/coupons?ownerId=${u.id}&status=usable`);
     expect(mine.json().total).toBe(3);
+    const code = mine.json().items[0].code;
+    expect((await post(`/coupons/${code}/write-off`, { storeId })).statusCode).toBe(201);
+    const used = await get(`/coupons?ownerId=${u.id}&status=used`);
+    expect(used.statusCode).toBe(200);
+    expect(used.json().items.map((c: { code: string }) => c.code)).toEqual([code]);
+    expect((await get(`/coupons?ownerId=${u.id}&status=voided`)).json().total).toBe(0);
   });
 
   it('generates a 卡密 batch with progress, exports passwords once, exchanges under a throttle', async () => {
