@@ -42,6 +42,7 @@ const lines = [
   `quan is running (store: ${services.deps.db.kind}${services.deps.db.kind === 'pglite' ? ` in ${config.dataDir}` : ''}, cache: ${services.deps.cache.kind})`,
   `  API       ${base}/api/v1`,
   `  API docs  ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
+  `  console   ${base}/admin/`,
   `  health    ${base}/health/ready   metrics: ${base}/metrics`,
 ];
 if (seeded.created && seeded.admin && seeded.demo) {

@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services/index.ts';
 import { createMetrics, healthRoutes, type Metrics } from './health.ts';
 import { nativeApi } from './native/index.ts';
+import { apifmApi } from './apifm/index.ts';
 import { Problem } from './native/schemas.ts';
 import { sendProblem } from './problem.ts';
 
@@ -72,7 +73,11 @@ export async function buildApp({ services, metrics = createMetrics() }: AppOptio
 
   await app.register(healthRoutes, { services, metrics });
   await app.register(nativeApi, { prefix: '/api/v1', services });
+  await app.register((await import('./liyuquan/index.ts')).liyuquanApi, { prefix: '/web', services }); // seed 001 at /web/manage/...
   await app.register((await import('./seller/index.ts')).sellerDialect, { services }); // seed 000 at /api/cus, /api/sell
   await app.register((await import('./portal/index.ts')).portalDialect, { prefix: '/portal', services }); // seeds 002/003
+  await app.register((await import('./web.ts')).webConsole); // the web console at /admin
+  // apifm mounts `/:domain` and must stay LAST: fixed mounts above win over the parameter.
+  await app.register(apifmApi, { prefix: '/:domain', services });
   return app as unknown as FastifyInstance;
 }

@@ -17,8 +17,19 @@ import promoCodeRoutes from './promo-codes.ts';
 import sellerRoutes from './sellers.ts';
 import departmentRoutes from './departments.ts';
 import devRoutes from './dev.ts';
+import reportRoutes from './reports.ts';
+import auditLogRoutes from './audit-log.ts';
+import cardRoutes from './cards.ts';
+import catalogueRoutes from './catalogue.ts';
+import orderRoutes from './orders.ts';
+import shopContentRoutes from './shop-content.ts';
+import loyaltyRuleRoutes from './loyalty-rules.ts';
 
 export const NATIVE_ROUTES = [sessionRoutes, tenantRoutes, staffRoutes, storeRoutes, userRoutes, userLedgerRoutes, apiKeyRoutes, templateRoutes, couponRoutes, redemptionRoutes, codeBatchRoutes, promoCodeRoutes, sellerRoutes, departmentRoutes, devRoutes];
+NATIVE_ROUTES.push(reportRoutes, auditLogRoutes);
+NATIVE_ROUTES.push(cardRoutes);
+NATIVE_ROUTES.push(catalogueRoutes, orderRoutes, shopContentRoutes);
+NATIVE_ROUTES.push(loyaltyRuleRoutes);
 
 export async function nativeApi(app: NativeApp, opts: { services: Services }) {
   app.decorate('services', opts.services);

@@ -1,5 +1,5 @@
 // Shared schema pieces of the native API (TypeBox: JSON Schema + static types).
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Kind, Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
 export const Problem = Type.Object(
   {
@@ -21,7 +21,15 @@ export const errors = (...codes: number[]) =>
 export const Money = Type.String({ pattern: '^\\d{1,13}(\\.\\d{1,2})?$', description: 'decimal amount, e.g. "10.00"', examples: ['10.00'] });
 export const Id = Type.Integer({ minimum: 1 });
 export const IdParams = Type.Object({ id: Id });
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+// With type coercion on, ajv tries anyOf branches in order and coerces to fit:
+// `anyOf [string, null]` turns a JSON null into "" and `anyOf [null, string]`
+// turns "" into null. A type list (`type: ["string", "null"]`) keeps a value
+// that already fits either type as it is, so use it for single-typed schemas.
+export const Nullable = <T extends TSchema>(t: T): TUnsafe<Static<T> | null> => {
+  const { [Kind]: _kind, ...schema } = t as TSchema & { type?: unknown };
+  if (typeof schema.type === 'string') return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
+  return Type.Unsafe<Static<T> | null>(Type.Union([Type.Null(), t]));
+};
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20 })),

@@ -70,6 +70,9 @@ describe('templates', () => {
     expect(p.json()).toMatchObject({ stock: 5, minSpend: '10.00', left: 5, name: 'Draft me' });
     const list = await get('/coupon-templates?state=draft&name=draft');
     expect(list.json().items.map((x: { id: number }) => x.id)).toContain(id);
+    // null means unlimited, not 0
+    const unlimited = await rt.app.inject({ method: 'PATCH', url: `/api/v1/coupon-templates/${id}`, headers: t.auth, payload: { stock: null, perUserLimit: null } });
+    expect(unlimited.json()).toMatchObject({ stock: null, left: null, perUserLimit: null });
   });
 });
 

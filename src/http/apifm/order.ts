@@ -1,0 +1,426 @@
+// apifm orders: create (or, with calculate=true, only price) with coupons and
+// points, list, detail, close, delete, pay from the wallet, pickup write-off,
+// confirm receipt, reviews, statistics and after-sales requests.
+import type { FastifyRequest } from 'fastify';
+import type { DomainError } from '../../domain/result.ts';
+import type { Services } from '../../services/index.ts';
+import { ORDER_STATUS_TEXT, type Order, type OrderInput, type OrderLine, type OrderQuote, type OrderRefusal, type UsableCoupon } from '../../services/orders.ts';
+import type { Tenant } from '../../services/tenants.ts';
+import { userCouponView } from './coupon-views.ts';
+import { apifmDate, CODE, err, failure, idList, ok, pageOf, rawParams, route, yuan, type ApifmApp, type Envelope } from './kit.ts';
+
+/** Refusals of order/create → its documented codes. */
+const CREATE_CODES: Record<OrderRefusal, number> = {
+  bad_lines: 10001,
+  no_lines: 90004,
+  bad_goods: 20000,
+  off_sale: 40002,
+  sku_needed: 20001,
+  bad_sku: 90000,
+  stores: 9000,
+  stock: 60000,
+  coupon: 30000,
+  threshold: 30001,
+  points: 70001,
+  remark: 10005,
+};
+
+function createFailure(e: DomainError): Envelope {
+  const reason = e.details?.reason as OrderRefusal | undefined;
+  if (reason && CREATE_CODES[reason]) return err(CREATE_CODES[reason], e.message);
+  return failure(e, { not_found: 20000, sold_out: 60000, not_enough_points: 70001, coupon_used: 30000, conflict: 900 });
+}
+
+/** goodsJsonStr → lines; null when it is not the documented JSON array. */
+export function parseGoodsJson(s: string): OrderInput['lines'] | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(s);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(v)) return null;
+  const out: OrderInput['lines'] = [];
+  for (const x of v) {
+    if (!x || typeof x !== 'object') return null;
+    const o = x as Record<string, unknown>;
+    const goodsId = Number(o.goodsId);
+    const number = Number(o.number ?? 1);
+    if (!Number.isSafeInteger(goodsId) || !Number.isSafeInteger(number)) return null;
+    const pc = o.propertyChildIds;
+    out.push({ goodsId, number, propertyChildIds: pc === undefined || pc === null ? '' : String(pc) });
+  }
+  return out;
+}
+
+/** A user coupon as the checkout's couponUserList shows it: the same view as discounts/my, plus what it takes off this cart. */
+export function couponUserItem(u: UsableCoupon, tz: string) {
+  return { ...userCouponView({ ...u.coupon, template: u.template }, tz), discount: yuan(u.discount) };
+}
+
+function quoteOut(q: OrderQuote, tz: string) {
+  return {
+    amountTotle: yuan(q.amountGoods),
+    amountTotleOriginal: yuan(q.amountGoods),
+    couponAmount: yuan(q.amountCoupon),
+    amountCoupons: yuan(q.amountCoupon),
+    deductionMoney: yuan(q.amountDeduction),
+    deductionScore: q.deductionScore,
+    amountLogistics: yuan(q.amountLogistics),
+    amountLogistics2: 0,
+    freightScore: 0,
+    peisongfee: 0,
+    amountReal: yuan(q.amountReal),
+    score: 0,
+    goodsNumber: q.goodsNumber,
+    isNeedLogistics: q.isNeedLogistics,
+    couponId: q.couponIds,
+    // Left out when there is none: clients test `if (res.data.couponUserList)` to show the coupon picker.
+    couponUserList: q.usable.length ? q.usable.map((u) => couponUserItem(u, tz)) : undefined,
+    scoreDeductionRules: q.scoreRules.map((r) => ({ loop: r.loop, score: r.score, money: yuan(r.money) })),
+    goodsAdditionalPriceMap: {},
+  };
+}
+
+export function orderInfo(o: Order, tz: string) {
+  return {
+    id: o.id,
+    orderNumber: o.orderNumber,
+    uid: o.userId,
+    status: o.status,
+    statusStr: ORDER_STATUS_TEXT[o.status] ?? String(o.status),
+    amount: yuan(o.amountGoods),
+    amountTotle: yuan(o.amountGoods),
+    couponAmount: yuan(o.amountCoupon),
+    amountCoupons: yuan(o.amountCoupon),
+    deductionMoney: yuan(o.amountDeduction),
+    deductionScore: o.deductionScore,
+    amountLogistics: yuan(o.amountLogistics),
+    amountReal: yuan(o.amountReal),
+    score: 0,
+    goodsNumber: o.goodsNumber,
+    isNeedLogistics: o.isNeedLogistics,
+    hxNumber: o.hxNumber,
+    isHx: o.hxAt !== null,
+    shopId: o.storeId ?? 0,
+    remark: o.remark ?? '',
+    hasRefund: o.hasRefund,
+    refundStatus: o.hasRefund ? 1 : 0,
+    isEnd: o.status === -1 || o.status === 4,
+    isPay: o.paidAt !== null,
+    couponId: o.couponIds,
+    type: 0,
+    invoiceId: 0,
+    dateAdd: apifmDate(o.createdAt, tz),
+    datePay: apifmDate(o.paidAt, tz),
+    dateClose: apifmDate(o.closedAt, tz),
+    dateUpdate: apifmDate(o.updatedAt, tz),
+  };
+}
+
+const goodsOf = (o: Order, lines: OrderLine[]) =>
+  lines.map((l) => ({
+    id: l.id,
+    orderId: o.id,
+    goodsId: l.goodsId,
+    goodsName: l.goodsName,
+    pic: l.pic ?? '',
+    property: l.propertyStr ?? '',
+    propertyChildIds: l.propertyChildIds,
+    amountSingle: yuan(l.unitPrice),
+    amount: yuan(l.amount),
+    amountCoupon: yuan(l.amountCoupon),
+    number: l.number,
+    score: 0,
+    isReputation: l.reputation !== null,
+    reputation: l.reputation,
+  }));
+
+function logisticsOf(o: Order) {
+  if (!o.isNeedLogistics && !o.address) return null;
+  return {
+    linkMan: o.linkMan ?? '',
+    mobile: o.mobile ?? '',
+    address: o.address ?? '',
+    provinceId: o.provinceId ?? '',
+    cityId: o.cityId ?? '',
+    districtId: o.districtId ?? '',
+    provinceStr: '',
+    cityStr: '',
+    areaStr: '',
+    streetStr: '',
+    trackingNumber: '',
+    shipperName: '',
+  };
+}
+
+/** The pickup clerks: users listed in the tenant's config value `order_hx_uids` ("12,15"). */
+async function isClerk(services: Services, tenantId: number, userId: number): Promise<boolean> {
+  const v = await services.shopContent.configValues(tenantId, ['order_hx_uids']);
+  return idList(v[0]?.value).includes(userId);
+}
+
+function orderInput(req: FastifyRequest, goodsJsonStr: string): OrderInput | Envelope {
+  const raw = rawParams(req);
+  const lines = parseGoodsJson(goodsJsonStr);
+  if (!lines) return err(10001, 'goodsJsonStr 格式错误');
+  const deduction = raw.deductionScore;
+  // EW: "-1" no deduction, "0" automatic, n that many points.
+  if (deduction !== undefined && !/^(-1|\d{1,12})$/.test(deduction.trim())) return err(CODE.badFormat, '参数格式错误: deductionScore');
+  const expire = raw.expireMinutes;
+  let ext: Record<string, unknown> | null = null;
+  if (raw.extJsonStr) {
+    try {
+      const e = JSON.parse(raw.extJsonStr) as unknown;
+      if (e && typeof e === 'object' && !Array.isArray(e)) ext = e as Record<string, unknown>;
+    } catch {
+      return err(CODE.badFormat, '参数格式错误: extJsonStr');
+    }
+  }
+  return {
+    lines,
+    couponIds: idList(raw.couponId),
+    deductionScore: deduction === undefined ? -1 : Number(deduction.trim()),
+    remark: raw.remark ?? null,
+    linkMan: raw.linkMan ?? null,
+    mobile: raw.mobile ?? null,
+    address: raw.address ?? null,
+    provinceId: raw.provinceId ?? null,
+    cityId: raw.cityId ?? null,
+    districtId: raw.districtId ?? null,
+    peisongType: raw.peisongType ?? null,
+    expireMinutes: expire && /^\d{1,6}$/.test(expire) ? Number(expire) : null,
+    ext,
+    filterStoreId: raw.filterShopId && /^\d{1,15}$/.test(raw.filterShopId) ? Number(raw.filterShopId) : null,
+  };
+}
+
+const isEnvelope = (x: unknown): x is Envelope => !!x && typeof x === 'object' && 'code' in x && 'msg' in x;
+
+export default async function orderRoutes(app: ApifmApp) {
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/order/create',
+      summary: '创建订单 (create an order; calculate=true only prices it)',
+      login: true,
+      params: {
+        goodsJsonStr: 'string!',
+        calculate: 'bool',
+        couponId: 'string',
+        deductionScore: 'string',
+        remark: 'string',
+        linkMan: 'string',
+        mobile: 'string',
+        address: 'string',
+        provinceId: 'string',
+        cityId: 'string',
+        districtId: 'string',
+        peisongType: 'string',
+        expireMinutes: 'string',
+        extJsonStr: 'string',
+        filterShopId: 'string',
+      },
+    },
+    async ({ req, p, tenant, user, services }) => {
+      const input = orderInput(req, p.goodsJsonStr);
+      if (isEnvelope(input)) return input;
+      if (p.calculate) {
+        const q = await services.orders.price(tenant.id, user.userId, input);
+        return q.ok ? ok(quoteOut(q.value, tenant.timezone)) : createFailure(q.error);
+      }
+      const r = await services.orders.create(tenant.id, user.userId, input);
+      return r.ok ? ok(orderInfo(r.value, tenant.timezone)) : createFailure(r.error);
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/order/list',
+      summary: '订单列表 (orders with goodsMap, logisticsMap, userMap)',
+      login: true,
+      params: { status: 'string', statusBatch: 'string', hasRefund: 'bool', orderNumber: 'string', page: 'int', pageSize: 'int' },
+    },
+    async ({ p, tenant, user, services }) => {
+      const pg = pageOf(p);
+      const statuses = [...idListSigned(p.status), ...idListSigned(p.statusBatch)];
+      const r = await services.orders.list(tenant.id, { userId: user.userId, status: statuses, hasRefund: p.hasRefund ?? null, orderNumber: p.orderNumber ?? null, limit: pg.limit, offset: pg.offset });
+      if (!r.items.length) return err(CODE.noData, '暂无数据');
+      const u = await services.users.get(tenant.id, user.userId);
+      const goodsMap: Record<number, unknown[]> = {};
+      const logisticsMap: Record<number, unknown> = {};
+      for (const { order, lines } of r.items) {
+        goodsMap[order.id] = goodsOf(order, lines);
+        const l = logisticsOf(order);
+        if (l) logisticsMap[order.id] = l;
+      }
+      return ok({
+        orderList: r.items.map((x) => orderInfo(x.order, tenant.timezone)),
+        goodsMap,
+        logisticsMap,
+        userMap: { [user.userId]: { id: user.userId, nick: u?.nick ?? '', mobile: u?.mobile ?? '', avatarUrl: u?.avatar ?? '' } },
+        totalRow: r.total,
+        totalPage: Math.ceil(r.total / pg.pageSize),
+      });
+    },
+  );
+
+  route(app, { method: 'GET', url: '/order/detail', summary: '订单详情 (order detail)', login: true, params: { id: 'int', hxNumber: 'string' } }, async ({ p, tenant, user, services }) => {
+    if (p.id === undefined && !p.hxNumber) return err(300, '缺少id参数');
+    const clerk = p.hxNumber ? await isClerk(services, tenant.id, user.userId) : false;
+    const d = await services.orders.detail(tenant.id, p.id !== undefined ? { id: p.id } : { hxNumber: p.hxNumber }, clerk ? null : user.userId);
+    if (!d) return err(404, '暂无数据');
+    const coupons = await services.orders.couponsOf(tenant.id, d.order.couponIds);
+    return ok({
+      orderInfo: orderInfo(d.order, tenant.timezone),
+      goods: goodsOf(d.order, d.lines),
+      logistics: logisticsOf(d.order),
+      logisticsTraces: [],
+      orderLogisticsShippers: [],
+      orderStores: [],
+      extJson: d.order.ext ?? {},
+      logs: d.logs.map((l) => ({ type: l.type, typeStr: l.remark ?? '', remark: l.remark ?? '', dateAdd: apifmDate(l.createdAt, tenant.timezone) })),
+      goodsCoupons: [],
+      coupons: coupons.map((c) => ({ id: c.coupon.id, pid: c.coupon.templateId, name: c.template?.name ?? '', code: c.coupon.code })),
+    });
+  });
+
+  route(app, { method: 'POST', url: '/order/close', summary: '关闭订单 (close an unpaid order)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
+    const r = await services.orders.close(tenant.id, p.orderId, user.userId);
+    return r.ok ? ok() : failure(r.error, { invalid_state: 20000, not_found: 20000 });
+  });
+
+  route(app, { method: 'POST', url: '/order/delete', summary: '删除订单 (delete a closed or finished order)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
+    const r = await services.orders.remove(tenant.id, user.userId, p.orderId);
+    return r.ok ? ok() : failure(r.error, { invalid_state: 20000, not_found: 700 });
+  });
+
+  route(app, { method: 'POST', url: '/order/pay', summary: '钱包支付订单 (pay an order from the wallet)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
+    const r = await services.orders.pay(tenant.id, user.userId, p.orderId);
+    if (r.ok) return ok();
+    if (r.error.code === 'not_found' && /user/.test(r.error.message)) return err(20001, '找不到用户钱包');
+    return failure(r.error, { invalid_state: 20000, not_found: 700, insufficient_balance: 20002, not_enough_points: 20003 });
+  });
+
+  route(app, { method: 'POST', url: '/order/hx', summary: '订单核销 (pickup write-off by number; clerks only)', login: true, params: { hxNumber: 'string!' } }, async ({ p, tenant, user, services }) => {
+    if (!(await isClerk(services, tenant.id, user.userId))) return err(CODE.forbidden, '您未获得该接口权限');
+    const r = await services.orders.writeOff(tenant.id, p.hxNumber, { userId: user.userId });
+    if (r.ok) return ok();
+    const reason = r.error.details?.reason;
+    if (reason === 'closed') return err(10000, '订单已关闭');
+    if (reason === 'unpaid') return err(20000, '订单未付款');
+    if (reason === 'done') return err(30000, '已核销，无需重复核销');
+    return err(CODE.noData, r.error.message);
+  });
+
+  route(app, { method: 'POST', url: '/order/delivery', summary: '确认收货 (confirm receipt)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
+    const r = await services.orders.confirm(tenant.id, user.userId, p.orderId);
+    return r.ok ? ok() : failure(r.error, { invalid_state: 20000 });
+  });
+
+  route(app, { method: 'POST', url: '/order/reputation', summary: '评价接口 (review every line of a received order)', params: { postJsonString: 'string!' } }, async ({ req, p, tenant, services }) => {
+    let body: { token?: string; orderId?: unknown; reputations?: unknown };
+    try {
+      body = JSON.parse(p.postJsonString) as typeof body;
+    } catch {
+      return err(10000, '评价数据请提交 json 数据格式');
+    }
+    if (!body || typeof body !== 'object') return err(10000, '评价数据请提交 json 数据格式');
+    const token = body.token ?? rawParams(req).token;
+    const who = token ? await services.consumerAuth.authenticate(tenant.id, String(token)) : null;
+    if (!who) return err(CODE.token, '当前登录token无效，请重新登录');
+    if (!Array.isArray(body.reputations)) return err(10002, 'reputations 必须是数组的形式');
+    const reviews = [];
+    for (const x of body.reputations as Record<string, unknown>[]) {
+      if (!x || x.id === undefined || x.reputation === undefined) return err(10001, '针对订单的每个商品都需要评价，缺少评价参数');
+      reviews.push({ id: Number(x.id), reputation: Number(x.reputation), remark: x.remark == null ? null : String(x.remark), pics: Array.isArray(x.pics) ? x.pics.map(String) : [] });
+    }
+    const orderId = Number(body.orderId);
+    if (!Number.isSafeInteger(orderId)) return err(CODE.missing, '缺少参数 orderId');
+    const r = await services.orders.review(tenant.id, who.userId, orderId, reviews);
+    if (r.ok) return ok();
+    const reason = r.error.details?.reason;
+    if (reason === 'state') return err(20000, r.error.message);
+    if (reason === 'missing') return err(30000, r.error.message);
+    if (reason === 'line') return err(40000, r.error.message);
+    return err(CODE.badFormat, r.error.message);
+  });
+
+  route(app, { method: 'GET', url: '/order/statistics', summary: '订单统计 (order counts by status)', login: true, params: {} }, async ({ tenant, user, services }) => {
+    const s = await services.orders.statistics(tenant.id, user.userId);
+    return ok({
+      count_id_no_pay: s[0] ?? 0,
+      count_id_no_transfer: s[1] ?? 0,
+      count_id_no_confirm: s[2] ?? 0,
+      count_id_no_reputation: s[3] ?? 0,
+      count_id_success: s[4] ?? 0,
+      count_id_close: s[-1] ?? 0,
+    });
+  });
+
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/order/refundApply/apply',
+      summary: '申请售后 (after-sales request)',
+      login: true,
+      params: { orderId: 'int!', type: 'int!', logisticsStatus: 'int!', reason: 'string!', amount: 'money!', remark: 'string', pic: 'string' },
+    },
+    async ({ p, tenant, user, services }) => {
+      const r = await services.orders.refundApply(tenant.id, user.userId, {
+        orderId: p.orderId,
+        type: p.type,
+        logisticsStatus: p.logisticsStatus,
+        reason: p.reason,
+        amount: p.amount,
+        remark: p.remark ?? null,
+        pics: p.pic ? p.pic.split(',').filter(Boolean) : [],
+      });
+      return r.ok ? ok() : failure(r.error, { invalid_state: 30000, conflict: 20000, invalid_input: 601 });
+    },
+  );
+
+  route(app, { method: 'POST', url: '/order/refundApply/cancel', summary: '撤销退换货申请 (cancel the after-sales request)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
+    const r = await services.orders.refundCancel(tenant.id, user.userId, p.orderId);
+    return r.ok ? ok() : err(20000, '无权查看该订单的售后信息');
+  });
+
+  route(app, { method: 'GET', url: '/order/refundApply/info', summary: '退换货详情 (after-sales requests of an order)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
+    const o = await services.orders.get(tenant.id, { id: p.orderId }, user.userId);
+    if (!o) return err(20000, '无权查看该订单的售后信息');
+    const list = await services.orders.refunds(tenant.id, user.userId, p.orderId);
+    if (!list.length) return err(CODE.noData, '暂无数据');
+    const status = ['处理中', '已撤销', '已处理', '已拒绝'];
+    return ok(
+      list.map((x) => ({
+        id: x.id,
+        orderId: x.orderId,
+        type: x.type,
+        logisticsStatus: x.logisticsStatus,
+        reason: x.reason,
+        remark: x.remark ?? '',
+        amount: yuan(x.amount),
+        pics: x.pics,
+        status: x.status,
+        statusStr: status[x.status] ?? String(x.status),
+        dateAdd: apifmDate(x.createdAt, tenantTz(tenant)),
+      })),
+    );
+  });
+}
+
+const tenantTz = (t: Tenant) => t.timezone;
+
+/** "-1,0" → [-1, 0] (order statuses may be negative). */
+function idListSigned(v: string | undefined): number[] {
+  if (!v) return [];
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => /^-?\d{1,2}$/.test(s))
+    .map(Number);
+}

@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { I18nProvider } from './i18n.tsx';
+import { SessionProvider } from './session.tsx';
+import { Router } from './router.tsx';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <I18nProvider>
+      <SessionProvider>
+        <Router>
+          <App />
+        </Router>
+      </SessionProvider>
+    </I18nProvider>
+  </StrictMode>,
+);
