@@ -363,6 +363,11 @@ export function couponService(deps: Deps) {
     async exchange(tenantId: number, input: { userId: number; code: string; password: string }, by: Principal | null): Promise<Result<Coupon>> {
       const at = now();
       const code = input.code.trim();
+      // The user must be one of this tenant's: another tenant's user id never receives a coupon here.
+      const user = (
+        await deps.db.query<UserFacts>('SELECT id, points, has_purchased, created_at, source FROM users WHERE tenant_id = $1 AND id = $2 AND NOT disabled', [tenantId, input.userId])
+      ).rows[0];
+      if (!user) return fail(ErrorCode.not_found, 'user not found');
       const userKey = `exchange-fail:user:${tenantId}:${input.userId}`;
       const codeKey = `exchange-fail:code:${tenantId}:${code}`;
       for (const [key, limit] of [[userKey, EXCHANGE_LIMITS.perUser], [codeKey, EXCHANGE_LIMITS.perCode]] as const) {
@@ -390,9 +395,14 @@ export function couponService(deps: Deps) {
       try {
         return await deps.db.tx(async (q) => {
           const t = (await templateWithZone(q, tenantId, row.template_id))!;
-          if (t.template.state !== 'active' && t.template.state !== 'paused') {
-            return fail<Coupon>(ErrorCode.ended, `this coupon's campaign is ${t.template.state}`);
-          }
+          // The batch code is the right to the coupon, so its price, points and
+          // claim password do not apply; the campaign's state, claim window and
+          // audience do, and so does the per-user limit.
+          const pre = checkClaim(
+            { ...t.template, hasClaimPassword: false, claimCostPoints: 0, price: 0, requiredSignInDays: 0 },
+            { now: at, userPoints: 0, signInStreak: 0, user: { isNew: at.getTime() - user.created_at.getTime() < NEW_USER_DAYS * 86_400_000, hasPurchased: user.has_purchased, source: user.source } },
+          );
+          if (!pre.ok) return pre as Result<Coupon>;
           if (!(await takePerUser(q, t.template, input.userId, 1))) throw new RollbackWith(overLimit(t.template));
           const v = computeValidity(t.template.validity, at, t.timezone);
           const r = await q.query<CouponRow>(

@@ -94,6 +94,10 @@ export function redemptionService(deps: Deps, promos: PromoCodeLoader) {
       const u = await q.query('SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2', [tenantId, input.userId]);
       if (u.rowCount === 0) return fail(ErrorCode.not_found, 'user not found');
     }
+    if (input.storeId != null) {
+      const st = await q.query('SELECT 1 FROM stores WHERE tenant_id = $1 AND id = $2', [tenantId, input.storeId]);
+      if (st.rowCount === 0) return fail(ErrorCode.not_found, 'store not found');
+    }
     // The user's open coupons, plus any named ones.
     const rows = await q.query<CouponRow & { t: TemplateRow }>(
       `SELECT ${COUPON_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, to_jsonb(t.*) AS t
@@ -112,6 +116,8 @@ export function redemptionService(deps: Deps, promos: PromoCodeLoader) {
     for (const r of rows.rows) {
       const template = toTemplate(fixJsonTemplate(r.t));
       const coupon = toCoupon(r, at);
+      // A batch code nobody has exchanged yet is not a coupon anyone holds.
+      if (coupon.ownerId === null) return fail(ErrorCode.not_found, `coupon ${coupon.code} has not been issued to anyone yet`, { codes: [coupon.code] });
       if (input.userId != null && coupon.ownerId !== input.userId) {
         return fail(ErrorCode.forbidden, `coupon ${coupon.code} belongs to another user`);
       }
@@ -209,7 +215,7 @@ export function redemptionService(deps: Deps, promos: PromoCodeLoader) {
               // The one write that decides: only an issued, in-date coupon flips to used.
               const u = await q.query(
                 `UPDATE coupons SET status = 'used', used_at = $2, redemption_id = $3
-                 WHERE id = $1 AND status = 'issued' AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)`,
+                 WHERE id = $1 AND status = 'issued' AND owner_id IS NOT NULL AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)`,
                 [c.coupon!.id, at, redemptionId],
               );
               if (u.rowCount !== 1) throw new RollbackWith(fail(ErrorCode.coupon_used, `coupon ${id} has already been used`));

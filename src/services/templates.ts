@@ -249,11 +249,24 @@ export function templateService(deps: Deps) {
           [tenantId, id, current.state, next.value],
         );
         if (!r.rows[0]) return fail(ErrorCode.conflict, 'the template changed meanwhile; try again');
+        let voidedCoupons = 0;
+        if (next.value === 'voided') {
+          // Voiding a campaign withdraws it: every coupon of it not yet used is voided too,
+          // in the same statement that records why (ended templates keep their coupons usable).
+          const v = await q.query<{ n: number }>(
+            `WITH v AS (UPDATE coupons SET status = 'voided' WHERE tenant_id = $1 AND template_id = $2 AND status = 'issued' RETURNING id, owner_id),
+                  e AS (INSERT INTO coupon_events (tenant_id, coupon_id, kind, from_user, staff_id, details)
+                        SELECT $1, v.id, 'voided', v.owner_id, $3, $4 FROM v WHERE v.owner_id IS NOT NULL)
+             SELECT count(*)::int AS n FROM v`,
+            [tenantId, id, by.kind === 'staff' ? by.staffId : null, JSON.stringify({ reason: 'template voided' })],
+          );
+          voidedCoupons = v.rows[0]?.n ?? 0;
+        }
         await audit(q, tenantId, by, {
           action: `template.${action}`,
           targetType: 'coupon_template',
           targetId: id,
-          details: { from: current.state, to: next.value, ...(reason ? { reason } : {}) },
+          details: { from: current.state, to: next.value, ...(reason ? { reason } : {}), ...(next.value === 'voided' ? { voidedCoupons } : {}) },
         });
         return ok(toTemplate(r.rows[0]));
       });

@@ -26,10 +26,23 @@ const Fields = {
   userTypeLimit: Type.Optional(Nullable(Type.Union([Type.Literal('any'), Type.Literal('new'), Type.Literal('no_purchase')]))),
   validFrom: Type.String({ format: 'date-time' }),
   validTo: Type.String({ format: 'date-time' }),
+  // native-api.md names these `department` and `staff`; `departmentId` / `staffId` are accepted too.
+  department: Type.Optional(Nullable(Id)),
+  staff: Type.Optional(Nullable(Id)),
   departmentId: Type.Optional(Nullable(Id)),
   staffId: Type.Optional(Nullable(Id)),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
 };
+
+/** The contract's `department` / `staff` onto the service's ids; an explicit null clears. */
+function withIds<T extends { department?: number | null; staff?: number | null; departmentId?: number | null; staffId?: number | null }>(b: T) {
+  const { department, staff, ...rest } = b;
+  return {
+    ...rest,
+    ...(department !== undefined ? { departmentId: department } : {}),
+    ...(staff !== undefined ? { staffId: staff } : {}),
+  };
+}
 const PromoOut = Type.Object({
   id: Id,
   code: Type.String(),
@@ -42,6 +55,8 @@ const PromoOut = Type.Object({
   userTypeLimit: Type.String(),
   validFrom: Type.String({ format: 'date-time' }),
   validTo: Type.String({ format: 'date-time' }),
+  department: Nullable(Type.Integer()),
+  staff: Nullable(Type.Integer()),
   departmentId: Nullable(Type.Integer()),
   staffId: Nullable(Type.Integer()),
   description: Nullable(Type.String()),
@@ -52,6 +67,8 @@ const PromoOut = Type.Object({
 });
 export const promoOut = (p: PromoCode) => ({
   ...p,
+  department: p.departmentId,
+  staff: p.staffId,
   validFrom: p.validFrom.toISOString(),
   validTo: p.validTo.toISOString(),
   createdAt: p.createdAt.toISOString(),
@@ -69,7 +86,7 @@ export default async function promoCodeRoutes(app: NativeApp) {
       preHandler: [guard({ roles: ['owner', 'admin', 'operator'] }), idempotent],
       schema: { tags: ['promo codes'], summary: 'Create a promo code (pending approval)', security: sec, body: Type.Object(Fields), response: { 201: PromoOut, ...errors(400, 401, 403, 409) } },
     },
-    async (req, reply) => sendResult(reply, await services.promoCodes.create(tenantOf(req), req.body, principalOf(req)), 201, promoOut),
+    async (req, reply) => sendResult(reply, await services.promoCodes.create(tenantOf(req), withIds(req.body), principalOf(req)), 201, promoOut),
   );
 
   app.get(
@@ -84,6 +101,8 @@ export default async function promoCodeRoutes(app: NativeApp) {
           state: Type.Optional(Type.String()),
           code: Type.Optional(Type.String()),
           name: Type.Optional(Type.String()),
+          department: Type.Optional(Id),
+          staff: Type.Optional(Id),
           departmentId: Type.Optional(Id),
           staffId: Type.Optional(Id),
           ...PageQuery,
@@ -93,7 +112,7 @@ export default async function promoCodeRoutes(app: NativeApp) {
     },
     async (req) => {
       const q = req.query;
-      const r = await services.promoCodes.list(tenantOf(req), { state: q.state, code: q.code, name: q.name, departmentId: q.departmentId, staffId: q.staffId, ...pageOf(q) });
+      const r = await services.promoCodes.list(tenantOf(req), { state: q.state, code: q.code, name: q.name, departmentId: q.department ?? q.departmentId, staffId: q.staff ?? q.staffId, ...pageOf(q) });
       return { items: r.items.map(promoOut), total: r.total };
     },
   );
@@ -120,7 +139,7 @@ export default async function promoCodeRoutes(app: NativeApp) {
         response: { 200: PromoOut, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.promoCodes.update(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, promoOut),
+    async (req, reply) => sendResult(reply, await services.promoCodes.update(tenantOf(req), req.params.id, withIds(req.body), principalOf(req)), 200, promoOut),
   );
 
   app.post(

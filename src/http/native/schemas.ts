@@ -31,13 +31,17 @@ export const Nullable = <T extends TSchema>(t: T): TUnsafe<Static<T> | null> => 
   return Type.Unsafe<Static<T> | null>(Type.Union([Type.Null(), t]));
 };
 
+// Lists take limit/offset, or page/pageSize (native-api.md); page wins when given.
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, description: '1-based page number; with pageSize instead of limit/offset' })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
 };
 
 export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), total: Type.Integer() });
 
-export function pageOf(q: { limit?: number; offset?: number }) {
-  return { limit: q.limit ?? 20, offset: q.offset ?? 0 };
+export function pageOf(q: { limit?: number; offset?: number; page?: number; pageSize?: number }) {
+  const limit = q.pageSize ?? q.limit ?? 20;
+  return { limit, offset: q.page !== undefined ? (q.page - 1) * limit : (q.offset ?? 0) };
 }

@@ -360,6 +360,29 @@ describe('promo codes', () => {
   });
 });
 
+describe('promo codes: contract field names', () => {
+  it('takes `department` and `staff` as native-api.md names them, and filters by them', async () => {
+    const dept = (await post('/departments', { name: `Sales ${Date.now()}` })).json();
+    const body = {
+      code: `DEPT${Date.now() % 100000}`,
+      name: 'Department code',
+      rule: { type: 'discount_market_price', condition: { amountAtLeast: '10.00' }, action: { amountOff: '1.00' } },
+      limitTimes: 10,
+      userUseLimit: 1,
+      validFrom: new Date(Date.now() - 1000).toISOString(),
+      validTo: new Date(Date.now() + 86_400_000).toISOString(),
+      department: dept.id,
+    };
+    const p = await post('/promo-codes', body);
+    expect(p.statusCode).toBe(201);
+    expect(p.json()).toMatchObject({ department: dept.id, departmentId: dept.id, staff: null });
+    const listed = (await get(`/promo-codes?department=${dept.id}`)).json();
+    expect(listed.items.map((x: { id: number }) => x.id)).toEqual([p.json().id]);
+    const cleared = await rt.app.inject({ method: 'PATCH', url: `/api/v1/promo-codes/${p.json().id}`, headers: t.auth, payload: { department: null } });
+    expect(cleared.json()).toMatchObject({ department: null });
+  });
+});
+
 describe('idempotent staff actions', () => {
   it('a repeated template create with one Idempotency-Key makes one template', async () => {
     const h = { ...t.auth, 'idempotency-key': 'tpl-create-1' };
@@ -370,5 +393,81 @@ describe('idempotent staff actions', () => {
     expect(b.json().id).toBe(a.json().id);
     const list = await get('/coupon-templates?name=Once');
     expect(list.json().total).toBe(1);
+  });
+});
+
+describe('guards around issuing and redeeming', () => {
+  const batchOf = async (templateId: number, count: number, withPassword = true) => {
+    const b = await post(`/coupon-templates/${templateId}/code-batches`, { count, pattern: 'G-######', withPassword });
+    await rt.services.codeBatches.wait(b.json().id);
+    const lines = (await get(`/code-batches/${b.json().id}/codes.csv`)).body.trim().split('\n').slice(1);
+    return lines.map((l) => l.split(',') as [string, string]);
+  };
+
+  it("never exchanges a 卡密 code for another tenant's user", async () => {
+    const tpl = await makeTemplate(rt.app, t);
+    const [[code, password]] = await batchOf(tpl.id, 1);
+    const other = await makeTenant(rt.services, rt.app);
+    const stranger = await makeUser(rt.services, other.tenantId);
+    const r = await post('/coupons/exchange', { userId: stranger.id, code, password });
+    expect(r.statusCode).toBe(404);
+    expect(r.json().code).toBe('not_found');
+    const c = (await get(`/coupons/${code}`)).json();
+    expect(c.coupon.ownerId).toBeNull();
+  });
+
+  it('exchanges only while the campaign is active', async () => {
+    const tpl = await makeTemplate(rt.app, t);
+    const [[code, password]] = await batchOf(tpl.id, 1);
+    expect((await post(`/coupon-templates/${tpl.id}/pause`, {})).json().state).toBe('paused');
+    const u = await makeUser(rt.services, t.tenantId);
+    const paused = await post('/coupons/exchange', { userId: u.id, code, password });
+    expect(paused.statusCode).toBe(409);
+    expect((await post(`/coupon-templates/${tpl.id}/resume`, {})).json().state).toBe('active');
+    expect((await post('/coupons/exchange', { userId: u.id, code, password })).statusCode).toBe(201);
+  });
+
+  it('does not redeem a batch code nobody holds, nor in another tenant’s store', async () => {
+    const tpl = await makeTemplate(rt.app, t, { minSpend: '0.00' });
+    const [[code]] = await batchOf(tpl.id, 1, false);
+    const items = [{ price: '50.00', quantity: 1 }];
+    const r = await post('/redemptions', { items, couponCodes: [code], orderRef: `unowned-${code}` });
+    expect(r.statusCode).toBe(404);
+    expect((await get(`/coupons/${code}`)).json().coupon.status).toBe('usable');
+
+    const u = await makeUser(rt.services, t.tenantId);
+    const mine = (await claim(tpl.id, { userId: u.id })).json().code;
+    const other = await makeTenant(rt.services, rt.app);
+    const foreignStore = (await rt.app.inject({ method: 'POST', url: '/api/v1/stores', headers: other.auth, payload: { name: 'Elsewhere' } })).json().id;
+    const s = await post('/redemptions', { userId: u.id, items, couponCodes: [mine], storeId: foreignStore, orderRef: `foreign-${mine}` });
+    expect(s.statusCode).toBe(404);
+    expect((await get(`/coupons/${mine}`)).json().coupon.status).toBe('usable');
+  });
+
+  it('voiding a template voids its unused coupons; ending it keeps them usable', async () => {
+    const voided = await makeTemplate(rt.app, t, { minSpend: '0.00' });
+    const ended = await makeTemplate(rt.app, t, { minSpend: '0.00' });
+    const u = await makeUser(rt.services, t.tenantId);
+    const [a, b] = [(await claim(voided.id, { userId: u.id })).json().code, (await claim(ended.id, { userId: u.id })).json().code];
+    expect((await post(`/coupon-templates/${voided.id}/void`, {})).json().state).toBe('voided');
+    const c = (await get(`/coupons/${a}`)).json();
+    expect(c.coupon.status).toBe('voided');
+    expect(c.history.map((e: { kind: string }) => e.kind)).toEqual(['issued', 'voided']);
+    const wo = await post(`/coupons/${a}/write-off`, { storeId });
+    expect(wo.statusCode).toBe(422);
+    expect(wo.json().code).toBe('coupon_voided');
+    expect((await post(`/coupon-templates/${ended.id}/end`, {})).json().state).toBe('ended');
+    expect((await get(`/coupons/${b}`)).json().coupon.status).toBe('usable');
+    expect((await post(`/coupons/${b}/write-off`, { storeId })).statusCode).toBe(201);
+  });
+
+  it('pages lists by page/pageSize as well as limit/offset', async () => {
+    const u = await makeUser(rt.services, t.tenantId);
+    const tpl = await makeTemplate(rt.app, t);
+    await post('/coupons/grant', { templateId: tpl.id, userId: u.id, quantity: 5 });
+    const all = (await get(`/coupons?ownerId=${u.id}&limit=5`)).json().items.map((c: { code: string }) => c.code);
+    const p2 = (await get(`/coupons?ownerId=${u.id}&page=2&pageSize=2`)).json();
+    expect(p2.total).toBe(5);
+    expect(p2.items.map((c: { code: string }) => c.code)).toEqual(all.slice(2, 4));
   });
 });
