@@ -3,6 +3,8 @@
 //   2. a flash sale: 20,000 different users claim a template of 10,000 (perUserLimit 1),
 //   3. write-off by code,
 //   4. pricing: priceCart CPU per quote in-process, and the HTTP quote endpoint,
+//   5. a batch of 1,000,000 codes (time until its progress says done),
+//   6. checkout through the apifm dialect: order/create with a coupon, then order/pay from the wallet,
 // then prints a table and, as the very last line, one JSON object.
 //
 // The store follows the environment: PGlite in a fresh temp folder by default;
@@ -40,6 +42,7 @@ const CART_LINES = 20;
 const CART_COUPONS = 50;
 const QUOTE_CONNECTIONS = 20;
 const QUOTE_SECONDS = 5;
+const CODE_BATCH = 1_000_000; // codes generated and stored in one batch
 const CHECKOUT_USERS = 20; // concurrent shoppers, one order in flight each
 const CHECKOUT_SECONDS = 10;
 const CHECKOUT_COUPONS_PER_USER = 1_000; // more than one user can spend in CHECKOUT_SECONDS
@@ -613,6 +616,26 @@ async function main(): Promise<number> {
   const quoteRps = rpsOf(quoteRes);
   log(`  ${fmtInt(quoteRps)} req/s, p50 ${fmtMs(quoteRes.latency.p50)}, p99 ${fmtMs(quoteRes.latency.p99)}; ${describeStatuses(quoteRes)}`);
 
+  // 5d. One million codes in one batch, generated in the background; progress polled.
+  log(`\n[code batch] ${fmtInt(CODE_BATCH)} codes ...`);
+  const batchTpl = await api.call<{ id: number }>('POST', '/coupon-templates', {
+    name: 'bench codes',
+    discount: { type: 'amount', amount: '1.00' },
+    minSpend: '0.00',
+    validity: { type: 'relative', days: 30 },
+    activate: true,
+  });
+  const tb = performance.now();
+  const batch = await api.call<{ id: number }>('POST', `/coupon-templates/${batchTpl.id}/code-batches`, { count: CODE_BATCH, length: 12 }, [202]);
+  let progress = { state: 'pending', generated: 0, count: CODE_BATCH };
+  while (progress.state !== 'done' && progress.state !== 'failed' && performance.now() - tb < 300_000) {
+    await new Promise((r) => setTimeout(r, 250));
+    progress = await api.call<typeof progress>('GET', `/code-batches/${batch.id}`);
+  }
+  const codesSeconds = (performance.now() - tb) / 1000;
+  const codesStats = await api.call<{ issued: number }>('GET', `/coupon-templates/${batchTpl.id}/stats`);
+  log(`  ${progress.state}: ${fmtInt(progress.generated)} / ${fmtInt(progress.count)} in ${codesSeconds.toFixed(1)} s (${fmtInt(progress.generated / codesSeconds)}/s); template issued ${codesStats.issued}`);
+
   // 5c. Checkout with a coupon through the apifm dialect, paid from the wallet.
   log(`\n[checkout] ${CHECKOUT_USERS} apifm shoppers, order/create with a coupon then order/pay, ${CHECKOUT_SECONDS} s ...`);
   const co = await checkout(api, server.url);
@@ -638,6 +661,7 @@ async function main(): Promise<number> {
   row('write-off by code', `${fmtInt(woRps)} req/s   p50 ${fmtMs(woRes.latency.p50)}   p99 ${fmtMs(woRes.latency.p99)}   (${WRITE_OFF_CONNECTIONS} conn, ${codes.length} req; ${describeStatuses(woRes)})`);
   row('quote CPU (priceCart)', `${cpu.msPerQuote.toFixed(4)} ms/quote   (${CART_LINES} lines × ${CART_COUPONS} coupons, ${cpu.eligible} eligible, ${cpu.calls} calls)`);
   row('quote HTTP POST /quotes', `${fmtInt(quoteRps)} req/s   p50 ${fmtMs(quoteRes.latency.p50)}   p99 ${fmtMs(quoteRes.latency.p99)}   (${QUOTE_CONNECTIONS} conn, ${QUOTE_SECONDS} s; ${describeStatuses(quoteRes)})`);
+  row('code batch', `${fmtInt(progress.generated)} codes in ${codesSeconds.toFixed(1)} s   (${progress.state})`);
   row('checkout (apifm create+pay)', `${fmtInt(co.ops)} orders/s   p50 ${fmtMs(co.p50Ms)}   p99 ${fmtMs(co.p99Ms)}   (${CHECKOUT_USERS} users, ${CHECKOUT_SECONDS} s, ${co.orders} orders, coupons used ${co.usedCoupons}; failures ${JSON.stringify(co.failures)})`);
   row('total bench time', secs(performance.now() - t0));
 
@@ -658,6 +682,7 @@ async function main(): Promise<number> {
     issued: stats.issued,
     writeOffP99Ms: woRes.latency.p99,
     quoteCpuMs: round(cpu.msPerQuote, 4),
+    codes1mSeconds: progress.state === 'done' ? round(codesSeconds, 1) : null,
     checkoutOps: round(co.ops, 1),
     checkoutP99Ms: round(co.p99Ms, 2),
   };

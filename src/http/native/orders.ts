@@ -83,7 +83,7 @@ const orderOut = (o: Order, lines?: OrderLine[]) => ({
 export default async function orderRoutes(app: NativeApp) {
   const { services, guard } = app;
   const staff = guard({ roles: ['owner', 'admin', 'operator', 'auditor'] });
-  const act = guard({ roles: ['owner', 'admin', 'operator', 'seller'] });
+  const act = [guard({ roles: ['owner', 'admin', 'operator', 'seller'] }), app.idempotent];
 
   app.get(
     '/orders',
@@ -123,7 +123,7 @@ export default async function orderRoutes(app: NativeApp) {
   app.post(
     '/orders/:id/close',
     {
-      preHandler: guard({ roles: ['owner', 'admin', 'operator'] }),
+      preHandler: [guard({ roles: ['owner', 'admin', 'operator'] }), app.idempotent],
       schema: { tags: ['orders'], summary: 'Close an unpaid order: stock, points and coupons go back', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderOut, ...errors(401, 403, 404, 409) } },
     },
     async (req, reply) => sendResult(reply, await services.orders.close(tenantOf(req), req.params.id, null, 'staff'), 200, (o) => orderOut(o)),
