@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import { runBeforeCommit } from './commit-scope.ts';
 
 export interface QueryResult<R> {
   rows: R[];
@@ -71,6 +72,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
           },
         };
         const out = await fn(q);
+        await runBeforeCommit(q);
         await client.query('COMMIT');
         return out;
       } catch (err) {
@@ -123,7 +125,13 @@ export async function openPglite(opts: PgliteOptions): Promise<Db> {
   return {
     kind: 'pglite',
     query: base.query,
-    tx: (fn) => db.transaction((t) => fn(wrap(t))),
+    tx: (fn) =>
+      db.transaction(async (t) => {
+        const q = wrap(t);
+        const out = await fn(q);
+        await runBeforeCommit(q);
+        return out;
+      }),
     async exec(sql) {
       await db.exec(sql);
     },

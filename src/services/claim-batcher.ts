@@ -13,6 +13,7 @@
 // sign-in days) take the single-claim path instead.
 import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
 import { pgErrorCode, type Queryable } from '../db/store.ts';
+import { commitScope, type CommitScope } from '../db/commit-scope.ts';
 import { COUPON_COLUMNS, newCouponCode, toCoupon, type Coupon, type CouponRow } from './coupons.ts';
 import { computeValidity } from '../domain/coupon-status.ts';
 import type { Deps, Principal } from './deps.ts';
@@ -21,6 +22,8 @@ import type { Template } from './templates.ts';
 interface Pending {
   userId: number;
   by: Principal | null;
+  /** The claimant's request hook (its Idempotency-Key mark), run in the batch's transaction. */
+  beforeCommit: CommitScope['beforeCommit'];
   resolve: (r: Result<Coupon>) => void;
   reject: (e: unknown) => void;
 }
@@ -151,7 +154,11 @@ export function claimBatcher(deps: Deps) {
         }
         queue.items = rest;
         try {
-          const results = await withRetry(() => deps.db.tx((q) => runBatch(q, queue.template, queue.timezone, batch)));
+          // The batch commits many requests' work at once: every claimant's hook runs in it,
+          // and not the hook of whichever request happened to start the drain.
+          const hooks = batch.flatMap((p) => (p.beforeCommit ? [p.beforeCommit] : []));
+          const scope: CommitScope = { beforeCommit: hooks.length ? async (q) => { for (const h of hooks) await h(q); } : null };
+          const results = await withRetry(() => commitScope.run(scope, () => deps.db.tx((q) => runBatch(q, queue.template, queue.timezone, batch))));
           for (const p of batch) p.resolve(results.get(p.userId) ?? fail(ErrorCode.conflict, 'claim not processed; try again'));
         } catch (e) {
           for (const p of batch) p.reject(e);
@@ -172,7 +179,7 @@ export function claimBatcher(deps: Deps) {
           queue = { template: t, timezone, items: [], running: false };
           queues.set(t.id, queue);
         }
-        queue.items.push({ userId, by, resolve, reject });
+        queue.items.push({ userId, by, beforeCommit: commitScope.getStore()?.beforeCommit ?? null, resolve, reject });
         void drain(t.id);
       });
     },

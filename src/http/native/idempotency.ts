@@ -1,13 +1,13 @@
 // Idempotency-Key on native POSTs: a retry returns the first answer and changes nothing.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { principalKey } from '../../services/deps.ts';
-import { requestHash } from '../../services/idempotency.ts';
+import { requestHash, withCommitScope } from '../../services/idempotency.ts';
 import type { Services } from '../../services/index.ts';
 import { sendProblem } from '../problem.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotency: { tenantId: number; principal: string; key: string } | null;
+    idempotency: { tenantId: number; principal: string; key: string; attempt: string } | null;
   }
 }
 
@@ -24,7 +24,8 @@ export function makeIdempotent(services: Services) {
     const begun = await services.idempotency.begin(tenantId, principal, key, requestHash(req.method, req.url, req.body));
     switch (begun.state) {
       case 'new':
-        req.idempotency = { tenantId, principal, key };
+        req.idempotency = { tenantId, principal, key, attempt: begun.attempt };
+        services.idempotency.arm(services.idempotency.currentScope(), tenantId, principal, key, begun.attempt);
         return;
       case 'replay':
         reply.header('idempotent-replayed', 'true');
@@ -32,6 +33,8 @@ export function makeIdempotent(services: Services) {
         return reply.code(begun.statusCode).send(begun.body);
       case 'in_flight':
         return sendProblem(reply, 'conflict', 409, 'a request with this Idempotency-Key is still being processed; retry shortly');
+      case 'committed_unanswered':
+        return sendProblem(reply, 'conflict', 409, 'a request with this Idempotency-Key was carried out, but its answer was lost; read the current state instead of retrying');
       case 'mismatch':
         return sendProblem(reply, 'invalid_input', 422, 'this Idempotency-Key was used with a different request');
     }
@@ -40,12 +43,17 @@ export function makeIdempotent(services: Services) {
 
 export function registerIdempotencyHooks(app: FastifyInstance, services: Services) {
   app.decorateRequest('idempotency', null);
+  // Requests with a key run in a commit scope, so the key is marked inside the work's own transactions.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (req.headers['idempotency-key'] === undefined) return done();
+    withCommitScope(done);
+  });
   app.addHook('onSend', async (req, reply, payload) => {
     const idem = req.idempotency;
     if (!idem) return payload;
     req.idempotency = null;
     if (reply.statusCode >= 500) {
-      await services.idempotency.abort(idem.tenantId, idem.principal, idem.key);
+      await services.idempotency.abort(idem.tenantId, idem.principal, idem.key, idem.attempt);
     } else {
       let body: unknown = null;
       if (typeof payload === 'string' && payload.length) {
@@ -55,7 +63,7 @@ export function registerIdempotencyHooks(app: FastifyInstance, services: Service
           body = payload;
         }
       }
-      await services.idempotency.complete(idem.tenantId, idem.principal, idem.key, reply.statusCode, body);
+      await services.idempotency.complete(idem.tenantId, idem.principal, idem.key, idem.attempt, reply.statusCode, body);
     }
     return payload;
   });

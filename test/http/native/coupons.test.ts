@@ -406,7 +406,7 @@ describe('guards around issuing and redeeming', () => {
 
   it("never exchanges a 卡密 code for another tenant's user", async () => {
     const tpl = await makeTemplate(rt.app, t);
-    const [[code, password]] = await batchOf(tpl.id, 1);
+    const [code, password] = (await batchOf(tpl.id, 1))[0]!;
     const other = await makeTenant(rt.services, rt.app);
     const stranger = await makeUser(rt.services, other.tenantId);
     const r = await post('/coupons/exchange', { userId: stranger.id, code, password });
@@ -418,7 +418,7 @@ describe('guards around issuing and redeeming', () => {
 
   it('exchanges only while the campaign is active', async () => {
     const tpl = await makeTemplate(rt.app, t);
-    const [[code, password]] = await batchOf(tpl.id, 1);
+    const [code, password] = (await batchOf(tpl.id, 1))[0]!;
     expect((await post(`/coupon-templates/${tpl.id}/pause`, {})).json().state).toBe('paused');
     const u = await makeUser(rt.services, t.tenantId);
     const paused = await post('/coupons/exchange', { userId: u.id, code, password });
@@ -429,7 +429,7 @@ describe('guards around issuing and redeeming', () => {
 
   it('does not redeem a batch code nobody holds, nor in another tenant’s store', async () => {
     const tpl = await makeTemplate(rt.app, t, { minSpend: '0.00' });
-    const [[code]] = await batchOf(tpl.id, 1, false);
+    const [code] = (await batchOf(tpl.id, 1, false))[0]!;
     const items = [{ price: '50.00', quantity: 1 }];
     const r = await post('/redemptions', { items, couponCodes: [code], orderRef: `unowned-${code}` });
     expect(r.statusCode).toBe(404);
