@@ -25,6 +25,8 @@ export interface QuoteInput {
   items: CartItemInput[];
   couponCodes?: string[];
   promoCodes?: string[];
+  /** Price only the named coupons, not every open coupon of the user (redeeming, creating an order). */
+  onlyNamed?: boolean;
 }
 
 export interface Quote {
@@ -103,10 +105,11 @@ export function redemptionService(deps: Deps, promos: PromoCodeLoader) {
       `SELECT ${COUPON_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, to_jsonb(t.*) AS t
        FROM coupons c JOIN coupon_templates t ON t.id = c.template_id
        WHERE c.tenant_id = $1 AND (
-         ($2::bigint IS NOT NULL AND c.owner_id = $2 AND c.status = 'issued' AND (c.valid_to IS NULL OR c.valid_to >= $4))
+         ($2::bigint IS NOT NULL AND NOT $5 AND c.owner_id = $2 AND c.status = 'issued' AND (c.valid_to IS NULL OR c.valid_to >= $4))
          OR c.code = ANY($3::text[]))
-       ORDER BY c.id LIMIT 500`,
-      [tenantId, input.userId ?? null, codes, at],
+       ORDER BY c.code = ANY($3::text[]) DESC, c.id LIMIT 500`,
+      // The named coupons first: a user holding more than the limit can still use their newest.
+      [tenantId, input.userId ?? null, codes, at, input.onlyNamed === true],
     );
     const found = new Set(rows.rows.map((r) => r.code));
     const missing = codes.filter((c) => !found.has(c));
@@ -190,7 +193,8 @@ export function redemptionService(deps: Deps, promos: PromoCodeLoader) {
       const at = now();
       return unwrap(() =>
         deps.db.tx(async (q) => {
-          const g = await gather(q, tenantId, input, at);
+          // Redeeming decides on the named codes only; the user's other coupons do not matter here.
+          const g = await gather(q, tenantId, { ...input, onlyNamed: true }, at);
           if (!g.ok) return g;
           const sel = g.value.quote.pricing.selection!;
           if (sel.rejected.length) {

@@ -461,6 +461,19 @@ describe('guards around issuing and redeeming', () => {
     expect((await post(`/coupons/${b}/write-off`, { storeId })).statusCode).toBe(201);
   });
 
+  it('a user holding more than 500 coupons can quote and redeem the newest one', async () => {
+    const tpl = await makeTemplate(rt.app, t, { minSpend: '0.00', stackable: true });
+    const u = await makeUser(rt.services, t.tenantId);
+    const g = (await post('/coupons/grant', { templateId: tpl.id, userId: u.id, quantity: 600 })).json();
+    const newest = g.items.map((c: { id: number; code: string }) => c).sort((a: { id: number }, b: { id: number }) => b.id - a.id)[0].code;
+    const items = [{ price: '50.00', quantity: 1 }];
+    const q = (await post('/quotes', { userId: u.id, items, couponCodes: [newest] })).json();
+    expect(q.selection).toMatchObject({ codes: [newest] });
+    const r = await post('/redemptions', { userId: u.id, items, couponCodes: [newest], orderRef: `many-${newest}` });
+    expect(r.statusCode).toBe(201);
+    expect((await get(`/coupons/${newest}`)).json().coupon.status).toBe('used');
+  });
+
   it('pages lists by page/pageSize as well as limit/offset', async () => {
     const u = await makeUser(rt.services, t.tenantId);
     const tpl = await makeTemplate(rt.app, t);
