@@ -85,7 +85,7 @@ export function checkClaim(rules: ClaimRules, facts: ClaimFacts): Result<void> {
   return ok(undefined);
 }
 
-function audienceMismatch(audience: ClaimRules['audience'], user: ClaimFacts['user']): string | null {
+export function audienceMismatch(audience: ClaimRules['audience'], user: ClaimFacts['user']): string | null {
   if (audience.userType === 'new' && !user.isNew) return 'this coupon is for new users only';
   if (audience.userType === 'no_purchase' && user.hasPurchased) return 'this coupon is for users who have not bought anything yet';
   const sources = audience.sources ?? [];

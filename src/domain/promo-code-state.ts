@@ -1,5 +1,7 @@
 // The life of a promo code (a shared multi-use code): always approved by an
-// operator before use. Only the moves in the table exist.
+// operator before use. Only the moves in the table exist: the portal's
+// setState (seeds 002/003: 通过, 驳回, 作废) approves or rejects a pending code
+// and voids an approved one; a pending code that should not run is rejected.
 import { ErrorCode, fail, ok, type Result } from './result.ts';
 
 export const PROMO_CODE_STATES = ['draft', 'pending', 'approved', 'rejected', 'voided'] as const;
@@ -12,7 +14,7 @@ const MOVES: Record<PromoCodeAction, Partial<Record<PromoCodeState, PromoCodeSta
   submit: { draft: 'pending', rejected: 'pending' },
   approve: { pending: 'approved' },
   reject: { pending: 'rejected' },
-  void: { pending: 'voided', approved: 'voided' },
+  void: { approved: 'voided' },
 };
 
 export function transitionPromoCode(state: PromoCodeState, action: PromoCodeAction): Result<PromoCodeState> {
@@ -35,7 +37,12 @@ export function availablePromoCodeActions(state: PromoCodeState): PromoCodeActio
   return PROMO_CODE_ACTIONS.filter((a) => MOVES[a][state] !== undefined);
 }
 
-/** Editable until approved: a draft, or a rejected code being fixed for resubmission. */
+/**
+ * Editable until approved: a draft, a pending code (the portal's add puts a
+ * code straight into the queue and its update changes it there, seeds
+ * 002/003), or a rejected code being fixed for resubmission. An approved or
+ * voided code never changes.
+ */
 export function canEditPromoCode(state: PromoCodeState): boolean {
-  return state === 'draft' || state === 'rejected';
+  return state === 'draft' || state === 'pending' || state === 'rejected';
 }

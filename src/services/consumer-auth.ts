@@ -9,7 +9,9 @@ import { pgErrorCode, PgCode } from '../db/store.ts';
 import type { Deps } from './deps.ts';
 import type { MessageService } from './messages.ts';
 import { digest, dummyPasswordHash, hashPassword, newToken, verifyPassword } from './security.ts';
-import { insertUser, MOBILE_RE, toUser, type CreateUserInput, type User, type UserRow } from './users.ts';
+import { bindByReferralIn, bindBySellerAccountIn, sellerByReferral } from './sellers.ts';
+import { RollbackWith } from './tenants.ts';
+import { insertUser, MOBILE_RE, SOURCE_RE, toUser, type CreateUserInput, type User, type UserRow } from './users.ts';
 
 /** Failed consumer logins: 5 per account and 30 per IP in 15 minutes. */
 export const CONSUMER_LOGIN_LIMITS = { perAccount: 5, perIp: 30, windowSec: 15 * 60 };
@@ -165,17 +167,34 @@ export function consumerAuthService(deps: Deps, messages: MessageService) {
 
     /**
      * Registers a consumer. Mobile and email registrations need the code sent
-     * to that address (purpose "register"); a username needs none.
+     * to that address (purpose "register"); a username needs none. A seller's
+     * referral code, or a referrer who is a seller's own consumer account,
+     * binds the new consumer to that seller in the same transaction.
      */
     async register(
       tenantId: number,
       kind: LoginKind,
-      input: { id: string; password: string; code?: string; nick?: string | null; referrerId?: number | null; source?: string },
+      input: {
+        id: string;
+        password: string;
+        code?: string;
+        nick?: string | null;
+        referrerId?: number | null;
+        source?: string | null;
+        /** A seller's referral code (seller_profiles.referral_code). */
+        referralCode?: string | null;
+      },
     ): Promise<Result<User>> {
       const id = input.id.trim();
       const bad = validId(kind, id);
       if (bad) return fail(ErrorCode.invalid_input, bad);
       if (!input.password || input.password.length < 6) return fail(ErrorCode.invalid_input, 'password must be at least 6 characters');
+      const source = input.source?.trim() || null;
+      if (source !== null && !SOURCE_RE.test(source)) return fail(ErrorCode.invalid_input, 'source must be 1-32 letters, digits, _ . : -');
+      const referralCode = input.referralCode?.trim() || null;
+      if (referralCode !== null && (await sellerByReferral(deps.db, tenantId, referralCode)) === null) {
+        return fail(ErrorCode.not_found, `no seller with referral code ${referralCode}`, { field: 'referralCode' });
+      }
       if (await findRow(tenantId, kind, id)) return fail(ErrorCode.already_registered, `this ${kind} is already registered`);
       const channel = channelOf(kind);
       if (channel) {
@@ -193,9 +212,27 @@ export function consumerAuthService(deps: Deps, messages: MessageService) {
         password: input.password,
         nick: input.nick ?? null,
         referrerId,
-        source: input.source ?? `apifm:${kind}`,
+        source,
       };
-      return deps.db.tx((q) => insertUser(q, tenantId, fields));
+      try {
+        return await deps.db.tx(async (q) => {
+          const u = await insertUser(q, tenantId, fields);
+          if (!u.ok) return u;
+          const bound = referralCode
+            ? await bindByReferralIn(q, tenantId, u.value.id, referralCode, 'referral')
+            : referrerId
+              ? await bindBySellerAccountIn(q, tenantId, u.value.id, referrerId, 'referrer')
+              : null;
+          if (!bound) return u;
+          if (!bound.ok) throw new RollbackWith(bound);
+          if (!bound.value.bound) return u;
+          const r = await q.query<UserRow>('SELECT * FROM users WHERE tenant_id = $1 AND id = $2', [tenantId, u.value.id]);
+          return ok(toUser(r.rows[0]!));
+        });
+      } catch (e) {
+        if (e instanceof RollbackWith) return e.result as Result<User>;
+        throw e;
+      }
     },
 
     /** Checks an identifier/password pair under the failed-login throttle. */

@@ -9,7 +9,8 @@ import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
 import type { Queryable } from '../db/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, Principal } from './deps.ts';
-import { COUPON_COLUMNS, couponService, toCoupon, type ClaimOutcome, type Coupon, type CouponRow } from './coupons.ts';
+import { audienceMismatch } from '../domain/claim-rules.ts';
+import { COUPON_COLUMNS, couponService, NEW_USER_DAYS, toCoupon, type ClaimOutcome, type Coupon, type CouponRow } from './coupons.ts';
 import { claimPasswordDigest, toTemplate, type Template, type TemplateRow } from './templates.ts';
 import { RollbackWith } from './tenants.ts';
 
@@ -75,7 +76,9 @@ export function couponExtrasService(deps: Deps) {
   return {
     /**
      * Active templates whose claim window is open and stock not gone; with a
-     * user, only those the user may still fetch (per-person limit not reached).
+     * user, only those the user may still fetch: per-person limit not reached,
+     * and an audience (new users, users who have not bought, sources) that
+     * includes the user, by the claim's own rule (domain/claim-rules).
      */
     async available(tenantId: number, userId: number | null, f: { ids?: number[]; refId?: number } = {}): Promise<Template[]> {
       const at = now();
@@ -92,7 +95,16 @@ export function couponExtrasService(deps: Deps) {
          ORDER BY t.id DESC LIMIT 200`,
         [tenantId, at, f.ids?.length ? f.ids : null, f.refId ?? null, userId],
       );
-      return r.rows.map(toTemplate);
+      const templates = r.rows.map(toTemplate);
+      if (userId === null || templates.every((t) => t.audience.userType === 'any' && !t.audience.sources.length)) return templates;
+      const u = await deps.db.query<{ created_at: Date; has_purchased: boolean; source: string | null }>(
+        'SELECT created_at, has_purchased, source FROM users WHERE tenant_id = $1 AND id = $2',
+        [tenantId, userId],
+      );
+      const row = u.rows[0];
+      if (!row) return templates.filter((t) => t.audience.userType === 'any' && !t.audience.sources.length);
+      const user = { isNew: at.getTime() - row.created_at.getTime() < NEW_USER_DAYS * 86_400_000, hasPurchased: row.has_purchased, source: row.source };
+      return templates.filter((t) => audienceMismatch(t.audience, user) === null);
     },
 
     async template(tenantId: number, id: number): Promise<Template | null> {

@@ -1,6 +1,6 @@
 // Orders: price a cart with the user's coupons and points (a pure quote),
 // create it for real (stock taken by conditional updates, points by the
-// ledger, coupons redeemed by the coupon core, all or nothing), pay it from
+// ledger, coupons and promo codes redeemed by the coupon core, all or nothing), pay it from
 // the wallet in one transaction, close it (stock, points and coupons back
 // exactly once), pickup write-off by number, delivery, reviews, after-sales.
 //
@@ -30,6 +30,7 @@ export const ORDER_STATUS_TEXT: Record<number, string> = { [-2]: '创建中', [-
 export const MAX_ORDER_LINES = 100;
 export const MAX_LINE_NUMBER = 10_000;
 export const MAX_REMARK = 200;
+export const MAX_PROMO_CODES = 5;
 
 /** Why an order cannot be made (details.reason), for dialects to map to their codes. */
 export type OrderRefusal =
@@ -44,7 +45,8 @@ export type OrderRefusal =
   | 'coupon'
   | 'threshold'
   | 'points'
-  | 'remark';
+  | 'remark'
+  | 'promo';
 
 export interface OrderLineInput {
   goodsId: number;
@@ -56,6 +58,8 @@ export interface OrderInput {
   lines: OrderLineInput[];
   /** The user's coupon ids (apifm `couponId`). */
   couponIds?: number[];
+  /** Promo codes (shared codes approved in the portal) to apply beside the coupons. */
+  promoCodes?: string[];
   /** Points the user offers (apifm `deductionScore`): -1 or absent none, 0 as many as help, n at most n. */
   deductionScore?: number;
   remark?: string | null;
@@ -98,6 +102,9 @@ export interface OrderQuote {
   /** Coupon ids applied (in the order they apply). */
   couponIds: number[];
   couponCodes: string[];
+  /** Promo codes applied, and the part of amountCoupon they take off. */
+  promoCodes: string[];
+  amountPromo: Fen;
   /** The user's coupons usable on this cart. */
   usable: UsableCoupon[];
   scoreRules: ScoreRule[];
@@ -135,6 +142,9 @@ export interface Order {
   amountLogistics: Fen;
   amountReal: Fen;
   couponIds: number[];
+  /** Promo codes redeemed with the order, and the part of amountCoupon they took off. */
+  promoCodes: string[];
+  amountPromo: Fen;
   redemptionId: number | null;
   hxNumber: string;
   hxAt: Date | null;
@@ -172,6 +182,8 @@ interface OrderRow {
   amount_logistics: number;
   amount_real: number;
   coupon_ids: number[];
+  promo_codes: string[] | null;
+  amount_promo: number | null;
   redemption_id: number | null;
   coupons_released: boolean;
   hx_number: string;
@@ -227,6 +239,8 @@ const toOrder = (r: OrderRow): Order => ({
   amountLogistics: r.amount_logistics,
   amountReal: r.amount_real,
   couponIds: (r.coupon_ids ?? []).map(Number),
+  promoCodes: r.promo_codes ?? [],
+  amountPromo: Number(r.amount_promo ?? 0),
   redemptionId: r.redemption_id,
   hxNumber: r.hx_number,
   hxAt: r.hx_at,
@@ -342,6 +356,10 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
       if (!Number.isInteger(l.number) || l.number < 1 || l.number > MAX_LINE_NUMBER) return refuse('bad_lines', `line ${i}: number must be 1-${MAX_LINE_NUMBER}`);
     }
     if (input.remark && input.remark.length > MAX_REMARK) return refuse('remark', `the remark is longer than ${MAX_REMARK} characters`);
+    const promoCodes = [...new Set((input.promoCodes ?? []).map((c) => c.trim()).filter(Boolean))];
+    if (promoCodes.length > MAX_PROMO_CODES) return refuse('promo', `at most ${MAX_PROMO_CODES} promo codes`);
+    const badPromo = promoCodes.find((c) => c.length > 64);
+    if (badPromo !== undefined) return refuse('promo', 'a promo code is at most 64 characters');
     const asked = input.deductionScore ?? -1;
     if (!Number.isSafeInteger(asked) || asked < -1) return refuse('points', 'deductionScore must be -1 (none), 0 (automatic) or a number of points');
 
@@ -383,27 +401,47 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
     let amountCoupon = 0;
     const perLine = new Map<string, Fen>();
     let appliedCodes: string[] = [];
+    let appliedPromos: string[] = [];
+    let amountPromo = 0;
     const idOfCode = new Map<string, number>();
     const usable: UsableCoupon[] = [];
-    if (codes.length || listUsable) {
+    if (codes.length || promoCodes.length || listUsable) {
       const q = await redemptions.quote(tenantId, {
         userId,
         storeId,
         items: lines.map((l) => ({ goodsId: l.goodsId, categoryId: l.categoryId, price: formatMoney(l.unitPrice), quantity: l.number })),
         couponCodes: codes,
+        promoCodes,
+        // Creating an order needs only the chosen coupons priced, not every coupon the user holds.
+        onlyNamed: !listUsable,
       });
-      if (!q.ok) return refuse('coupon', q.error.message, q.error.code === ErrorCode.invalid_input ? ErrorCode.invalid_input : ErrorCode.coupon_not_eligible);
+      if (!q.ok) {
+        // The coupon core names the promo code when it is the one refused (unknown, not approved, used up, not for this user).
+        const promo = promoCodes.length > 0 && /promo code/i.test(q.error.message);
+        return refuse(promo ? 'promo' : 'coupon', q.error.message, q.error.code === ErrorCode.invalid_input ? ErrorCode.invalid_input : ErrorCode.coupon_not_eligible, {
+          cause: q.error.code,
+        });
+      }
       const pricing = q.value.pricing;
       const sel = pricing.selection;
       if (sel?.rejected.length) {
         const first = sel.rejected[0]!;
         const threshold = first.reason.code === 'below_threshold' || first.reason.code === 'below_quantity';
-        return refuse(threshold ? 'threshold' : 'coupon', `coupon cannot be used: ${first.reason.message}`, ErrorCode.coupon_not_eligible, { reasonCode: first.reason.code });
+        const isPromo = q.value.coupons.get(first.id)?.kind === 'promo';
+        const what = isPromo ? `promo code ${first.id}` : 'coupon';
+        return refuse(threshold ? 'threshold' : isPromo ? 'promo' : 'coupon', `${what} cannot be used: ${first.reason.message}`, ErrorCode.coupon_not_eligible, {
+          reasonCode: first.reason.code,
+        });
       }
       subtotal = pricing.subtotal;
       amountCoupon = sel?.discount ?? 0;
-      for (const a of sel?.adjustments ?? []) perLine.set(a.lineId, (perLine.get(a.lineId) ?? 0) + a.amount);
-      appliedCodes = sel?.couponIds ?? [];
+      for (const a of sel?.adjustments ?? []) {
+        perLine.set(a.lineId, (perLine.get(a.lineId) ?? 0) + a.amount);
+        if (q.value.coupons.get(a.couponId)?.kind === 'promo') amountPromo += a.amount;
+      }
+      const kindOf = (id: string) => q.value.coupons.get(id)?.kind;
+      appliedPromos = (sel?.couponIds ?? []).filter((id) => kindOf(id) === 'promo');
+      appliedCodes = (sel?.couponIds ?? []).filter((id) => kindOf(id) !== 'promo');
       for (const e of pricing.evaluations) {
         const c = q.value.coupons.get(e.id);
         if (c?.kind !== 'coupon' || !c.coupon) continue;
@@ -435,6 +473,8 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
       amountReal: afterCoupons - deduction.money,
       couponIds: appliedCodes.map((c) => idOfCode.get(c)!).filter((x) => x !== undefined),
       couponCodes: appliedCodes,
+      promoCodes: appliedPromos,
+      amountPromo,
       usable: usable.sort((a, b) => b.discount - a.discount || a.coupon.id - b.coupon.id),
       scoreRules: rules,
       isNeedLogistics,
@@ -590,7 +630,7 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
       if (!quoted.ok) return quoted;
       const qv = quoted.value;
       const at = now();
-      const withCoupons = qv.couponCodes.length > 0;
+      const withCoupons = qv.couponCodes.length > 0 || qv.promoCodes.length > 0;
       const expireMinutes = input.expireMinutes ?? null;
       const expiresAt = expireMinutes && expireMinutes > 0 ? new Date(at.getTime() + expireMinutes * 60_000) : null;
       let orderNumber = '';
@@ -605,8 +645,8 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
           await q.query(
             `INSERT INTO orders (id, tenant_id, user_id, order_number, status, store_id, goods_number, amount_goods, amount_coupon, amount_deduction,
                deduction_score, amount_logistics, amount_real, coupon_ids, hx_number, is_need_logistics, peisong_type, link_man, mobile, address,
-               province_id, city_id, district_id, remark, ext, expires_at, created_at, updated_at)
-             VALUES ($27,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$26)`,
+               province_id, city_id, district_id, remark, ext, expires_at, created_at, updated_at, promo_codes, amount_promo)
+             VALUES ($27,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$26,$28,$29)`,
             [
               tenantId,
               userId,
@@ -635,6 +675,8 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
               expiresAt,
               at,
               id,
+              qv.promoCodes,
+              qv.amountPromo,
             ],
           );
           await q.query(
@@ -671,6 +713,7 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
             storeId: qv.storeId,
             items: qv.lines.map((l) => ({ goodsId: l.goodsId, categoryId: l.categoryId, price: formatMoney(l.unitPrice), quantity: l.number })),
             couponCodes: qv.couponCodes,
+            promoCodes: qv.promoCodes,
             orderRef: orderNumber,
           },
           null,
@@ -679,7 +722,11 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
         if (!red.ok || red.value.discountTotal !== qv.amountCoupon) {
           if (red.ok) await redemptions.rollback(tenantId, red.value.id, null);
           await undoCreating(tenantId, orderId, 'coupon');
-          if (!red.ok) return refuse('coupon', red.error.message, red.error.code);
+          if (!red.ok) {
+            const promoCause: string[] = [ErrorCode.sold_out, ErrorCode.per_user_limit, ErrorCode.audience_mismatch];
+            const promo = qv.promoCodes.length > 0 && (promoCause.includes(red.error.code) || /promo code/i.test(red.error.message));
+            return refuse(promo ? 'promo' : 'coupon', promo ? `promo code: ${red.error.message}` : red.error.message, red.error.code);
+          }
           return refuse('coupon', 'the coupons changed while ordering; try again', ErrorCode.coupon_not_eligible);
         }
         const done = await deps.db.query(

@@ -1,7 +1,7 @@
 // Promo codes: shared multi-use codes with a promotion rule, usage limits,
 // user restrictions and an approval machine.
 import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
-import { transitionPromoCode, type PromoCodeAction, type PromoCodeState } from '../domain/promo-code-state.ts';
+import { canEditPromoCode, transitionPromoCode, type PromoCodeAction, type PromoCodeState } from '../domain/promo-code-state.ts';
 import { pgErrorCode, PgCode, type Queryable } from '../db/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, Principal } from './deps.ts';
@@ -84,8 +84,6 @@ const toPromo = (r: Row): PromoCode => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
-
-const EDITABLE: PromoCodeState[] = ['draft', 'pending', 'rejected'];
 
 interface Checked {
   code: string;
@@ -195,7 +193,7 @@ export function promoCodeService(deps: Deps) {
         return await deps.db.tx(async (q) => {
           const cur = await load(q, tenantId, id, true);
           if (!cur) return fail(ErrorCode.not_found, 'promo code not found');
-          if (!EDITABLE.includes(cur.state)) return fail(ErrorCode.invalid_state, `a promo code in state ${cur.state} cannot be changed`);
+          if (!canEditPromoCode(cur.state)) return fail(ErrorCode.invalid_state, `a promo code in state ${cur.state} cannot be changed`, { state: cur.state });
           const c = check(input, cur);
           if (!c.ok) return c;
           const refs = await checkRefs(q, tenantId, c.value);

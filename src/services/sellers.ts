@@ -120,6 +120,63 @@ const OWNER_SQL = `COALESCE(
 
 const newReferralCode = () => `S${crypto.randomBytes(5).toString('hex').toUpperCase()}`;
 
+/** The active seller behind a referral code, or null. */
+export async function sellerByReferral(q: Queryable, tenantId: number, referralCode: string): Promise<number | null> {
+  const s = await q.query<{ staff_id: number }>(
+    `SELECT sp.staff_id FROM seller_profiles sp JOIN staff s ON s.id = sp.staff_id
+     WHERE sp.tenant_id = $1 AND upper(sp.referral_code) = upper($2) AND s.role = 'seller' AND NOT s.disabled`,
+    [tenantId, referralCode.trim()],
+  );
+  return s.rows[0]?.staff_id ?? null;
+}
+
+/** The active seller whose own consumer account is `userId` (seller_profiles.user_id), or null. */
+export async function sellerByAccount(q: Queryable, tenantId: number, userId: number): Promise<number | null> {
+  const s = await q.query<{ staff_id: number }>(
+    `SELECT sp.staff_id FROM seller_profiles sp JOIN staff s ON s.id = sp.staff_id
+     WHERE sp.tenant_id = $1 AND sp.user_id = $2 AND s.role = 'seller' AND NOT s.disabled`,
+    [tenantId, userId],
+  );
+  return s.rows[0]?.staff_id ?? null;
+}
+
+/** Binds an unbound consumer to a seller in one conditional write (first binding wins). */
+async function bindIn(q: Queryable, tenantId: number, userId: number, sellerId: number, channel: string): Promise<Result<{ bound: boolean; sellerId: number }>> {
+  const u = await q.query(
+    `UPDATE users SET seller_id = $3, seller_channel = $4, seller_bound_at = now() WHERE tenant_id = $1 AND id = $2 AND seller_id IS NULL`,
+    [tenantId, userId, sellerId, channel],
+  );
+  if (u.rowCount === 0) {
+    const exists = await q.query('SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2', [tenantId, userId]);
+    if (!exists.rowCount) return fail(ErrorCode.not_found, 'user not found');
+  }
+  return ok({ bound: u.rowCount === 1, sellerId });
+}
+
+/** Binds an unbound consumer to the seller behind a referral code (first binding wins), inside the caller's transaction. */
+export async function bindByReferralIn(q: Queryable, tenantId: number, userId: number, referralCode: string, channel: string | null): Promise<Result<{ bound: boolean; sellerId: number }>> {
+  const sellerId = await sellerByReferral(q, tenantId, referralCode);
+  if (sellerId === null) return fail(ErrorCode.not_found, `no seller with referral code ${referralCode}`);
+  return bindIn(q, tenantId, userId, sellerId, channel ?? 'referral');
+}
+
+/**
+ * Binds an unbound consumer to the seller whose own consumer account is
+ * `referrerUserId` (a seller's share link carries its uid as the referrer);
+ * bound false, sellerId null when that account is not a seller's.
+ */
+export async function bindBySellerAccountIn(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  referrerUserId: number,
+  channel: string | null,
+): Promise<Result<{ bound: boolean; sellerId: number | null }>> {
+  const sellerId = await sellerByAccount(q, tenantId, referrerUserId);
+  if (sellerId === null) return ok({ bound: false, sellerId: null });
+  return bindIn(q, tenantId, userId, sellerId, channel ?? 'referrer');
+}
+
 export function sellerService(deps: Deps) {
   const now = () => deps.now?.() ?? new Date();
   const redemptions = redemptionService(deps, promoCodeLoader);
@@ -127,26 +184,6 @@ export function sellerService(deps: Deps) {
   async function load(q: Queryable, tenantId: number, staffId: number): Promise<Seller | null> {
     const r = await q.query<SellerRow>(`${SELLER_SELECT} WHERE s.tenant_id = $1 AND s.id = $2 AND s.role = 'seller'`, [tenantId, staffId]);
     return r.rows[0] ? toSeller(r.rows[0]) : null;
-  }
-
-  /** Binds an unbound consumer to the seller behind a referral code (first binding wins). */
-  async function bindByReferralIn(q: Queryable, tenantId: number, userId: number, referralCode: string, channel: string | null): Promise<Result<{ bound: boolean; sellerId: number }>> {
-    const s = await q.query<{ staff_id: number }>(
-      `SELECT sp.staff_id FROM seller_profiles sp JOIN staff s ON s.id = sp.staff_id
-       WHERE sp.tenant_id = $1 AND upper(sp.referral_code) = upper($2) AND s.role = 'seller' AND NOT s.disabled`,
-      [tenantId, referralCode.trim()],
-    );
-    if (!s.rows[0]) return fail(ErrorCode.not_found, `no seller with referral code ${referralCode}`);
-    const sellerId = s.rows[0].staff_id;
-    const u = await q.query(
-      `UPDATE users SET seller_id = $3, seller_channel = $4, seller_bound_at = now() WHERE tenant_id = $1 AND id = $2 AND seller_id IS NULL`,
-      [tenantId, userId, sellerId, channel ?? 'referral'],
-    );
-    if (u.rowCount === 0) {
-      const exists = await q.query('SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2', [tenantId, userId]);
-      if (!exists.rowCount) return fail(ErrorCode.not_found, 'user not found');
-    }
-    return ok({ bound: u.rowCount === 1, sellerId });
   }
 
   const unwrap = async <T>(fn: () => Promise<Result<T>>): Promise<Result<T>> => {
@@ -394,9 +431,22 @@ export function sellerService(deps: Deps) {
          ORDER BY r.id DESC LIMIT $5 OFFSET $6`,
         [tenantId, sellerId, f.code?.trim() || null, f.redemptionId ?? null, f.limit, f.offset],
       );
+      let total = r.rows[0]?.total ?? 0;
+      if (!r.rows.length && f.offset > 0) {
+        // Past the last page the window count has no row to ride on: count on its own.
+        const c = await deps.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM redemptions r
+           JOIN redemption_items ri ON ri.redemption_id = r.id
+           JOIN coupons c ON c.id = ri.coupon_id
+           WHERE r.tenant_id = $1 AND r.staff_id = $2 AND r.kind = 'write_off' AND r.status = 'done'
+             AND ($3::text IS NULL OR c.code = $3) AND ($4::bigint IS NULL OR r.id = $4)`,
+          [tenantId, sellerId, f.code?.trim() || null, f.redemptionId ?? null],
+        );
+        total = c.rows[0]!.n;
+      }
       const at = now();
       return {
-        total: r.rows[0]?.total ?? 0,
+        total,
         items: r.rows.map((x) => ({
           id: x.id,
           date: x.created_at,

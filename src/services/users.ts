@@ -15,6 +15,8 @@ export interface User {
   avatar: string | null;
   referrerId: number | null;
   sellerId: number | null;
+  /** Where the user came from (the client's channel: iOS, android, wechat, …); promo codes and templates may be limited to some. */
+  source: string | null;
   points: number;
   walletBalance: number;
   hasPurchased: boolean;
@@ -51,6 +53,7 @@ export const toUser = (r: UserRow): User => ({
   avatar: r.avatar,
   referrerId: r.referrer_id,
   sellerId: r.seller_id,
+  source: r.source,
   points: r.points,
   walletBalance: r.wallet_balance,
   hasPurchased: r.has_purchased,
@@ -71,6 +74,8 @@ export interface CreateUserInput {
 }
 
 export const MOBILE_RE = /^\+?\d{6,15}$/;
+/** A user source: a short channel name such as iOS, android, wechat, h5. */
+export const SOURCE_RE = /^[A-Za-z0-9_.:-]{1,32}$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function validateUserInput(input: CreateUserInput): string | null {
@@ -80,6 +85,7 @@ export function validateUserInput(input: CreateUserInput): string | null {
     return 'username must be 3-64 characters of letters, digits, _ . -';
   }
   if (input.email && !EMAIL_RE.test(input.email)) return 'email is not a valid address';
+  if (input.source != null && !SOURCE_RE.test(input.source)) return 'source must be 1-32 letters, digits, _ . : -';
   if (input.password != null && (typeof input.password !== 'string' || input.password.length < 6)) {
     return 'password must be at least 6 characters';
   }

@@ -11,7 +11,7 @@ import {
 
 const TABLE: Record<PromoCodeState, Record<PromoCodeAction, PromoCodeState | null>> = {
   draft: { submit: 'pending', approve: null, reject: null, void: null },
-  pending: { submit: null, approve: 'approved', reject: 'rejected', void: 'voided' },
+  pending: { submit: null, approve: 'approved', reject: 'rejected', void: null },
   approved: { submit: null, approve: null, reject: null, void: 'voided' },
   rejected: { submit: 'pending', approve: null, reject: null, void: null },
   voided: { submit: null, approve: null, reject: null, void: null },
@@ -39,6 +39,11 @@ describe('transitionPromoCode', () => {
     expect(v.ok || v.error.message).toBe('cannot submit a promo code that is voided: submit applies to draft or rejected codes; voided is final');
   });
 
+  it('voids only an approved code (seed setState: 通过, 驳回, 作废); a pending one is rejected instead', () => {
+    const r = transitionPromoCode('pending', 'void');
+    expect(r.ok || r.error.message).toBe('cannot void a promo code that is pending: void applies to approved codes; from pending it can approve, reject');
+  });
+
   it('refuses an unknown action as invalid input', () => {
     expect(transitionPromoCode('draft', 'publish' as PromoCodeAction)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
@@ -51,7 +56,7 @@ describe('availablePromoCodeActions', () => {
 });
 
 describe('canEditPromoCode', () => {
-  it.each(PROMO_CODE_STATES.map((s) => [s, s === 'draft' || s === 'rejected'] as const))('%s → %s', (state, editable) => {
+  it.each(PROMO_CODE_STATES.map((s) => [s, s === 'draft' || s === 'pending' || s === 'rejected'] as const))('%s → %s', (state, editable) => {
     expect(canEditPromoCode(state)).toBe(editable);
   });
 });

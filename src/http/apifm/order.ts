@@ -23,6 +23,8 @@ const CREATE_CODES: Record<OrderRefusal, number> = {
   threshold: 30001,
   points: 70001,
   remark: 10005,
+  // Not in seed 004 (it has no promo codes): the coupon code, with the reason in msg.
+  promo: 30000,
 };
 
 function createFailure(e: DomainError): Envelope {
@@ -75,6 +77,9 @@ function quoteOut(q: OrderQuote, tz: string) {
     goodsNumber: q.goodsNumber,
     isNeedLogistics: q.isNeedLogistics,
     couponId: q.couponIds,
+    // Promo codes (quan's `promoCode` parameter): the codes applied and what they take off (included in couponAmount).
+    promoCode: q.promoCodes.join(','),
+    promoAmount: yuan(q.amountPromo),
     // Left out when there is none: clients test `if (res.data.couponUserList)` to show the coupon picker.
     couponUserList: q.usable.length ? q.usable.map((u) => couponUserItem(u, tz)) : undefined,
     scoreDeductionRules: q.scoreRules.map((r) => ({ loop: r.loop, score: r.score, money: yuan(r.money) })),
@@ -109,6 +114,8 @@ export function orderInfo(o: Order, tz: string) {
     isEnd: o.status === -1 || o.status === 4,
     isPay: o.paidAt !== null,
     couponId: o.couponIds,
+    promoCode: o.promoCodes.join(','),
+    promoAmount: yuan(o.amountPromo),
     type: 0,
     invoiceId: 0,
     dateAdd: apifmDate(o.createdAt, tz),
@@ -180,6 +187,7 @@ function orderInput(req: FastifyRequest, goodsJsonStr: string): OrderInput | Env
   return {
     lines,
     couponIds: idList(raw.couponId),
+    promoCodes: (raw.promoCode ?? '').split(',').map((c) => c.trim()).filter(Boolean),
     deductionScore: deduction === undefined ? -1 : Number(deduction.trim()),
     remark: raw.remark ?? null,
     linkMan: raw.linkMan ?? null,
@@ -209,6 +217,7 @@ export default async function orderRoutes(app: ApifmApp) {
         goodsJsonStr: 'string!',
         calculate: 'bool',
         couponId: 'string',
+        promoCode: 'string',
         deductionScore: 'string',
         remark: 'string',
         linkMan: 'string',

@@ -1,12 +1,14 @@
 // apifm user module: register / login / reset / bind by mobile, username and
 // email, token check and logout, profile detail and modify.
+import type { FastifyRequest } from 'fastify';
 import type { ConsumerAuthService, LoginKind } from '../../services/consumer-auth.ts';
 import type { Services } from '../../services/index.ts';
 import type { Tenant } from '../../services/tenants.ts';
-import { apifmDate, failure, ok, rawParams, route, type ApifmApp, type CodeMap, type Envelope } from './kit.ts';
+import { SOURCE_RE } from '../../services/users.ts';
+import { apifmDate, CODE, err, failure, ok, rawParams, route, type ApifmApp, type CodeMap, type Envelope } from './kit.ts';
 
 /** Codes shared by the account endpoints: 10000 registered/unknown, 20000 bad verification code, 30000 wrong password. */
-const REGISTER_CODES: CodeMap = { already_registered: 10000, wrong_password: 20000, invalid_input: 20000, rate_limited: 4000 };
+const REGISTER_CODES: CodeMap = { already_registered: 10000, wrong_password: 20000, invalid_input: 20000, rate_limited: 4000, not_found: 700 };
 const LOGIN_CODES: CodeMap = { not_found: 10000, invalid_credentials: 30000, rate_limited: 4000, forbidden: 4000 };
 const RESET_CODES: CodeMap = { not_found: 10000, wrong_password: 20000, invalid_input: 20000 };
 const BIND_CODES: CodeMap = { already_registered: 10000, wrong_password: 20000, invalid_input: 20000 };
@@ -20,17 +22,66 @@ const REGISTER_PARAMS = {
   province: 'string',
   referrer: 'int',
   postJsonString: 'string',
+  // Not in seed 004: the client's channel (iOS, android, wechat, …) and a seller's referral code.
+  source: 'string',
+  referralCode: 'string',
 } as const;
+
+/**
+ * Where a registration comes from, for promo-code and coupon source limits:
+ * the `source` parameter, else `source` in postJsonString, else the client
+ * the request carries (WeChat / Alipay mini-program, iOS, Android), else "h5".
+ */
+export function registrationSource(req: FastifyRequest, p: { source?: string; postJsonString?: string }): string {
+  if (p.source?.trim()) return p.source.trim();
+  if (p.postJsonString) {
+    try {
+      const ext = JSON.parse(p.postJsonString) as unknown;
+      const v = ext && typeof ext === 'object' ? (ext as Record<string, unknown>).source : undefined;
+      if (typeof v === 'string' && SOURCE_RE.test(v.trim())) return v.trim();
+    } catch {
+      // modify() reports a malformed postJsonString
+    }
+  }
+  const ua = String(req.headers['user-agent'] ?? '');
+  const referer = String(req.headers.referer ?? '');
+  if (/MicroMessenger/i.test(ua) || referer.startsWith('https://servicewechat.com/')) return 'wechat';
+  if (/AlipayClient/i.test(ua)) return 'alipay';
+  if (/iPhone|iPad|iPod/i.test(ua)) return 'iOS';
+  if (/Android/i.test(ua)) return 'android';
+  return 'h5';
+}
 
 async function doRegister(
   services: Services,
   tenant: Tenant,
   kind: LoginKind,
   id: string,
-  p: { pwd: string; code?: string; autoLogin?: boolean; nick?: string; city?: string; province?: string; referrer?: number; postJsonString?: string },
+  p: {
+    pwd: string;
+    code?: string;
+    autoLogin?: boolean;
+    nick?: string;
+    city?: string;
+    province?: string;
+    referrer?: number;
+    postJsonString?: string;
+    source?: string;
+    referralCode?: string;
+  },
+  req: FastifyRequest,
 ): Promise<Envelope> {
   const auth: ConsumerAuthService = services.consumerAuth;
-  const r = await auth.register(tenant.id, kind, { id, password: p.pwd, code: p.code, nick: p.nick ?? null, referrerId: p.referrer ?? null });
+  if (p.source?.trim() && !SOURCE_RE.test(p.source.trim())) return err(CODE.badFormat, '参数格式错误: source (1-32 letters, digits, _ . : -)');
+  const r = await auth.register(tenant.id, kind, {
+    id,
+    password: p.pwd,
+    code: p.code,
+    nick: p.nick ?? null,
+    referrerId: p.referrer ?? null,
+    source: registrationSource(req, p),
+    referralCode: p.referralCode ?? null,
+  });
   if (!r.ok) return failure(r.error, REGISTER_CODES);
   if (p.city || p.province || p.postJsonString) {
     await auth.modify(tenant.id, r.value.id, { city: p.city, province: p.province, extJsonStr: p.postJsonString });
@@ -52,7 +103,7 @@ const LOGIN_PARAMS = { pwd: 'string!', deviceId: 'string', deviceName: 'string' 
 export default async function userRoutes(app: ApifmApp) {
   // ---- mobile
   route(app, { method: 'POST', url: '/user/m/register', summary: '用户注册[手机号] (code from verification/sms/get); 10000 already registered', params: { mobile: 'string!', ...REGISTER_PARAMS, code: 'string!' } },
-    async ({ p, tenant, services }) => doRegister(services, tenant, 'mobile', p.mobile, p));
+    async ({ p, tenant, services, req }) => doRegister(services, tenant, 'mobile', p.mobile, p, req));
   route(app, { method: 'POST', url: '/user/m/login', summary: '用户登录[手机号] → {token, uid}; 10000 unknown mobile, 30000 wrong password', params: { mobile: 'string!', ...LOGIN_PARAMS } },
     async ({ p, tenant, services, req }) => doLogin(services, tenant, 'mobile', p.mobile, p.pwd, req.ip));
   route(app, { method: 'POST', url: '/user/m/reset-pwd', summary: '重设密码[手机找回密码]; 10000 no such user', params: { mobile: 'string!', code: 'string!', pwd: 'string!' } },
@@ -68,7 +119,7 @@ export default async function userRoutes(app: ApifmApp) {
 
   // ---- username
   route(app, { method: 'POST', url: '/user/username/register', summary: '用户注册[用户名]; 10000 already registered', params: { username: 'string!', ...REGISTER_PARAMS } },
-    async ({ p, tenant, services }) => doRegister(services, tenant, 'username', p.username, p));
+    async ({ p, tenant, services, req }) => doRegister(services, tenant, 'username', p.username, p, req));
   route(app, { method: 'POST', url: '/user/username/login', summary: '用户登录[用户名] → {token, uid}', params: { username: 'string!', ...LOGIN_PARAMS } },
     async ({ p, tenant, services, req }) => doLogin(services, tenant, 'username', p.username, p.pwd, req.ip));
   route(app, { method: 'POST', url: '/user/username/bindUsername', summary: '设置用户名', params: { username: 'string!', pwd: 'string' }, login: true },
@@ -79,7 +130,7 @@ export default async function userRoutes(app: ApifmApp) {
 
   // ---- email
   route(app, { method: 'POST', url: '/user/email/register', summary: '用户注册[邮箱] (code from verification/mail/get); 10000 already registered', params: { email: 'string!', ...REGISTER_PARAMS, code: 'string!' } },
-    async ({ p, tenant, services }) => doRegister(services, tenant, 'email', p.email, p));
+    async ({ p, tenant, services, req }) => doRegister(services, tenant, 'email', p.email, p, req));
   route(app, { method: 'POST', url: '/user/email/login', summary: '用户登录[邮箱] → {token, uid}', params: { email: 'string!', ...LOGIN_PARAMS } },
     async ({ p, tenant, services, req }) => doLogin(services, tenant, 'email', p.email, p.pwd, req.ip));
   route(app, { method: 'POST', url: '/user/email/reset-pwd', summary: '重设密码[邮箱找回密码]; 10000 no such user', params: { email: 'string!', code: 'string!', pwd: 'string!' } },
@@ -134,6 +185,8 @@ export default async function userRoutes(app: ApifmApp) {
         userLevel: { id: level.id, level: level.level, name: level.name, canUpgrade: level.canUpgrade },
         // Delivery membership (配送会员) is out of scope: always "not a member", so clients reading .status do not break.
         peisongMember: { status: 0, type: 0, statusStr: '未开通' },
+        // Partners (合伙人 / distribution) are out of scope too: the same "not a partner" shape, so clients reading it do not break.
+        partnerInfo: { id: 0, uid: u.id, type: 0, typeStr: '', status: 0, statusStr: '未开通', isPartner: false },
       });
     });
   route(

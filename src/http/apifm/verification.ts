@@ -1,6 +1,7 @@
 // apifm verification module: SMS and e-mail codes (through services.messages:
 // one per minute per recipient, a daily cap, limited tries, expiry) and
 // picture captchas.
+import crypto from 'node:crypto';
 import { CONSUMER_CODE_PURPOSE } from '../../services/consumer-auth.ts';
 import type { Services } from '../../services/index.ts';
 import { MOBILE_RE } from '../../services/users.ts';
@@ -53,12 +54,27 @@ export default async function verificationRoutes(app: ApifmApp) {
       const r = await services.messages.checkCode(tenant.id, 'email', p.mail, CONSUMER_CODE_PURPOSE, p.code, false);
       return r.ok ? ok() : checkFailure(r.error);
     });
-  route(app, { method: 'GET', url: '/verification/pic/get', summary: '获取图形验证码: an SVG image for `key`', params: { key: 'string!' } },
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/verification/pic/get',
+      summary: '获取图形验证码: an SVG image for `key` (optional: without one a key is made up; either way it comes back in the X-Captcha-Key header)',
+      params: { key: 'string' },
+    },
     async ({ p, tenant, services, reply, req }) => {
-      const r = await services.captcha.create(tenant.id, p.key, req.ip);
+      const key = p.key?.trim() || `k${Date.now().toString(36)}${crypto.randomBytes(8).toString('hex')}`;
+      const r = await services.captcha.create(tenant.id, key, req.ip);
       if (!r.ok) return failure(r.error);
-      return reply.code(200).header('cache-control', 'no-store').type('image/svg+xml').send(r.value.svg);
-    });
+      return reply
+        .code(200)
+        .header('cache-control', 'no-store')
+        .header('x-captcha-key', key)
+        .header('access-control-expose-headers', 'X-Captcha-Key')
+        .type('image/svg+xml')
+        .send(r.value.svg);
+    },
+  );
   route(app, { method: 'POST', url: '/verification/pic/check', summary: '校验图形验证码 (kept for sms/get); 502 wrong, 700 none for this key', params: { key: 'string!', code: 'string!' } },
     async ({ p, tenant, services }) => {
       const r = await services.captcha.check(tenant.id, p.key, p.code, false);

@@ -144,7 +144,9 @@ function calls(services: Services): Record<string, Call> {
   }
 
   const may = (c: Caller, roles: Role[]) => c.principal.role === 'platform_admin' || roles.includes(c.principal.role);
-  const denied = (roles: Role[]) => msg(PORTAL_CODES.forbidden, `没有权限: 需要角色 ${roles.join(', ')}`);
+  /** A role refusal: the call's own failure code where the seed gives one (add/update 5001, setState 50002), else 40003. */
+  const denied = (roles: Role[], code: number = PORTAL_CODES.forbidden, prefix = '') =>
+    msg(code, `${prefix}没有权限: 需要角色 ${roles.join(', ')} (your role may not do this)`);
 
   /** The portal's snake_case form → the native promo-code input (only the fields given). */
   async function inputOf(p: Params, c: Caller, creating: boolean): Promise<{ ok: true; value: PromoCodeInput } | { ok: false; message: string }> {
@@ -286,7 +288,7 @@ function calls(services: Services): Record<string, Call> {
       auth: true,
       async run(p, { caller }) {
         const c = caller!;
-        if (!may(c, EDITORS)) return denied(EDITORS);
+        if (!may(c, EDITORS)) return denied(EDITORS, PORTAL_CODES.saveFailed, '保存失败: ');
         const v = await inputOf(p, c, true);
         if (!v.ok) return msg(PORTAL_CODES.saveFailed, `保存失败: ${v.message}`);
         const r = await services.promoCodes.create(c.tenantId, v.value, c.principal);
@@ -298,7 +300,7 @@ function calls(services: Services): Record<string, Call> {
       auth: true,
       async run(p, { caller }) {
         const c = caller!;
-        if (!may(c, EDITORS)) return denied(EDITORS);
+        if (!may(c, EDITORS)) return denied(EDITORS, PORTAL_CODES.saveFailed, '保存失败: ');
         const id = int(p.id);
         if (!id) return msg(PORTAL_CODES.saveFailed, '保存失败: id (优惠码标示) 必填');
         const v = await inputOf(p, c, false);
@@ -318,7 +320,7 @@ function calls(services: Services): Record<string, Call> {
         const target = stateNo === undefined || stateNo === null ? undefined : STATE_OF_NUMBER[stateNo];
         const action = target && ACTION_FOR_STATE[target];
         if (!action) return msg(PORTAL_CODES.setFailed, '设置失败: state 应为 1 (通过), 2 (驳回), 3 (作废) 或 0 (重新提交)');
-        if (!may(c, ACTION_ROLES[action])) return denied(ACTION_ROLES[action]);
+        if (!may(c, ACTION_ROLES[action])) return denied(ACTION_ROLES[action], PORTAL_CODES.setFailed, '设置失败: ');
         const r = await services.promoCodes.act(c.tenantId, id, action, c.principal);
         return r.ok ? msg(PORTAL_CODES.saved, '设置成功!') : msg(PORTAL_CODES.setFailed, `设置失败: ${r.error.message}`);
       },

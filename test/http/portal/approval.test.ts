@@ -89,13 +89,20 @@ describe('auth', () => {
 });
 
 describe('roles', () => {
-  it('an operator adds and resubmits but cannot approve; an auditor approves but cannot add', async () => {
+  it("an operator adds and resubmits but cannot approve; an auditor approves but cannot add: refused with the call's own failure code", async () => {
     const id = await pending(operator);
-    expect(await setState(id, 1, operator)).toMatchObject({ code: 40003 });
+    // setState's failure is 50002, add/update's 5001 (seed 002); the message names the roles needed.
+    expect(await setState(id, 1, operator)).toEqual({ code: 50002, message: expect.stringMatching(/^设置失败: 没有权限: 需要角色 owner, admin, auditor/) });
     expect(await stateOf(id)).toBe(0);
-    expect((await gateway(rt.app, 'portal.couponCode.add', { auth: auditor, name: 'x', code: 'AUDX1' })).body).toMatchObject({ code: 40003 });
+    const add = await gateway(rt.app, 'portal.couponCode.add', { auth: auditor, name: 'x', code: 'AUDX1' });
+    expect(add.body).toEqual({ code: 5001, message: expect.stringMatching(/^保存失败: 没有权限: 需要角色 owner, admin, operator/) });
+    const upd = await gateway(rt.app, 'portal.couponCode.update', { auth: auditor, id, describe: 'x' });
+    expect(upd.body).toMatchObject({ code: 5001, message: expect.stringMatching(/^保存失败: 没有权限/) });
     expect(await setState(id, 1, auditor)).toEqual({ code: 20001, message: '设置成功!' });
-    expect(await setState(id, 3, auditor)).toMatchObject({ code: 40003 });
+    expect(await setState(id, 3, auditor)).toMatchObject({ code: 50002, message: expect.stringMatching(/没有权限.*owner, admin/) });
+    expect(await stateOf(id)).toBe(1);
+    // Reading is open to every portal role (40003 stays for refusals the seed gives no code for).
+    expect((await gateway(rt.app, 'portal.couponCode.detail', { auth: auditor, id })).body).toMatchObject({ code: 200 });
   });
 });
 
@@ -119,6 +126,18 @@ describe('the approval machine through setState', () => {
     expect(await setState(id, 9)).toMatchObject({ code: 50002 });
     expect(await setState(999999, 1)).toMatchObject({ code: 50002 });
     expect(await stateOf(id)).toBe(3);
+  });
+
+  it('a pending code is edited in place and cannot be voided (setState 作废 applies to approved codes); reject it instead', async () => {
+    const id = await pending();
+    expect((await gateway(rt.app, 'portal.couponCode.update', { auth: owner, id, describe: 'typo fixed' })).body).toEqual({ code: 20001, message: '保存成功!' });
+    expect(await stateOf(id)).toBe(0);
+    expect(await setState(id, 3)).toEqual({ code: 50002, message: expect.stringMatching(/^设置失败.*cannot void a promo code that is pending/) });
+    expect(await stateOf(id)).toBe(0);
+    const nativeVoid = await rt.app.inject({ method: 'POST', url: `/api/v1/promo-codes/${id}/void`, headers: t.auth, payload: {} });
+    expect(nativeVoid.statusCode).toBe(409);
+    expect(await setState(id, 2)).toEqual({ code: 20001, message: '设置成功!' });
+    expect(await stateOf(id)).toBe(2);
   });
 
   it('only an approved code in its window prices at checkout (native quote)', async () => {
