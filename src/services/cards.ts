@@ -11,6 +11,7 @@
 // made once by the unique key on card_ledger.refund_of.
 import { hit, reached } from '../cache/cache.ts';
 import { splitSpend } from '../domain/card-spend.ts';
+import { roleMay, storesOverlap, writeOffStore, type CardPermission } from '../domain/staff-access.ts';
 import type { Fen } from '../domain/money.ts';
 import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
 import type { Queryable } from '../db/store.ts';
@@ -19,6 +20,7 @@ import { couponService } from './coupons.ts';
 import type { Deps, Principal } from './deps.ts';
 import { messageService } from './messages.ts';
 import { hashPassword, staffPasswordForm, verifyStaffPassword, verifyStaffPasswordMd5 } from './security.ts';
+import { templateService } from './templates.ts';
 import { RollbackWith } from './tenants.ts';
 import { insertUser, MOBILE_RE } from './users.ts';
 
@@ -155,6 +157,17 @@ export interface RecordFilter {
   offset: number;
 }
 
+export interface RecordPage {
+  items: CardEntry[];
+  total: number;
+  /** Sum of the entries' amounts. */
+  totalAmount: Fen;
+  /** Sum of capital_delta: for recharges, the gross recharged capital (refunded recharges still count; their refunds are separate entries). */
+  totalCapital: Fen;
+  /** Sum of bonus_delta, the same way. */
+  totalBonus: Fen;
+}
+
 // Wrong card passwords: 5 per card in 15 minutes, then a pause.
 export const CARD_PASSWORD_LIMIT = { attempts: 5, windowSec: 15 * 60 };
 export const REFUND_CODE_PURPOSE = 'card_refund';
@@ -213,6 +226,7 @@ interface CardRow {
   store_id: number | null;
   created_at: Date;
   type: CardType;
+  store_ids: number[];
 }
 
 const toEvent = (r: EventRow): CardEvent => ({
@@ -363,6 +377,28 @@ export const likeOf = (s: string | undefined | null) => (s ? `%${s.replace(/[\\%
 
 const staffIdOf = (by: Principal | null) => (by?.kind === 'staff' ? by.staffId : null);
 
+/** The stores a caller is bound to (none: every store). */
+const staffStoresOf = (by: Principal | null) => (by?.kind === 'staff' ? by.storeIds : []);
+
+const PERMISSION_TEXT: Record<CardPermission, string> = {
+  'card.refund': 'refund card payments or recharges',
+  'card.invoice': 'issue invoices',
+  'card.cash_back': 'cash back event-card recharges',
+  'card.records': 'see card records',
+};
+
+/** The permission table (domain/staff-access.ts), enforced: forbidden when the caller's role lacks it. */
+export function requirePermission(by: Principal, permission: CardPermission): Result<void> {
+  if (roleMay(by.role, permission)) return ok(undefined);
+  return fail(ErrorCode.forbidden, `permission denied: a ${by.role} may not ${PERMISSION_TEXT[permission]}`, { permission });
+}
+
+/** The store rule (domain/staff-access.ts), enforced for a card product's stores. */
+export function requireCardStores(productStoreIds: readonly number[], by: Principal | null): Result<void> {
+  if (storesOverlap(staffStoresOf(by), (productStoreIds ?? []).map(Number))) return ok(undefined);
+  return fail(ErrorCode.forbidden, 'this card is not used in any of your stores', { storeIds: productStoreIds });
+}
+
 const unwrap = async <T>(fn: () => Promise<Result<T>>): Promise<Result<T>> => {
   try {
     return await fn();
@@ -377,6 +413,7 @@ const validMoney = (fen: unknown, what: string, allowZero = false): string | nul
 
 export function cardService(deps: Deps) {
   const coupons = couponService(deps);
+  const templates = templateService(deps);
   const messages = messageService(deps);
 
   async function loadStores(q: Queryable, tenantId: number, ids: number[]): Promise<StoreBrief[]> {
@@ -410,8 +447,12 @@ export function cardService(deps: Deps) {
     return ok(null);
   }
 
-  /** Locks the card row (FOR NO KEY UPDATE: card operations take turns) and returns it with its product type. */
-  async function lockCard(q: Queryable, tenantId: number, ref: CardRef): Promise<Result<CardRow>> {
+  /**
+   * Locks the card row (FOR NO KEY UPDATE: card operations take turns) and
+   * returns it with its product type and stores; with `by`, refuses a card
+   * whose product is not used in any of the caller's stores.
+   */
+  async function lockCard(q: Queryable, tenantId: number, ref: CardRef, by?: Principal | null): Promise<Result<CardRow>> {
     let where: string;
     let params: unknown[];
     if ('cardId' in ref) {
@@ -425,7 +466,7 @@ export function cardService(deps: Deps) {
       params = [tenantId, ref.phone, ref.productId];
     }
     const r = await q.query<CardRow>(
-      `SELECT uc.*, p.type FROM user_cards uc JOIN card_products p ON p.id = uc.card_product_id
+      `SELECT uc.*, p.type, p.store_ids FROM user_cards uc JOIN card_products p ON p.id = uc.card_product_id
        WHERE uc.tenant_id = $1 AND ${where} FOR NO KEY UPDATE OF uc`,
       params,
     );
@@ -435,6 +476,10 @@ export function cardService(deps: Deps) {
         if (u.rowCount === 0) return fail(ErrorCode.not_found, `no user with phone ${ref.phone}`, { what: 'user' });
       }
       return fail(ErrorCode.not_found, 'this user has no such card: open it first', { what: 'card' });
+    }
+    if (by !== undefined) {
+      const s = requireCardStores(r.rows[0].store_ids, by);
+      if (!s.ok) return s;
     }
     return ok(r.rows[0]);
   }
@@ -488,19 +533,25 @@ export function cardService(deps: Deps) {
     return toEntry(r.rows[0]!);
   }
 
-  async function staffPhone(tenantId: number, by: Principal): Promise<Result<string>> {
+  async function staffPhone(tenantId: number, by: Principal, q: Queryable = deps.db): Promise<Result<string>> {
     if (by.kind !== 'staff') return fail(ErrorCode.forbidden, 'refunds need a staff member (the SMS code goes to their phone)');
-    const r = await deps.db.query<{ phone: string | null }>('SELECT phone FROM staff WHERE id = $1 AND tenant_id = $2', [by.staffId, tenantId]);
+    const r = await q.query<{ phone: string | null }>('SELECT phone FROM staff WHERE id = $1 AND tenant_id = $2', [by.staffId, tenantId]);
     const phone = r.rows[0]?.phone;
     if (!phone) return fail(ErrorCode.invalid_state, 'your staff account has no phone number for the SMS code');
     return ok(phone);
   }
 
-  async function checkRefundCode(tenantId: number, by: Principal, code: string | undefined | null): Promise<Result<void>> {
+  /**
+   * Checks and uses up the refund SMS code inside the refund's own
+   * transaction `q`: a wrong try is returned (not thrown) so it is committed
+   * and counts; a refund that then fails for a business reason rolls back and
+   * leaves the code unused.
+   */
+  async function checkRefundCode(q: Queryable, tenantId: number, by: Principal, code: string | undefined | null): Promise<Result<void>> {
     if (!code) return fail(ErrorCode.invalid_input, 'code: the SMS code is required', { field: 'code' });
-    const phone = await staffPhone(tenantId, by);
+    const phone = await staffPhone(tenantId, by, q);
     if (!phone.ok) return phone;
-    const c = await messages.checkCode(tenantId, 'sms', phone.value, REFUND_CODE_PURPOSE, code, true);
+    const c = await messages.checkCode(tenantId, 'sms', phone.value, REFUND_CODE_PURPOSE, code, true, q);
     if (!c.ok) return fail(c.error.code === ErrorCode.rate_limited ? ErrorCode.rate_limited : ErrorCode.wrong_password, c.error.message, { field: 'code', sms: true });
     return ok(undefined);
   }
@@ -649,9 +700,11 @@ export function cardService(deps: Deps) {
       }
       return unwrap(() =>
         deps.db.tx(async (q) => {
-          const product = await q.query<{ status: number }>('SELECT status FROM card_products WHERE tenant_id = $1 AND id = $2', [tenantId, input.productId]);
+          const product = await q.query<{ status: number; store_ids: number[] }>('SELECT status, store_ids FROM card_products WHERE tenant_id = $1 AND id = $2', [tenantId, input.productId]);
           if (!product.rows[0]) return fail(ErrorCode.not_found, 'card product not found', { what: 'card' });
           if (product.rows[0].status !== 1) return fail(ErrorCode.invalid_state, 'this card product is disabled');
+          const inStores = requireCardStores(product.rows[0].store_ids, by);
+          if (!inStores.ok) return inStores;
           const store = await storeFor(q, tenantId, by, input.storeId);
           if (!store.ok) return store;
           let userId: number;
@@ -751,7 +804,7 @@ export function cardService(deps: Deps) {
         deps.db.tx(async (q) => {
           const store = await storeFor(q, tenantId, by, input.storeId);
           if (!store.ok) return store;
-          const c = await lockCard(q, tenantId, input.card);
+          const c = await lockCard(q, tenantId, input.card, by);
           if (!c.ok) return c;
           const card = c.value;
           let event: CardEvent | null = null;
@@ -795,10 +848,14 @@ export function cardService(deps: Deps) {
       );
     },
 
-    /** Checks the card password under a per-card throttle of wrong tries. */
-    async checkPassword(tenantId: number, card: CardRef, password: CardPassword): Promise<Result<UserCard>> {
+    /** Checks the card password under a per-card throttle of wrong tries; with `by`, first the store rule. */
+    async checkPassword(tenantId: number, card: CardRef, password: CardPassword, by?: Principal | null): Promise<Result<UserCard>> {
       const found = await this.getCard(tenantId, card);
       if (!found) return fail(ErrorCode.not_found, 'this user has no such card', { what: 'card' });
+      if (by !== undefined) {
+        const s = requireCardStores(found.storeIds, by);
+        if (!s.ok) return s;
+      }
       const key = `card-pw:${tenantId}:${found.id}`;
       const r = await reached(deps.cache, key, CARD_PASSWORD_LIMIT.attempts);
       if (!r.allowed) return fail(ErrorCode.rate_limited, `too many wrong card passwords; try again in ${r.retryAfterSec} s`, { retryAfterSec: r.retryAfterSec });
@@ -820,13 +877,13 @@ export function cardService(deps: Deps) {
     ): Promise<Result<CardEntry>> {
       const bad = validMoney(input.amount, 'expense');
       if (bad) return fail(ErrorCode.invalid_input, bad);
-      const pw = await this.checkPassword(tenantId, input.card, input.password);
+      const pw = await this.checkPassword(tenantId, input.card, input.password, by);
       if (!pw.ok) return pw;
       return unwrap(() =>
         deps.db.tx(async (q) => {
           const store = await storeFor(q, tenantId, by, input.storeId);
           if (!store.ok) return store;
-          const c = await lockCard(q, tenantId, { cardId: pw.value.id });
+          const c = await lockCard(q, tenantId, { cardId: pw.value.id }, by);
           if (!c.ok) return c;
           const card = c.value;
           const short = () => fail(ErrorCode.insufficient_balance, 'not enough money on the card', { balance: card.capital + card.bonus });
@@ -875,6 +932,8 @@ export function cardService(deps: Deps) {
 
     /** Sends the refund SMS code to the staff member's own phone. */
     async sendRefundCode(tenantId: number, by: Principal): Promise<Result<{ expiresInSec: number; to: string }>> {
+      const may = requirePermission(by, 'card.refund');
+      if (!may.ok) return may;
       const phone = await staffPhone(tenantId, by);
       if (!phone.ok) return phone;
       const r = await messages.sendCode(tenantId, 'sms', phone.value, REFUND_CODE_PURPOSE, '礼遇圈');
@@ -884,6 +943,8 @@ export function cardService(deps: Deps) {
 
     /** Puts an expense back on the card, exactly as it was taken; once, and only with a fresh SMS code. */
     async refundExpense(tenantId: number, input: { orderNo: number; code: string; storeId?: number | null; explain?: string | null }, by: Principal): Promise<Result<CardEntry>> {
+      const may = requirePermission(by, 'card.refund');
+      if (!may.ok) return may;
       const orig = await deps.db.query<{ id: number; user_card_id: number }>(
         `SELECT id, user_card_id FROM card_ledger WHERE tenant_id = $1 AND order_no = $2 AND kind = 'expense'`,
         [tenantId, input.orderNo],
@@ -891,14 +952,22 @@ export function cardService(deps: Deps) {
       if (!orig.rows[0]) return fail(ErrorCode.not_found, `no expense with order number ${input.orderNo}`);
       const done = await deps.db.query('SELECT 1 FROM card_ledger WHERE refund_of = $1', [orig.rows[0].id]);
       if (done.rowCount) return fail(ErrorCode.already_rolled_back, 'this expense has already been refunded');
-      const code = await checkRefundCode(tenantId, by, input.code);
-      if (!code.ok) return code;
+      if (!input.code) return fail(ErrorCode.invalid_input, 'code: the SMS code is required', { field: 'code' });
       return unwrap(() =>
         deps.db.tx(async (q) => {
           const store = await storeFor(q, tenantId, by, input.storeId);
           if (!store.ok) return store;
+          const mine = await q.query<{ store_ids: number[] }>('SELECT p.store_ids FROM user_cards uc JOIN card_products p ON p.id = uc.card_product_id WHERE uc.id = $1', [orig.rows[0]!.user_card_id]);
+          const inStores = requireCardStores(mine.rows[0]?.store_ids ?? [], by);
+          if (!inStores.ok) return inStores;
+          // The code first (its row lock before the card's, always in that order), used up only if the refund commits.
+          const code = await checkRefundCode(q, tenantId, by, input.code);
+          if (!code.ok) return code;
           const c = await lockCard(q, tenantId, { cardId: orig.rows[0]!.user_card_id });
-          if (!c.ok) return c;
+          if (!c.ok) throw new RollbackWith(c);
+          // Refunds of one card take turns on its lock: the one that waited sees the other's refund here.
+          const again = await q.query('SELECT 1 FROM card_ledger WHERE refund_of = $1', [orig.rows[0]!.id]);
+          if (again.rowCount) throw new RollbackWith(fail(ErrorCode.already_rolled_back, 'this expense has already been refunded'));
           const o = (await q.query<{ id: number; amount: number; capital_delta: number; bonus_delta: number }>('SELECT * FROM card_ledger WHERE id = $1', [orig.rows[0]!.id])).rows[0]!;
           const lines = (await q.query<{ bucket_id: number; capital_delta: number; bonus_delta: number }>('SELECT * FROM card_ledger_buckets WHERE entry_id = $1', [o.id])).rows;
           for (const l of lines) {
@@ -934,6 +1003,8 @@ export function cardService(deps: Deps) {
      * a fresh SMS code.
      */
     async refundRecharge(tenantId: number, input: { orderNo: number; code: string; storeId?: number | null; explain?: string | null }, by: Principal): Promise<Result<CardEntry>> {
+      const may = requirePermission(by, 'card.refund');
+      if (!may.ok) return may;
       const orig = await deps.db.query<{ id: number; user_card_id: number }>(
         `SELECT id, user_card_id FROM card_ledger WHERE tenant_id = $1 AND order_no = $2 AND kind = 'recharge'`,
         [tenantId, input.orderNo],
@@ -941,14 +1012,22 @@ export function cardService(deps: Deps) {
       if (!orig.rows[0]) return fail(ErrorCode.not_found, `no recharge with order number ${input.orderNo}`);
       const done = await deps.db.query('SELECT 1 FROM card_ledger WHERE refund_of = $1', [orig.rows[0].id]);
       if (done.rowCount) return fail(ErrorCode.already_rolled_back, 'this recharge has already been refunded');
-      const code = await checkRefundCode(tenantId, by, input.code);
-      if (!code.ok) return code;
+      if (!input.code) return fail(ErrorCode.invalid_input, 'code: the SMS code is required', { field: 'code' });
       return unwrap(() =>
         deps.db.tx(async (q) => {
           const store = await storeFor(q, tenantId, by, input.storeId);
           if (!store.ok) return store;
+          const mine = await q.query<{ store_ids: number[] }>('SELECT p.store_ids FROM user_cards uc JOIN card_products p ON p.id = uc.card_product_id WHERE uc.id = $1', [orig.rows[0]!.user_card_id]);
+          const inStores = requireCardStores(mine.rows[0]?.store_ids ?? [], by);
+          if (!inStores.ok) return inStores;
+          // The code first (its row lock before the card's, always in that order), used up only if the refund commits.
+          const code = await checkRefundCode(q, tenantId, by, input.code);
+          if (!code.ok) return code;
           const c = await lockCard(q, tenantId, { cardId: orig.rows[0]!.user_card_id });
-          if (!c.ok) return c;
+          if (!c.ok) throw new RollbackWith(c);
+          // Refunds of one card take turns on its lock: the one that waited sees the other's refund here.
+          const again = await q.query('SELECT 1 FROM card_ledger WHERE refund_of = $1', [orig.rows[0]!.id]);
+          if (again.rowCount) throw new RollbackWith(fail(ErrorCode.already_rolled_back, 'this recharge has already been refunded'));
           const o = (await q.query<{ id: number; amount: number; capital_delta: number; bonus_delta: number; bucket_id: number | null; coupon_ids: number[] }>(
             'SELECT * FROM card_ledger WHERE id = $1',
             [orig.rows[0]!.id],
@@ -991,6 +1070,8 @@ export function cardService(deps: Deps) {
 
     /** Cash-back of an event-card bucket: status 3 (due) → 5 (cashed back), exactly once. */
     async cashBack(tenantId: number, bucketId: number, by: Principal, storeId?: number | null): Promise<Result<CardEntry>> {
+      const may = requirePermission(by, 'card.cash_back');
+      if (!may.ok) return may;
       return unwrap(() =>
         deps.db.tx(async (q) => {
           const store = await storeFor(q, tenantId, by, storeId);
@@ -998,7 +1079,7 @@ export function cardService(deps: Deps) {
           // The card first, like every card operation, so locks are always taken in one order.
           const owner = await q.query<{ user_card_id: number }>('SELECT user_card_id FROM card_buckets WHERE tenant_id = $1 AND id = $2', [tenantId, bucketId]);
           if (!owner.rows[0]) return fail(ErrorCode.not_found, 'no such event-card record');
-          const locked = await lockCard(q, tenantId, { cardId: owner.rows[0].user_card_id });
+          const locked = await lockCard(q, tenantId, { cardId: owner.rows[0].user_card_id }, by);
           if (!locked.ok) return locked;
           const b = await q.query<{ user_card_id: number; capital_initial: number; event_id: number }>(
             `UPDATE card_buckets SET status = 5, cashed_back_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 3
@@ -1023,8 +1104,10 @@ export function cardService(deps: Deps) {
 
     // ---------------------------------------------------------------- records
 
-    /** Ledger entries of the given kinds, newest first, with filters; totals over the whole filtered set. */
-    async records(tenantId: number, kinds: LedgerKind[], f: RecordFilter) {
+    /** Ledger entries of the given kinds, newest first, with filters; totals over the whole filtered set (forbidden without card.records). */
+    async records(tenantId: number, kinds: LedgerKind[], f: RecordFilter, by: Principal): Promise<Result<RecordPage>> {
+      const may = requirePermission(by, 'card.records');
+      if (!may.ok) return may;
       const where = `l.tenant_id = $1 AND l.kind = ANY($2::text[]) AND ($3::text IS NULL OR u.mobile LIKE $3)
         AND ($4::text IS NULL OR u.mobile LIKE $4 OR u.nick LIKE $4 OR uc.card_no::text LIKE $4)
         AND ($5::timestamptz IS NULL OR l.created_at >= $5) AND ($6::timestamptz IS NULL OR l.created_at <= $6)
@@ -1038,7 +1121,7 @@ export function cardService(deps: Deps) {
       );
       const r = await deps.db.query<EntryRow>(`${ENTRY_SQL} WHERE ${where} ORDER BY l.id DESC LIMIT $9 OFFSET $10`, [...params, f.limit, f.offset]);
       const t = totals.rows[0]!;
-      return { items: r.rows.map(toEntry), total: t.total, totalAmount: Number(t.amount), totalCapital: Number(t.capital), totalBonus: Number(t.bonus) };
+      return ok({ items: r.rows.map(toEntry), total: t.total, totalAmount: Number(t.amount), totalCapital: Number(t.capital), totalBonus: Number(t.bonus) });
     },
 
     getEntry: (tenantId: number, id: number) => deps.db.query<EntryRow>(`${ENTRY_SQL} WHERE l.tenant_id = $1 AND l.id = $2`, [tenantId, id]).then((r) => (r.rows[0] ? toEntry(r.rows[0]) : null)),
@@ -1071,6 +1154,44 @@ export function cardService(deps: Deps) {
         [tenantId, num.trim(), /^\d{1,15}$/.test(num.trim()) ? Number(num.trim()) : null],
       );
       return r.rows[0]?.code ?? null;
+    },
+
+    // ---------------------------------------------------------------- coupons at the counter (store rule)
+
+    /** Active coupon templates a staff member may hand out: those usable in one of their stores. */
+    async staffTemplates(tenantId: number, by: Principal) {
+      const list = await templates.list(tenantId, { state: 'active', limit: 500, offset: 0 });
+      return list.items.filter((t) => storesOverlap(staffStoresOf(by), t.storeIds));
+    },
+
+    /** Gives N coupons of a template to a phone number, only of a template usable in one of the giver's stores. */
+    async giveCoupons(tenantId: number, input: { templateId: number; phone: string; quantity: number }, by: Principal) {
+      const t = await deps.db.query<{ store_ids: number[] }>('SELECT store_ids FROM coupon_templates WHERE tenant_id = $1 AND id = $2', [tenantId, input.templateId]);
+      if (!t.rows[0]) return fail(ErrorCode.not_found, 'coupon template not found', { what: 'template' });
+      if (!storesOverlap(staffStoresOf(by), (t.rows[0].store_ids ?? []).map(Number))) {
+        return fail(ErrorCode.forbidden, 'this coupon is not usable in any of your stores');
+      }
+      const u = await deps.db.query('SELECT 1 FROM users WHERE tenant_id = $1 AND mobile = $2', [tenantId, input.phone]);
+      if (u.rowCount === 0) return fail(ErrorCode.not_found, `no user with phone ${input.phone}`, { what: 'user' });
+      return coupons.grant(tenantId, { templateId: input.templateId, mobile: input.phone, quantity: input.quantity }, by);
+    },
+
+    /**
+     * The store a staff member writes a coupon off in (domain/staff-access.ts
+     * writeOffStore): the first of their stores where the coupon is valid;
+     * forbidden when it is valid in none of them.
+     */
+    async couponWriteOffStore(tenantId: number, code: string, by: Principal): Promise<Result<number>> {
+      const c = await deps.db.query<{ store_ids: number[] }>(
+        'SELECT t.store_ids FROM coupons c JOIN coupon_templates t ON t.id = c.template_id WHERE c.tenant_id = $1 AND c.code = $2',
+        [tenantId, code],
+      );
+      if (!c.rows[0]) return fail(ErrorCode.not_found, `no coupon with code ${code}`);
+      const first = await deps.db.query<{ id: number }>('SELECT id FROM stores WHERE tenant_id = $1 ORDER BY id LIMIT 1', [tenantId]);
+      const store = writeOffStore(staffStoresOf(by), (c.rows[0].store_ids ?? []).map(Number), first.rows[0]?.id ?? null);
+      if (store !== null) return ok(store);
+      if (staffStoresOf(by).length > 0) return fail(ErrorCode.forbidden, 'this coupon is not valid in any of your stores');
+      return fail(ErrorCode.invalid_state, 'the merchant has no store to write off in');
     },
 
     /** The invariant, for tests and audits: card balances equal their ledger sums, buckets their line sums. */

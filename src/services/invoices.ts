@@ -5,7 +5,7 @@
 import type { Fen } from '../domain/money.ts';
 import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
 import { audit } from './audit.ts';
-import { likeOf, type CardRef } from './cards.ts';
+import { likeOf, requireCardStores, requirePermission, type CardRef } from './cards.ts';
 import type { Deps, Principal } from './deps.ts';
 import { RollbackWith } from './tenants.ts';
 
@@ -66,7 +66,9 @@ function cardWhere(ref: CardRef): [string, unknown[]] {
 export function invoiceService(deps: Deps) {
   return {
     /** A card's invoices with its totals: charged, invoiced, still invoiceable. */
-    async forCard(tenantId: number, ref: CardRef): Promise<Result<{ cardId: number; charged: Fen; invoiced: Fen; invoiceable: Fen; items: Invoice[] }>> {
+    async forCard(tenantId: number, ref: CardRef, by: Principal): Promise<Result<{ cardId: number; charged: Fen; invoiced: Fen; invoiceable: Fen; items: Invoice[] }>> {
+      const may = requirePermission(by, 'card.records');
+      if (!may.ok) return may;
       const [where, params] = cardWhere(ref);
       const c = await deps.db.query<{ id: number; charged: number; invoiced: number }>(
         `SELECT uc.id, uc.charged, uc.invoiced FROM user_cards uc WHERE uc.tenant_id = $1 AND ${where}`,
@@ -84,6 +86,8 @@ export function invoiceService(deps: Deps) {
       input: { card: CardRef; amount: Fen; image?: string | null; summary?: string | null; storeId?: number | null },
       by: Principal,
     ): Promise<Result<Invoice>> {
+      const may = requirePermission(by, 'card.invoice');
+      if (!may.ok) return may;
       if (!Number.isSafeInteger(input.amount) || input.amount <= 0) return fail(ErrorCode.invalid_input, 'amount must be more than zero', { field: 'amount' });
       const [where, params] = cardWhere(input.card);
       try {
@@ -94,6 +98,14 @@ export function invoiceService(deps: Deps) {
             if (s.rowCount === 0) return fail(ErrorCode.not_found, 'store not found');
             if (by.kind === 'staff' && by.storeIds.length > 0 && !by.storeIds.includes(storeId)) return fail(ErrorCode.forbidden, 'you do not work in this store');
           } else if (by.kind === 'staff' && by.storeIds.length > 0) storeId = by.storeIds[0]!;
+          const p = await q.query<{ store_ids: number[] }>(
+            `SELECT p.store_ids FROM user_cards uc JOIN card_products p ON p.id = uc.card_product_id WHERE uc.tenant_id = $1 AND ${where}`,
+            [tenantId, ...params],
+          );
+          if (p.rows[0]) {
+            const inStores = requireCardStores(p.rows[0].store_ids, by);
+            if (!inStores.ok) return inStores;
+          }
           const idx = params.length + 2;
           const u = await q.query<{ id: number; user_id: number; capital: number; bonus: number }>(
             `UPDATE user_cards uc SET invoiced = invoiced + $${idx}
@@ -129,7 +141,9 @@ export function invoiceService(deps: Deps) {
     },
 
     /** All invoices of the tenant, filtered by phone (fuzzy) and time. */
-    async list(tenantId: number, f: { phone?: string; from?: Date; to?: Date; limit: number; offset: number }) {
+    async list(tenantId: number, f: { phone?: string; from?: Date; to?: Date; limit: number; offset: number }, by: Principal): Promise<Result<{ items: Invoice[]; total: number }>> {
+      const may = requirePermission(by, 'card.records');
+      if (!may.ok) return may;
       const r = await deps.db.query<InvoiceRow & { total: number }>(
         `${INVOICE_SQL.replace('SELECT ', 'SELECT count(*) OVER ()::int AS total, ')}
          WHERE i.tenant_id = $1 AND ($2::text IS NULL OR u.mobile LIKE $2) AND ($3::timestamptz IS NULL OR i.created_at >= $3)
@@ -137,7 +151,7 @@ export function invoiceService(deps: Deps) {
          ORDER BY i.id DESC LIMIT $5 OFFSET $6`,
         [tenantId, likeOf(f.phone), f.from ?? null, f.to ?? null, f.limit, f.offset],
       );
-      return { items: r.rows.map(toInvoice), total: r.rows[0]?.total ?? 0 };
+      return ok({ items: r.rows.map(toInvoice), total: r.rows[0]?.total ?? 0 });
     },
   };
 }

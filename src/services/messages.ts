@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import { hit } from '../cache/cache.ts';
 import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
+import type { Queryable } from '../db/store.ts';
 import type { Deps } from './deps.ts';
 
 export type Channel = 'sms' | 'email';
@@ -69,26 +70,50 @@ export function messageService(deps: Deps, providers: Record<string, MessageProv
 
     /**
      * Checks a code; `consume` uses it up (single use). The newest unexpired
-     * code counts; each wrong try counts against it.
+     * code counts. Every wrong try counts against it: a try is reserved before
+     * the code is compared, by one conditional UPDATE (attempts < the cap),
+     * so no number of parallel guesses gets more than CODE_LIMITS.attempts
+     * comparisons (a right code not used up gives its try back). With `q` (a
+     * transaction), the try and the use are part of it: when the caller's
+     * transaction rolls back, the code is unused again.
      */
-    async checkCode(tenantId: number, channel: Channel, to: string, purpose: string, code: string, consume = true): Promise<Result<void>> {
-      const r = await deps.db.query<{ id: number; code_hash: string; attempts: number }>(
-        `SELECT id, code_hash, attempts FROM verification_codes
-         WHERE tenant_id = $1 AND channel = $2 AND recipient = $3 AND purpose = $4 AND used_at IS NULL AND expires_at > now()
-         ORDER BY id DESC LIMIT 1`,
-        [tenantId, channel, to, purpose],
+    async checkCode(
+      tenantId: number,
+      channel: Channel,
+      to: string,
+      purpose: string,
+      code: string,
+      consume = true,
+      q: Queryable = deps.db,
+    ): Promise<Result<void>> {
+      const r = await q.query<{ id: number; code_hash: string }>(
+        `UPDATE verification_codes SET attempts = attempts + 1
+         WHERE id = (SELECT id FROM verification_codes
+                     WHERE tenant_id = $1 AND channel = $2 AND recipient = $3 AND purpose = $4 AND used_at IS NULL AND expires_at > now()
+                     ORDER BY id DESC LIMIT 1)
+           AND attempts < $5 AND used_at IS NULL AND expires_at > now()
+         RETURNING id, code_hash`,
+        [tenantId, channel, to, purpose, CODE_LIMITS.attempts],
       );
       const row = r.rows[0];
-      if (!row) return fail(ErrorCode.invalid_input, 'no valid code: request a new one');
-      if (row.attempts >= CODE_LIMITS.attempts) return fail(ErrorCode.rate_limited, 'too many wrong tries: request a new code');
-      const [salt, hash] = row.code_hash.split(':') as [string, string];
-      if (digestCode(salt, String(code ?? '')) !== hash) {
-        await deps.db.query('UPDATE verification_codes SET attempts = attempts + 1 WHERE id = $1', [row.id]);
-        return fail(ErrorCode.wrong_password, 'the code is wrong');
+      if (!row) {
+        const newest = await q.query<{ attempts: number }>(
+          `SELECT attempts FROM verification_codes
+           WHERE tenant_id = $1 AND channel = $2 AND recipient = $3 AND purpose = $4 AND used_at IS NULL AND expires_at > now()
+           ORDER BY id DESC LIMIT 1`,
+          [tenantId, channel, to, purpose],
+        );
+        if (newest.rows[0] && newest.rows[0].attempts >= CODE_LIMITS.attempts) return fail(ErrorCode.rate_limited, 'too many wrong tries: request a new code');
+        return fail(ErrorCode.invalid_input, 'no valid code: request a new one');
       }
+      const [salt, hash] = row.code_hash.split(':') as [string, string];
+      if (digestCode(salt, String(code ?? '')) !== hash) return fail(ErrorCode.wrong_password, 'the code is wrong');
       if (consume) {
-        const used = await deps.db.query('UPDATE verification_codes SET used_at = now() WHERE id = $1 AND used_at IS NULL', [row.id]);
+        const used = await q.query('UPDATE verification_codes SET used_at = now() WHERE id = $1 AND used_at IS NULL', [row.id]);
         if (used.rowCount !== 1) return fail(ErrorCode.invalid_input, 'this code has already been used');
+      } else {
+        // A right code checked without using it up is not a wrong try: give the try back.
+        await q.query('UPDATE verification_codes SET attempts = attempts - 1 WHERE id = $1 AND attempts > 0', [row.id]);
       }
       return ok(undefined);
     },

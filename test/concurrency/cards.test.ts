@@ -91,7 +91,7 @@ beforeAll(async () => {
   };
   owner = await login('demo', 'demo-pass-123');
   const storeId = (await call(url(), 'GET', '/stores', undefined, owner)).body.items[0].id;
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < 12; i++) {
     const username = `${schema}-clerk${i}`.slice(0, 60);
     const phone = `1390${String(process.pid % 10000).padStart(4, '0')}${String(i).padStart(3, '0')}`;
     const r = await call(url(), 'POST', '/staff', { username, password: 'clerk-pass-1', role: 'operator', storeIds: [storeId], phone }, owner);
@@ -168,6 +168,37 @@ describe(`card ledgers under concurrency (${usingPostgres ? 'PostgreSQL, 2 proce
     expect((await call(url(), 'POST', `/card-expenses/${e2.body.orderNo}/refund`, {}, clerks[6]!.token)).status).toBe(400);
     const card = await expectBalanced(c.id);
     expect(card.balance).toBe('44.00');
+  }, 120_000);
+
+  it('the same recharge refunded by 2 clerks at once: refunded once; the loser\'s code is not used up', async () => {
+    const c = await openCard(valueCard);
+    const r = await call(url(), 'POST', `/cards/${c.id}/recharge`, { recharge: '80.00', send: '8.00' });
+    expect(r.status).toBe(201);
+    const e = await call(url(), 'POST', `/cards/${c.id}/recharge`, { recharge: '10.00' });
+    const codes = await Promise.all([10, 11].map((i) => codeFor(i)));
+    const rs = await Promise.all([10, 11].map((i, k) => call(url(k), 'POST', `/card-recharges/${r.body.orderNo}/refund`, { code: codes[k] }, clerks[i]!.token)));
+    expect(tally(rs)).toEqual({ '201': 1, '409:already_rolled_back': 1 });
+    const card = await expectBalanced(c.id);
+    expect(card.balance).toBe('10.00');
+    expect(card.charged).toBe('10.00');
+    // the refund that lost rolled back with its code: that code still refunds something else, once
+    const loser = rs[0]!.status === 201 ? 1 : 0;
+    const again = await call(url(), 'POST', `/card-recharges/${e.body.orderNo}/refund`, { code: codes[loser] }, clerks[[10, 11][loser]!]!.token);
+    expect(again.status).toBe(201);
+    expect((await expectBalanced(c.id)).balance).toBe('0.00');
+  }, 120_000);
+
+  it('20 concurrent wrong SMS codes: no more than 5 are compared, then the code is locked (even the right one)', async () => {
+    const c = await openCard(valueCard);
+    await call(url(), 'POST', `/cards/${c.id}/recharge`, { recharge: '20.00' });
+    const e = await call(url(), 'POST', `/cards/${c.id}/expense`, { amount: '5.00', password: c.password });
+    const code = await codeFor(9);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => call(url(i), 'POST', `/card-expenses/${e.body.orderNo}/refund`, { code: wrong }, clerks[9]!.token)));
+    expect(tally(rs)).toEqual({ '422:wrong_password': 5, '429:rate_limited': 15 });
+    const right = await call(url(), 'POST', `/card-expenses/${e.body.orderNo}/refund`, { code }, clerks[9]!.token);
+    expect(right.status).toBe(429);
+    expect((await expectBalanced(c.id)).balance).toBe('15.00');
   }, 120_000);
 
   it('a recharge refund racing spends: either the refund or the spends win, never both', async () => {

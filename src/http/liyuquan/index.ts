@@ -8,15 +8,15 @@ import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { parseMoney } from '../../domain/money.ts';
-import { ErrorCode } from '../../domain/result.ts';
+import { roleMay, type CardPermission } from '../../domain/staff-access.ts';
+import { ErrorCode, fail, ok as okResult, type Result } from '../../domain/result.ts';
 import type { Role } from '../../services/deps.ts';
 import type { Services } from '../../services/index.ts';
 import type { CardEntry, CardEvent, UserCard } from '../../services/cards.ts';
 import type { Invoice } from '../../services/invoices.ts';
 import { verifyStaffPasswordMd5 } from '../../services/security.ts';
-import { readUpload } from '../native/cards.ts';
 import {
-  envelope, javaTime, localTime, LYQ, lyqOf, msTime, pageFields, paging, sendCode, sendFail, staffAuth, yuan,
+  envelope, javaTime, localTime, LYQ, lyqOf, msTime, pageFields, paging, sendCode, sendFail, staffAuth, staffCheck, tokenOf, yuan,
 } from './kit.ts';
 
 type App = FastifyInstance & { withTypeProvider: FastifyInstance['withTypeProvider'] };
@@ -30,6 +30,16 @@ const ALL_PATHS = [
   'manage/v3/coupon/forUser', 'manage/v3/coupon/xcx_list', 'manage/v3/invoice/list', 'manage/v3/invoice/add', 'manage/v3/card/card_detail', 'manage/v3/invoice/all_list',
 ];
 const MENUS = ['store', 'memberCard', 'recharge', 'expense', 'turnover', 'member', 'scan', 'coupon', 'invoice'];
+// Which card permission (domain/staff-access.ts, enforced by the services) each path and menu needs; the rest need none.
+const PATH_NEEDS: Partial<Record<string, CardPermission>> = {
+  'manage/v3/turnover/refund': 'card.refund', 'manage/v3/turnover/refund_charge': 'card.refund', 'manage/ask/code': 'card.refund',
+  'manage/v3/userCard/card_status': 'card.cash_back', 'manage/v3/invoice/add': 'card.invoice',
+  'manage/v3/turnover/record_list': 'card.records', 'manage/v3/turnover/expense_list': 'card.records', 'manage/v3/turnover/refund_list': 'card.records',
+  'manage/v3/invoice/list': 'card.records', 'manage/v3/invoice/all_list': 'card.records',
+};
+const MENU_NEEDS: Partial<Record<string, CardPermission>> = { turnover: 'card.records', invoice: 'card.records' };
+const allowedFor = (role: Role, needs: Partial<Record<string, CardPermission>>, names: string[]) =>
+  names.filter((n) => { const p = needs[n]; return !p || roleMay(role, p); });
 const ROLE_IDS: Record<Role, number> = { platform_admin: 1, owner: 2, admin: 3, operator: 4, auditor: 5, seller: 6 };
 
 const Token = { token: Type.Optional(Type.String({ maxLength: 200 })) };
@@ -47,6 +57,7 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
   const { services } = opts;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const auth = staffAuth(services);
+  const checkStaff = staffCheck(services);
   await app.register(multipart, { limits: { fileSize: services.uploads.maxBytes, files: 1, fields: 10 } });
   app.decorateRequest('lyq', null);
 
@@ -98,8 +109,8 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
           email: null, qq: null, wechat: null, created: javaTime(s.createdAt), updated: javaTime(s.createdAt), createAdminId: null, updateAdminId: null,
           createIp: '', loginCount: null, lastLoginTime: null, lastLoginIp: null,
         },
-        menus: MENUS,
-        permissions: s.role === 'seller' ? ALL_PATHS.filter((x) => !/invoice|refund|card_status|record_list|expense_list/.test(x)) : ALL_PATHS,
+        menus: allowedFor(s.role, MENU_NEEDS, MENUS),
+        permissions: allowedFor(s.role, PATH_NEEDS, ALL_PATHS),
         permissionList: null,
         roleId: ROLE_IDS[s.role],
       },
@@ -221,7 +232,9 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
     schema: schema('Recharge records with totals', Body({ phone: OptStr(20), keywords: OptStr(50), ...TimeRange, ...Paged })),
   }, async (req, reply) => {
     const pg = paging(req.body);
-    const out = await services.cards.records(tenant(req), ['recharge'], { phone: req.body.phone || undefined, keywords: req.body.keywords || undefined, ...range(req.body), ...pg });
+    const r = await services.cards.records(tenant(req), ['recharge'], { phone: req.body.phone || undefined, keywords: req.body.keywords || undefined, ...range(req.body), ...pg }, actor(req));
+    if (!r.ok) return sendFail(reply, r.error);
+    const out = r.value;
     return ok(reply, {
       data: {
         totalChargeMoney: yuan(out.totalCapital), totalSendMoney: yuan(out.totalBonus),
@@ -236,7 +249,9 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
 
   r.post('/manage/v3/turnover/expense_list', { preHandler: auth, schema: schema('Expense records with totals', Body({ phone: OptStr(20), ...TimeRange, ...Paged })) }, async (req, reply) => {
     const pg = paging(req.body);
-    const out = await services.cards.records(tenant(req), ['expense'], { phone: req.body.phone || undefined, ...range(req.body), ...pg });
+    const r = await services.cards.records(tenant(req), ['expense'], { phone: req.body.phone || undefined, ...range(req.body), ...pg }, actor(req));
+    if (!r.ok) return sendFail(reply, r.error);
+    const out = r.value;
     return ok(reply, {
       data: {
         totalExpenseMoney: yuan(out.totalAmount),
@@ -251,7 +266,9 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
 
   r.post('/manage/v3/turnover/refund_list', { preHandler: auth, schema: schema('Refund records (expense and recharge refunds)', Body({ phone: OptStr(20), ...TimeRange, ...Paged })) }, async (req, reply) => {
     const pg = paging(req.body);
-    const out = await services.cards.records(tenant(req), ['refund', 'recharge_refund'], { phone: req.body.phone || undefined, ...range(req.body), ...pg });
+    const r = await services.cards.records(tenant(req), ['refund', 'recharge_refund'], { phone: req.body.phone || undefined, ...range(req.body), ...pg }, actor(req));
+    if (!r.ok) return sendFail(reply, r.error);
+    const out = r.value;
     return ok(reply, {
       data: out.items.map((e) => ({
         ...entryBase(e), money: yuan(e.amount), storeName: e.storeName, explain: e.explain, created: javaTime(e.createdAt), orderNo: e.orderNo, refundOrderNo: e.refundOfOrderNo,
@@ -285,24 +302,38 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
   });
 
   // ------------------------------------------------------------------ 5 upload
+  // The client posts every parameter, the token too, as a multipart form field
+  // beside the file; the query string and the token header work as well.
   r.post('/manage/upload/image', {
-    preHandler: auth,
-    schema: { tags: ['liyuquan'], summary: 'Upload an image (multipart field "file"); data is its URL', consumes: ['multipart/form-data'], querystring: Type.Object({ module: Type.Optional(Type.Integer()), ...Token }) },
+    schema: {
+      tags: ['liyuquan'], summary: 'Upload an image (multipart: field "file", "module" (int, 1 for now) and "token" as form fields or in the query); data is its absolute URL',
+      consumes: ['multipart/form-data'], querystring: Type.Object({ module: Type.Optional(Type.Integer()), ...Token }),
+    },
   }, async (req, reply) => {
-    const data = await readUpload(req);
-    if (!data.ok) return sendFail(reply, data.error);
-    const out = await services.uploads.saveImage(tenant(req), data.value, actor(req));
+    // A token outside the form is checked before the file is read.
+    const early = tokenOf(req);
+    if (early) {
+      const refused = await checkStaff(req, early);
+      if (refused) return sendCode(reply, refused.errCode, refused.msg);
+    }
+    const form = await readForm(req);
+    if (!early) {
+      const refused = await checkStaff(req, form.ok ? form.value.fields.token ?? null : null);
+      if (refused) return sendCode(reply, refused.errCode, refused.msg);
+    }
+    if (!form.ok) return sendFail(reply, form.error);
+    const moduleText = form.value.fields.module ?? (req.query.module !== undefined ? String(req.query.module) : undefined);
+    if (moduleText === undefined || moduleText === '') return sendCode(reply, LYQ.missingParam, '缺少参数: module');
+    if (!/^-?\d{1,9}$/.test(moduleText.trim())) return sendCode(reply, LYQ.missingParam, `参数错误: module must be an integer, got "${moduleText.slice(0, 20)}"`);
+    if (!form.value.file) return sendCode(reply, LYQ.failed, 'no file in the request (multipart field "file")');
+    const out = await services.uploads.saveImage(tenant(req), form.value.file, actor(req));
     if (!out.ok) return sendFail(reply, out.error);
-    return ok(reply, { msg: '成功', data: out.value.url });
+    // Absolute, like the seed's examples: PUBLIC_URL when configured (the service's URL), else this request's own origin.
+    const url = /^https?:\/\//i.test(out.value.url) ? out.value.url : `${req.protocol}://${req.host}${out.value.url}`;
+    return ok(reply, { msg: '成功', data: url });
   });
 
   // ------------------------------------------------------------------ 6 scan and coupons
-  const staffStore = async (req: FastifyRequest): Promise<number | null> => {
-    const p = actor(req);
-    if (p.storeIds.length) return p.storeIds[0]!;
-    return (await services.stores.list(tenant(req), { limit: 1, offset: 0 })).items[0]?.id ?? null;
-  };
-
   const couponView = async (req: FastifyRequest, code: string) => {
     const found = await services.coupons.get(tenant(req), code);
     if (!found) return null;
@@ -345,8 +376,9 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
   r.post('/manage/v3/coupon/use', { preHandler: auth, schema: schema('Write off a coupon by its number in the staff member\'s store', Body({ num: Type.String({ minLength: 1, maxLength: 64 }) })) }, async (req, reply) => {
     const code = await services.cards.couponCodeOf(tenant(req), req.body.num);
     if (!code) return sendCode(reply, LYQ.failed, `no coupon with number ${req.body.num}`);
-    const storeId = await staffStore(req);
-    if (storeId === null) return sendCode(reply, LYQ.failed, 'the merchant has no store to write off in');
+    const where = await services.cards.couponWriteOffStore(tenant(req), code, actor(req));
+    if (!where.ok) return sendFail(reply, where.error);
+    const storeId = where.value;
     const before = await couponView(req, code);
     const out = await services.redemptions.writeOff(tenant(req), code, { storeId }, actor(req));
     if (!out.ok) return sendFail(reply, out.error);
@@ -367,19 +399,14 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
     preHandler: auth,
     schema: schema('Give N coupons of a template to a phone number', Body({ phone: Type.String({ minLength: 1, maxLength: 20 }), couponId: Int, quantity: Type.Integer({ minimum: 1, maximum: 100 }) })),
   }, async (req, reply) => {
-    const out = await services.coupons.grant(tenant(req), { templateId: req.body.couponId, mobile: req.body.phone, quantity: req.body.quantity }, actor(req));
-    if (!out.ok) {
-      if (out.error.code === ErrorCode.not_found && /user/.test(out.error.message)) return sendCode(reply, LYQ.userNotFound, '用户不存在');
-      return sendFail(reply, out.error);
-    }
+    const out = await services.cards.giveCoupons(tenant(req), { templateId: req.body.couponId, phone: req.body.phone, quantity: req.body.quantity }, actor(req));
+    if (!out.ok) return sendFail(reply, out.error);
     return ok(reply, { msg: '赠送成功' });
   });
 
   r.post('/manage/v3/coupon/xcx_list', { preHandler: auth, schema: schema('Coupon templates the staff member may hand out, with their stores', Body({})) }, async (req, reply) => {
-    const p = actor(req);
-    const list = await services.templates.list(tenant(req), { state: 'active', limit: 500, offset: 0 });
+    const usable = await services.cards.staffTemplates(tenant(req), actor(req));
     const stores = await services.stores.list(tenant(req), { limit: 10_000, offset: 0 });
-    const usable = list.items.filter((t) => !p.storeIds.length || !t.storeIds.length || t.storeIds.some((s) => p.storeIds.includes(s)));
     return ok(reply, {
       data: usable.map((t) => ({
         id: t.id, title: t.name, summary: t.description, logo: null, storeIds: storeIdsText(t.storeIds), adminId: null, type: t.discount.type === 'amount' ? 1 : 2, status: 1,
@@ -397,7 +424,7 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
   });
 
   r.post('/manage/v3/invoice/list', { preHandler: auth, schema: schema("A member card's invoices and totals", Body({ userId: Int, cardId: Int })) }, async (req, reply) => {
-    const out = await services.invoices.forCard(tenant(req), { userId: req.body.userId, productId: req.body.cardId });
+    const out = await services.invoices.forCard(tenant(req), { userId: req.body.userId, productId: req.body.cardId }, actor(req));
     if (!out.ok) return sendFail(reply, out.error);
     return ok(reply, {
       data: {
@@ -426,10 +453,35 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
 
   r.post('/manage/v3/invoice/all_list', { preHandler: auth, schema: schema('All invoices, by phone (fuzzy) and time', Body({ phone: OptStr(20), ...TimeRange, ...Paged })) }, async (req, reply) => {
     const pg = paging(req.body);
-    const out = await services.invoices.list(tenant(req), { phone: req.body.phone || undefined, ...range(req.body), ...pg });
+    const r = await services.invoices.list(tenant(req), { phone: req.body.phone || undefined, ...range(req.body), ...pg }, actor(req));
+    if (!r.ok) return sendFail(reply, r.error);
+    const out = r.value;
     return ok(reply, {
       data: out.items.map((i) => ({ ...invoiceVo(i, tz(req)), userId: i.userId, phone: i.phone, nickname: i.nickname })),
       page: pageFields(out.total, pg.pageNum, pg.pageSize),
     });
   });
+}
+
+/** A multipart form: its text fields and the bytes of its one file (the first). */
+async function readForm(req: FastifyRequest): Promise<Result<{ fields: Record<string, string>; file: Buffer | null }>> {
+  if (!req.isMultipart()) return fail(ErrorCode.invalid_input, 'send the image as multipart/form-data (field "file")', { field: 'file' });
+  const fields: Record<string, string> = {};
+  let file: Buffer | null = null;
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer();
+        file ??= data;
+      } else if (typeof part.value === 'string' || typeof part.value === 'number') {
+        fields[part.fieldname] = String(part.value);
+      }
+    }
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') return fail(ErrorCode.invalid_input, 'the file is larger than 5 MiB', { field: 'file' });
+    if (code === 'FST_FILES_LIMIT_REACHED' || code === 'FST_FIELDS_LIMIT_REACHED' || code === 'FST_PARTS_LIMIT_REACHED') return fail(ErrorCode.invalid_input, 'send one file and a few fields');
+    throw e;
+  }
+  return okResult({ fields, file });
 }

@@ -110,18 +110,30 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Checks a staff token and, when it is good, sets `req.lyq`; otherwise the
+ * refusal to answer (1002 login needed, 1003 permission denied).
+ */
+export function staffCheck(services: Services) {
+  return async (req: FastifyRequest, token: string | null): Promise<{ errCode: number; msg: string } | null> => {
+    if (!token) return { errCode: LYQ.loginNeeded, msg: '需要登录' };
+    const p = await services.auth.authenticate(token);
+    if (!p || p.kind !== 'staff') return { errCode: LYQ.loginNeeded, msg: '需要登录' };
+    if (p.tenantId === null) return { errCode: LYQ.forbidden, msg: '权限拒绝: not a staff member of a merchant' };
+    if (p.role === 'auditor') return { errCode: LYQ.forbidden, msg: '权限拒绝' };
+    const t = await services.tenants.get(p.tenantId);
+    if (!t) return { errCode: LYQ.forbidden, msg: '权限拒绝' };
+    req.lyq = { principal: p, tenantId: p.tenantId, timeZone: t.timezone, tenantName: t.name };
+    return null;
+  };
+}
+
 /** preHandler: a staff member of a merchant, logged in through manage/user/login (or the console). */
 export function staffAuth(services: Services) {
+  const check = staffCheck(services);
   return async (req: FastifyRequest, reply: FastifyReply) => {
-    const token = tokenOf(req);
-    if (!token) return sendCode(reply, LYQ.loginNeeded, '需要登录');
-    const p = await services.auth.authenticate(token);
-    if (!p || p.kind !== 'staff') return sendCode(reply, LYQ.loginNeeded, '需要登录');
-    if (p.tenantId === null) return sendCode(reply, LYQ.forbidden, '权限拒绝: not a staff member of a merchant');
-    if (p.role === 'auditor') return sendCode(reply, LYQ.forbidden, '权限拒绝');
-    const t = await services.tenants.get(p.tenantId);
-    if (!t) return sendCode(reply, LYQ.forbidden, '权限拒绝');
-    req.lyq = { principal: p, tenantId: p.tenantId, timeZone: t.timezone, tenantName: t.name };
+    const refused = await check(req, tokenOf(req));
+    if (refused) return sendCode(reply, refused.errCode, refused.msg);
   };
 }
 

@@ -206,12 +206,12 @@ export default async function cardRoutes(app: NativeApp) {
     preHandler: guard(),
     schema: {
       tags: ['cards'], summary: "A card's ledger, newest first", security: sec, params: IdParams, querystring: Type.Object({ ...PageQuery }),
-      response: { 200: Type.Object({ items: Type.Array(EntryOut), total: Type.Integer() }), ...errors(401) },
+      response: { 200: Type.Object({ items: Type.Array(EntryOut), total: Type.Integer() }), ...errors(401, 403) },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const kinds: LedgerKind[] = ['recharge', 'expense', 'refund', 'recharge_refund', 'cash_back', 'invoice'];
-    const r = await services.cards.records(tenantOf(req), kinds, { cardId: req.params.id, ...pageOf(req.query) });
-    return { items: r.items.map(entryOut), total: r.total };
+    const r = await services.cards.records(tenantOf(req), kinds, { cardId: req.params.id, ...pageOf(req.query) }, principalOf(req));
+    return sendResult(reply, r, 200, (v) => ({ items: v.items.map(entryOut), total: v.total }));
   });
 
   app.post('/cards/:id/recharge', {
@@ -283,13 +283,13 @@ export default async function cardRoutes(app: NativeApp) {
     preHandler: guard(),
     schema: {
       tags: ['cards'], summary: 'Card movements of the merchant with totals: recharges, expenses, refunds, cash-backs, invoices', security: sec, querystring: RecordQuery,
-      response: { 200: Type.Object({ items: Type.Array(EntryOut), total: Type.Integer(), totalAmount: Money, totalCapital: Type.String(), totalBonus: Type.String() }), ...errors(401) },
+      response: { 200: Type.Object({ items: Type.Array(EntryOut), total: Type.Integer(), totalAmount: Money, totalCapital: Type.String(), totalBonus: Type.String() }), ...errors(401, 403) },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const q = req.query;
     const kinds: LedgerKind[] = !q.kind ? ['recharge', 'expense', 'refund', 'recharge_refund', 'cash_back', 'invoice'] : q.kind === 'refund' ? ['refund', 'recharge_refund'] : [q.kind];
-    const r = await services.cards.records(tenantOf(req), kinds, { phone: q.phone, keywords: q.keywords, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, ...pageOf(q) });
-    return { items: r.items.map(entryOut), total: r.total, totalAmount: money(r.totalAmount), totalCapital: money(r.totalCapital), totalBonus: money(r.totalBonus) };
+    const r = await services.cards.records(tenantOf(req), kinds, { phone: q.phone, keywords: q.keywords, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, ...pageOf(q) }, principalOf(req));
+    return sendResult(reply, r, 200, (v) => ({ items: v.items.map(entryOut), total: v.total, totalAmount: money(v.totalAmount), totalCapital: money(v.totalCapital), totalBonus: money(v.totalBonus) }));
   });
 
   // ------------------------------------------------------------ invoices
@@ -297,10 +297,10 @@ export default async function cardRoutes(app: NativeApp) {
     preHandler: guard(),
     schema: {
       tags: ['cards'], summary: "A card's invoices and what is still invoiceable", security: sec, params: IdParams,
-      response: { 200: Type.Object({ charged: Money, invoiced: Money, invoiceable: Money, items: Type.Array(InvoiceOut) }), ...errors(401, 404) },
+      response: { 200: Type.Object({ charged: Money, invoiced: Money, invoiceable: Money, items: Type.Array(InvoiceOut) }), ...errors(401, 403, 404) },
     },
   }, async (req, reply) =>
-    sendResult(reply, await services.invoices.forCard(tenantOf(req), { cardId: req.params.id }), 200, (v) => ({
+    sendResult(reply, await services.invoices.forCard(tenantOf(req), { cardId: req.params.id }, principalOf(req)), 200, (v) => ({
       charged: money(v.charged), invoiced: money(v.invoiced), invoiceable: money(v.invoiceable), items: v.items.map(invoiceOut),
     })));
 
@@ -322,12 +322,12 @@ export default async function cardRoutes(app: NativeApp) {
     schema: {
       tags: ['cards'], summary: 'All card invoices, by phone (fuzzy) and time', security: sec,
       querystring: Type.Object({ phone: Type.Optional(Type.String({ maxLength: 20 })), from: Type.Optional(Time), to: Type.Optional(Time), ...PageQuery }),
-      response: { 200: Type.Object({ items: Type.Array(InvoiceOut), total: Type.Integer() }), ...errors(401) },
+      response: { 200: Type.Object({ items: Type.Array(InvoiceOut), total: Type.Integer() }), ...errors(401, 403) },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const q = req.query;
-    const r = await services.invoices.list(tenantOf(req), { phone: q.phone, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, ...pageOf(q) });
-    return { items: r.items.map(invoiceOut), total: r.total };
+    const r = await services.invoices.list(tenantOf(req), { phone: q.phone, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, ...pageOf(q) }, principalOf(req));
+    return sendResult(reply, r, 200, (v) => ({ items: v.items.map(invoiceOut), total: v.total }));
   });
 
   // ------------------------------------------------------------ uploads

@@ -2,6 +2,8 @@
 // carries the envelope {errCode, result, msg?, data?, time} (+ page fields)
 // and every field of the seed's example with the same JSON type.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../src/http/app.ts';
+import { createServices } from '../../../src/services/index.ts';
 import { openTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { expectShape, lyq, lyqForm, makeMerchant, md5, refundCode, type Merchant } from './helpers.ts';
 
@@ -42,6 +44,14 @@ describe('2 user', () => {
     // the same account still signs in to the console with the plain password
     const console = await rt.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: m.staffUsername, password: m.staffPassword } });
     expect(console.statusCode).toBe(200);
+  });
+
+  it('2.1 an unknown user answers like a wrong password: errCode 1 (请求操作失败), the same message', async () => {
+    const wrong = await lyq(rt.app, 'manage/user/login', { username: m.staffUsername, password: md5('not-the-password'), client: 1 });
+    const unknown = await lyq(rt.app, 'manage/user/login', { username: 'nobody-here-at-all', password: md5('whatever'), client: 1 });
+    expect(wrong.body).toMatchObject({ errCode: 1, result: 1, msg: '用户名或密码错误' });
+    expect(unknown.body).toMatchObject({ errCode: 1, result: 1, msg: '用户名或密码错误' });
+    expect(unknown.body.data).toBeUndefined();
   });
 
   it('2.1 a missing parameter is errCode 4; a missing token is 1002', async () => {
@@ -229,6 +239,23 @@ describe('4 queries', () => {
     expect(none.body).toMatchObject({ total: 0, data: { totalChargeMoney: 0, chargeReVo: [] } });
   });
 
+  it('4.1 keywords find records by phone, nickname or card number; totals follow the filter', async () => {
+    await rt.db.query('UPDATE users SET nick = $2 WHERE id = $1', [userId, '哈哈']);
+    const page = (p: Record<string, unknown>) => call('manage/v3/turnover/record_list', { ...p, pageNum: 1, pageSize: 14 });
+    const byNick = await page({ keywords: '哈' });
+    expect(byNick.body).toMatchObject({ total: 3, data: { totalChargeMoney: 400.5, totalSendMoney: 210 } });
+    expect((byNick.body.data as { chargeReVo: { nickname: string }[] }).chargeReVo.every((r) => r.nickname === '哈哈')).toBe(true);
+    expect((await page({ keywords: '0065' })).body).toMatchObject({ total: 3 });
+    const valueCard = (await rt.services.cards.getCard(m.t.tenantId, { phone, productId: m.valueCardId }))!;
+    const byCardNo = await page({ keywords: String(valueCard.cardNo) });
+    expect(byCardNo.body).toMatchObject({ total: 1, data: { totalChargeMoney: 100.5, totalSendMoney: 10, chargeReVo: [{ cardNo: valueCard.cardNo, membershipCardId: m.valueCardId }] } });
+    expect((await page({ keywords: '嘿嘿' })).body).toMatchObject({ total: 0, data: { totalChargeMoney: 0, chargeReVo: [] } });
+    // LIKE wildcards in keywords are literal
+    expect((await page({ keywords: '%' })).body).toMatchObject({ total: 0 });
+    // keywords and phone together narrow both ways
+    expect((await page({ keywords: '哈', phone: '99999' })).body).toMatchObject({ total: 0 });
+  });
+
   it('4.2 expense records', async () => {
     const r = await call('manage/v3/turnover/expense_list', { pageNum: 1, pageSize: 1 });
     expectOk(r.body, {
@@ -294,31 +321,60 @@ describe('4 queries', () => {
 
 describe('5 upload', () => {
   const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
-  const multipart = (name: string, data: Buffer, type: string) => {
+  /** A multipart form like the client sends: every parameter (the token too) a form field, then the file. */
+  const multipart = (fields: Record<string, string>, file: { name: string; data: Buffer; type: string } | null) => {
     const b = '----quanboundary';
-    const body = Buffer.concat([
-      Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="module"\r\n\r\n1\r\n--${b}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`),
-      data,
-      Buffer.from(`\r\n--${b}--\r\n`),
-    ]);
-    return { 'content-type': `multipart/form-data; boundary=${b}`, body };
+    const parts: Buffer[] = Object.entries(fields).map(([k, v]) => Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+    if (file) {
+      parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.data, Buffer.from('\r\n'));
+    }
+    parts.push(Buffer.from(`--${b}--\r\n`));
+    return { headers: { 'content-type': `multipart/form-data; boundary=${b}` }, payload: Buffer.concat(parts) };
   };
+  const png = { name: 'a.png', data: PNG, type: 'image/png' };
+  const upload = (form: ReturnType<typeof multipart>, query = '') => rt.app.inject({ method: 'POST', url: `/web/manage/upload/image${query}`, ...form });
 
-  it('5.1 stores an image and serves it back by URL; refuses what is not an image', async () => {
-    const { body, ...headers } = multipart('a.png', PNG, 'image/png');
-    const r = await rt.app.inject({ method: 'POST', url: `/web/manage/upload/image?module=1&token=${m.token}`, headers, payload: body });
+  it('5.1 takes the token and module as form fields, stores the image and answers its absolute URL', async () => {
+    const r = await upload(multipart({ token: m.token, module: '1' }, png));
     expect(r.json()).toMatchObject({ errCode: 0, result: 0 });
     const url = r.json().data as string;
-    expect(url).toMatch(/^\/api\/v1\/uploads\/\d{6}\/[0-9a-f-]{36}\.png$/);
-    const back = await rt.app.inject({ method: 'GET', url });
+    // inject's Host is localhost:80; no PUBLIC_URL configured: the request's own origin
+    expect(url).toMatch(/^http:\/\/localhost:80\/api\/v1\/uploads\/\d{6}\/[0-9a-f-]{36}\.png$/);
+    const back = await rt.app.inject({ method: 'GET', url: new URL(url).pathname });
     expect(back.statusCode).toBe(200);
     expect(back.headers['content-type']).toBe('image/png');
     expect(back.rawPayload.equals(PNG)).toBe(true);
-    const fake = multipart('evil.png', Buffer.from('<script>alert(1)</script>'), 'image/png');
-    const bad = await rt.app.inject({ method: 'POST', url: `/web/manage/upload/image?module=1&token=${m.token}`, headers: { 'content-type': fake['content-type'] }, payload: fake.body });
+    // the file before the fields works as well; so do the token and module in the query
+    const fileFirst = Buffer.concat([multipart({}, png).payload.subarray(0, -('------quanboundary--\r\n'.length)), multipart({ token: m.token, module: '1' }, null).payload]);
+    expect((await upload({ headers: multipart({}, null).headers, payload: fileFirst })).json()).toMatchObject({ errCode: 0 });
+    expect((await upload(multipart({}, png), `?module=1&token=${m.token}`)).json()).toMatchObject({ errCode: 0 });
+    // behind a proxy: the forwarded origin
+    const proxied = await rt.app.inject({ method: 'POST', url: '/web/manage/upload/image', ...multipart({ token: m.token, module: '1' }, png), headers: { ...multipart({}, null).headers, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'liyuquan.example' } });
+    expect(proxied.json().data).toMatch(/^https:\/\/liyuquan\.example\/api\/v1\/uploads\//);
+  });
+
+  it('5.1 needs a staff token; module is a required int (errCode 4); only images', async () => {
+    expect((await upload(multipart({ module: '1' }, png))).json()).toMatchObject({ errCode: 1002 });
+    expect((await upload(multipart({ module: '1', token: 'not-a-token' }, png))).json()).toMatchObject({ errCode: 1002 });
+    expect((await upload(multipart({ token: m.token }, png))).json()).toMatchObject({ errCode: 4, result: 4 });
+    expect((await upload(multipart({ token: m.token, module: 'abc' }, png))).json()).toMatchObject({ errCode: 4 });
+    expect((await upload(multipart({ token: m.token, module: '1.5' }, png))).json()).toMatchObject({ errCode: 4 });
+    expect((await upload(multipart({}, png), `?module=abc&token=${m.token}`)).json()).toMatchObject({ errCode: 4 });
+    expect((await upload(multipart({ token: m.token, module: '1' }, null))).json()).toMatchObject({ errCode: 1 });
+    const bad = await upload(multipart({ token: m.token, module: '1' }, { name: 'evil.png', data: Buffer.from('<script>alert(1)</script>'), type: 'image/png' }));
     expect(bad.json()).toMatchObject({ errCode: 1 });
-    const anon = await rt.app.inject({ method: 'POST', url: '/web/manage/upload/image?module=1', headers, payload: body });
-    expect(anon.json()).toMatchObject({ errCode: 1002 });
+  });
+
+  it('5.1 answers a URL under PUBLIC_URL when it is configured', async () => {
+    // the same store, served by an app configured with PUBLIC_URL
+    const services = createServices({ ...rt.services.deps, config: { ...rt.services.deps.config, publicUrl: 'https://quan.example.com' } });
+    const app = await buildApp({ services });
+    try {
+      const r = await app.inject({ method: 'POST', url: '/web/manage/upload/image', ...multipart({ token: m.token, module: '1' }, png) });
+      expect(r.json().data).toMatch(/^https:\/\/quan\.example\.com\/api\/v1\/uploads\/\d{6}\/[0-9a-f-]{36}\.png$/);
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -229,8 +229,59 @@ describe('uploads and QR', () => {
     expect((await rt.app.inject({ method: 'GET', url: `/api/v1/consumer/qr?cardId=${c.id}`, headers: { authorization: 'Bearer nope', 'x-tenant': t.slug } })).statusCode).toBe(401);
   });
 
+  it("gives the consumer their own coupon's signed QR (JSON and PNG), never another's", async () => {
+    const p = await product(10);
+    const c = await open(p);
+    const other = await open(p);
+    const tpl = await makeTemplate(rt.app, t, { minSpend: '0.00' });
+    const by = (await rt.services.auth.authenticate(t.token))!;
+    const granted = await rt.services.coupons.grant(t.tenantId, { templateId: tpl.id, userId: c.userId, quantity: 1 }, by);
+    const theirs = await rt.services.coupons.grant(t.tenantId, { templateId: tpl.id, userId: other.userId, quantity: 1 }, by);
+    expect(granted.ok && theirs.ok).toBe(true);
+    const code = granted.ok ? granted.value[0]!.code : '';
+    const s = await rt.services.consumerAuth.openSession(t.tenantId, c.userId);
+    const as = { authorization: `Bearer ${s.token}`, 'x-tenant': t.slug };
+    const r = await rt.app.inject({ method: 'GET', url: `/api/v1/consumer/qr?couponCode=${encodeURIComponent(code)}`, headers: as });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['cache-control']).toBe('no-store');
+    expect(r.json().png).toMatch(/^data:image\/png;base64,/);
+    expect(await rt.services.qr.verify(r.json().payload)).toEqual({ ok: true, value: { kind: 'coupon', tenantId: t.tenantId, code } });
+    expect(new Date(r.json().expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(120_000);
+    // what the store's scanner makes of it
+    const scan = await rt.services.qr.verify(r.json().payload);
+    expect(scan.ok && scan.value.kind === 'coupon' && scan.value.code).toBe(code);
+    const png = await rt.app.inject({ method: 'GET', url: `/api/v1/consumer/qr?couponCode=${encodeURIComponent(code)}&format=png`, headers: as });
+    expect(png.headers['content-type']).toBe('image/png');
+    expect(png.rawPayload.subarray(0, 4).toString('hex')).toBe('89504e47');
+    const notMine = theirs.ok ? theirs.value[0]!.code : '';
+    expect((await rt.app.inject({ method: 'GET', url: `/api/v1/consumer/qr?couponCode=${encodeURIComponent(notMine)}`, headers: as })).statusCode).toBe(404);
+    expect((await rt.app.inject({ method: 'GET', url: '/api/v1/consumer/qr?couponCode=NO-SUCH-CODE', headers: as })).statusCode).toBe(404);
+    expect((await rt.app.inject({ method: 'GET', url: '/api/v1/consumer/qr', headers: as })).statusCode).toBe(400);
+    expect((await rt.app.inject({ method: 'GET', url: `/api/v1/consumer/qr?couponCode=${encodeURIComponent(code)}`, headers: { ...as, authorization: 'Bearer nope' } })).statusCode).toBe(401);
+  });
+
   it('documents the 礼遇圈 dialect and the card routes in OpenAPI', async () => {
     const doc = (await rt.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/web/manage/user/login', '/web/manage/v3/userCard/charge', '/api/v1/card-products', '/api/v1/card-products/{id}/events']));
+  });
+});
+
+describe('the ledger in the database', () => {
+  it('is append-only: UPDATE and DELETE of card_ledger (and its bucket lines) are refused by a trigger', async () => {
+    const p = await product(10);
+    const c = await open(p);
+    const r = await post(`/cards/${c.id}/recharge`, { recharge: '10.00' }, clerk.auth);
+    expect(r.statusCode).toBe(201);
+    const id = r.json().id as number;
+    await expect(rt.db.query('UPDATE card_ledger SET amount = 1 WHERE id = $1', [id])).rejects.toThrow(/append-only/);
+    await expect(rt.db.query('DELETE FROM card_ledger WHERE id = $1', [id])).rejects.toThrow(/append-only/);
+    const ev = await product(11);
+    const e = await post(`/card-products/${ev}/events`, { title: 'x', type: 1, rechargeMoney: '10.00', sendMoney: '1.00' });
+    const ec = await open(ev);
+    expect((await post(`/cards/${ec.id}/recharge`, { recharge: '10.00', send: '1.00', eventId: e.json().id }, clerk.auth)).statusCode).toBe(201);
+    await expect(rt.db.query('UPDATE card_ledger_buckets SET capital_delta = 0')).rejects.toThrow(/append-only/);
+    await expect(rt.db.query('DELETE FROM card_ledger_buckets')).rejects.toThrow(/append-only/);
+    expect((await get(`/cards/${c.id}`)).json().balance).toBe('10.00');
+    expect(await rt.services.cards.checkLedger(t.tenantId)).toEqual({ cardsOff: [], bucketsOff: [] });
   });
 });
