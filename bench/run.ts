@@ -29,20 +29,23 @@ const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 // ---------------------------------------------------------------- parameters
 
+// BENCH_QUICK=1: a tenth of the flash sale and of the code batch, for a fast look while
+// working; its numbers are not the ones to report.
+const QUICK = process.env.BENCH_QUICK === '1';
 const BARE_CONNECTIONS = 200;
-const BARE_SECONDS = 10;
-const USERS = 20_000;
+const BARE_SECONDS = QUICK ? 5 : 10;
+const USERS = QUICK ? 2_000 : 20_000;
 const USER_CONCURRENCY = 100;
-const STOCK = 10_000;
+const STOCK = QUICK ? 1_000 : 10_000;
 const CLAIM_CONNECTIONS = 200;
-const WRITE_OFF_HOLDERS = 5;
+const WRITE_OFF_HOLDERS = QUICK ? 1 : 5;
 const GRANT_PER_CALL = 1_000; // the API's maximum
 const WRITE_OFF_CONNECTIONS = 50;
 const CART_LINES = 20;
 const CART_COUPONS = 50;
 const QUOTE_CONNECTIONS = 20;
 const QUOTE_SECONDS = 5;
-const CODE_BATCH = 1_000_000; // codes generated and stored in one batch
+const CODE_BATCH = QUICK ? 100_000 : 1_000_000; // codes generated and stored in one batch
 const CHECKOUT_USERS = 20; // concurrent shoppers, one order in flight each
 const CHECKOUT_SECONDS = 10;
 const CHECKOUT_COUPONS_PER_USER = 1_000; // more than one user can spend in CHECKOUT_SECONDS
@@ -675,6 +678,7 @@ async function main(): Promise<number> {
   const round = (n: number, d: number) => Number(n.toFixed(d));
   const summary = {
     store: store.label,
+    ...(QUICK ? { quick: true } : {}),
     bareRps: Math.round(bareRps),
     claimRps: Math.round(claimRps),
     claimRatio: round(claimRatio, 4),
