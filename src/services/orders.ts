@@ -4,12 +4,13 @@
 // the wallet in one transaction, close it (stock, points and coupons back
 // exactly once), pickup write-off by number, delivery, reviews, after-sales.
 //
-// The coupon core's redeem() and rollback() own their transactions, so an
-// order with coupons is born in status -2 ("being created", invisible and
-// unpayable): stock and points are taken, then the coupons are redeemed under
-// the order number, then the order becomes 0 (awaiting payment). A failure
-// in between gives everything back; recover() finishes or undoes orders a
-// crash left half-way, and finishes coupon releases of closed orders.
+// An order is created in one transaction: points, the coupon core's
+// redemption (redeemIn), the order row and its lines, and stock last (the hot
+// goods row is locked for the shortest time). Closing gives stock, points and
+// coupons back in one transaction too (rollbackIn). Orders of earlier
+// versions may still sit in status -2 ("being created"); recover() finishes or
+// undoes them, closes unpaid orders past their expiry, and finishes coupon
+// releases of closed orders.
 import crypto from 'node:crypto';
 import { formatMoney, type Fen } from '../domain/money.ts';
 import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
@@ -549,6 +550,12 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
         const back = await moveBalance(q, 'points', tenantId, o.user_id, o.deduction_score, 'order_close', o.order_number, '关闭订单，积分退回');
         if (!back.ok) throw new Error(`points back failed: ${back.error.message}`);
       }
+      // Its coupons and promo codes come back in the same transaction, exactly once.
+      if (o.redemption_id) {
+        const back = await redemptions.rollbackIn(q, tenantId, o.redemption_id, null);
+        if (!back.ok && back.error.code !== ErrorCode.already_rolled_back) throw new Error(`coupon release failed: ${back.error.message}`);
+        await q.query('UPDATE orders SET coupons_released = true WHERE id = $1', [orderId]);
+      }
       await log(q, orderId, -1, reason);
       return o;
     });
@@ -557,7 +564,6 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
       if (!o) return fail(ErrorCode.not_found, 'order not found');
       return fail(ErrorCode.invalid_state, '当前订单无法关闭', { status: o.status });
     }
-    if (closed.redemption_id) await releaseCoupons(tenantId, closed.id, closed.redemption_id);
     return ok((await loadOrder(deps.db, tenantId, { id: orderId }))!);
   }
 
@@ -633,25 +639,56 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
       const withCoupons = qv.couponCodes.length > 0 || qv.promoCodes.length > 0;
       const expireMinutes = input.expireMinutes ?? null;
       const expiresAt = expireMinutes && expireMinutes > 0 ? new Date(at.getTime() + expireMinutes * 60_000) : null;
-      let orderNumber = '';
       const made = await unwrap(() =>
         deps.db.tx(async (q) => {
           const id = (await q.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('orders', 'id'))::bigint AS id`)).rows[0]!.id;
-          orderNumber = newOrderNumber(at, id);
+          const orderNumber = newOrderNumber(at, id);
           if (qv.deductionScore > 0) {
             const p = await moveBalance(q, 'points', tenantId, userId, -qv.deductionScore, 'order_deduction', orderNumber, '积分抵扣');
             if (!p.ok) throw new RollbackWith(p.error.code === ErrorCode.not_found ? p : refuse('points', '积分不足', ErrorCode.not_enough_points));
           }
+          // Coupons and promo codes are redeemed by the coupon core in this same transaction:
+          // the order, its stock, points and coupons commit together or not at all.
+          let redemptionId: number | null = null;
+          if (withCoupons) {
+            let red: Result<{ id: number; discountTotal: number }>;
+            try {
+              red = await redemptions.redeemIn(
+                q,
+                tenantId,
+                {
+                  userId,
+                  storeId: qv.storeId,
+                  items: qv.lines.map((l) => ({ goodsId: l.goodsId, categoryId: l.categoryId, price: formatMoney(l.unitPrice), quantity: l.number })),
+                  couponCodes: qv.couponCodes,
+                  promoCodes: qv.promoCodes,
+                  orderRef: orderNumber,
+                },
+                null,
+              );
+            } catch (e) {
+              if (!(e instanceof RollbackWith)) throw e;
+              red = e.result as Result<{ id: number; discountTotal: number }>;
+            }
+            if (!red.ok) {
+              const promoCause: string[] = [ErrorCode.sold_out, ErrorCode.per_user_limit, ErrorCode.audience_mismatch];
+              const promo = qv.promoCodes.length > 0 && (promoCause.includes(red.error.code) || /promo code/i.test(red.error.message));
+              throw new RollbackWith(refuse(promo ? 'promo' : 'coupon', promo ? `promo code: ${red.error.message}` : red.error.message, red.error.code));
+            }
+            // The core re-prices under its locks; a different discount means the quote went stale.
+            if (red.value.discountTotal !== qv.amountCoupon) throw new RollbackWith(refuse('coupon', 'the coupons changed while ordering; try again', ErrorCode.coupon_not_eligible));
+            redemptionId = red.value.id;
+          }
           await q.query(
             `INSERT INTO orders (id, tenant_id, user_id, order_number, status, store_id, goods_number, amount_goods, amount_coupon, amount_deduction,
                deduction_score, amount_logistics, amount_real, coupon_ids, hx_number, is_need_logistics, peisong_type, link_man, mobile, address,
-               province_id, city_id, district_id, remark, ext, expires_at, created_at, updated_at, promo_codes, amount_promo)
-             VALUES ($27,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$26,$28,$29)`,
+               province_id, city_id, district_id, remark, ext, expires_at, created_at, updated_at, promo_codes, amount_promo, redemption_id)
+             VALUES ($27,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$26,$28,$29,$30)`,
             [
               tenantId,
               userId,
               orderNumber,
-              withCoupons ? ORDER_STATUS.creating : ORDER_STATUS.unpaid,
+              ORDER_STATUS.unpaid,
               qv.storeId,
               qv.goodsNumber,
               qv.amountGoods,
@@ -677,6 +714,7 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
               id,
               qv.promoCodes,
               qv.amountPromo,
+              redemptionId,
             ],
           );
           await q.query(
@@ -699,45 +737,13 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
             ],
           );
           await log(q, id, 0, '下单');
+          // Last, so the hot goods row is locked for the shortest time.
           if (!(await takeStock(q, tenantId, qv.lines))) throw new RollbackWith(refuse('stock', '库存不足', ErrorCode.sold_out));
           return ok(id);
         }),
       );
       if (!made.ok) return made;
       const orderId = made.value;
-      if (withCoupons) {
-        const red = await redemptions.redeem(
-          tenantId,
-          {
-            userId,
-            storeId: qv.storeId,
-            items: qv.lines.map((l) => ({ goodsId: l.goodsId, categoryId: l.categoryId, price: formatMoney(l.unitPrice), quantity: l.number })),
-            couponCodes: qv.couponCodes,
-            promoCodes: qv.promoCodes,
-            orderRef: orderNumber,
-          },
-          null,
-        );
-        // The core re-prices under its locks; a different discount means the quote went stale.
-        if (!red.ok || red.value.discountTotal !== qv.amountCoupon) {
-          if (red.ok) await redemptions.rollback(tenantId, red.value.id, null);
-          await undoCreating(tenantId, orderId, 'coupon');
-          if (!red.ok) {
-            const promoCause: string[] = [ErrorCode.sold_out, ErrorCode.per_user_limit, ErrorCode.audience_mismatch];
-            const promo = qv.promoCodes.length > 0 && (promoCause.includes(red.error.code) || /promo code/i.test(red.error.message));
-            return refuse(promo ? 'promo' : 'coupon', promo ? `promo code: ${red.error.message}` : red.error.message, red.error.code);
-          }
-          return refuse('coupon', 'the coupons changed while ordering; try again', ErrorCode.coupon_not_eligible);
-        }
-        const done = await deps.db.query(
-          `UPDATE orders SET status = 0, redemption_id = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status = -2`,
-          [tenantId, orderId, red.value.id],
-        );
-        if (done.rowCount !== 1) {
-          await releaseCoupons(tenantId, orderId, red.value.id);
-          return fail(ErrorCode.conflict, 'the order was cancelled while being created');
-        }
-      }
       return ok((await loadOrder(deps.db, tenantId, { id: orderId }))!);
     },
 

@@ -172,6 +172,83 @@ export function redemptionService(deps: Deps, promos: PromoCodeLoader) {
     };
   }
 
+  async function redeemIn(q: Queryable, tenantId: number, input: QuoteInput & { orderRef: string }, by: Principal | null): Promise<Result<Redemption>> {
+    if (!input.orderRef?.trim()) return fail(ErrorCode.invalid_input, 'orderRef is required');
+    if (!input.couponCodes?.length && !input.promoCodes?.length) return fail(ErrorCode.invalid_input, 'name at least one coupon or promo code');
+    const at = now();
+    // Redeeming decides on the named codes only; the user's other coupons do not matter here.
+    const g = await gather(q, tenantId, { ...input, onlyNamed: true }, at);
+    if (!g.ok) return g;
+    const sel = g.value.quote.pricing.selection!;
+    if (sel.rejected.length) {
+      const first = sel.rejected[0]!;
+      return fail(refusalCode(first.reason.code), `${first.id} cannot be used: ${first.reason.message}`, {
+        reasons: sel.rejected.map((r) => ({ code: r.id, reason: r.reason })),
+      });
+    }
+    const red = await q.query<{ id: number }>(
+      `INSERT INTO redemptions (tenant_id, kind, order_ref, user_id, store_id, staff_id, subtotal, discount_total)
+       VALUES ($1, 'order', $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
+      [tenantId, input.orderRef.trim(), input.userId ?? null, input.storeId ?? null, by?.kind === 'staff' ? by.staffId : null, g.value.quote.pricing.subtotal, sel.discount],
+    );
+    if (!red.rows[0]) return fail(ErrorCode.conflict, `order ${input.orderRef} has already redeemed coupons`);
+    const redemptionId = red.rows[0].id;
+    const perCoupon = new Map<string, Fen>();
+    for (const a of sel.adjustments) perCoupon.set(a.couponId, (perCoupon.get(a.couponId) ?? 0) + a.amount);
+    for (const id of sel.couponIds) {
+      const c = g.value.quote.coupons.get(id)!;
+      const discount = perCoupon.get(id) ?? 0;
+      if (c.kind === 'coupon') {
+        // The one write that decides: only an issued, in-date coupon flips to used.
+        const u = await q.query(
+          `UPDATE coupons SET status = 'used', used_at = $2, redemption_id = $3
+           WHERE id = $1 AND status = 'issued' AND owner_id IS NOT NULL AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)`,
+          [c.coupon!.id, at, redemptionId],
+        );
+        if (u.rowCount !== 1) throw new RollbackWith(fail(ErrorCode.coupon_used, `coupon ${id} has already been used`));
+        await q.query('INSERT INTO redemption_items (redemption_id, coupon_id, discount) VALUES ($1, $2, $3)', [redemptionId, c.coupon!.id, discount]);
+        await q.query(
+          `INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, store_id, staff_id, details) VALUES ($1, $2, 'redeemed', $3, $4, $5, $6)`,
+          [tenantId, c.coupon!.id, redemptionId, input.storeId ?? null, by?.kind === 'staff' ? by.staffId : null, JSON.stringify({ orderRef: input.orderRef, discount })],
+        );
+      } else {
+        const used = await promos.use(q, c.promoCodeId!, input.userId ?? null);
+        if (!used.ok) throw new RollbackWith(used);
+        await q.query('INSERT INTO redemption_items (redemption_id, promo_code_id, discount) VALUES ($1, $2, $3)', [redemptionId, c.promoCodeId, discount]);
+      }
+    }
+    if (by) await audit(q, tenantId, by, { action: 'redemption.create', targetType: 'redemption', targetId: redemptionId, details: { orderRef: input.orderRef } });
+    return ok((await loadRedemption(q, tenantId, redemptionId))!);
+  }
+
+  async function rollbackIn(q: Queryable, tenantId: number, id: number, by: Principal | null): Promise<Result<Redemption>> {
+    const r = await q.query<{ id: number }>(
+      `UPDATE redemptions SET status = 'rolled_back', rolled_back_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'done' RETURNING id`,
+      [tenantId, id],
+    );
+    if (!r.rows[0]) {
+      const exists = await q.query('SELECT 1 FROM redemptions WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+      return exists.rowCount ? fail(ErrorCode.already_rolled_back, 'this redemption has already been rolled back') : fail(ErrorCode.not_found, 'redemption not found');
+    }
+    const back = await q.query<{ id: number }>(
+      `UPDATE coupons SET status = 'issued', used_at = NULL, redemption_id = NULL WHERE redemption_id = $1 AND status = 'used' RETURNING id`,
+      [id],
+    );
+    if (back.rows.length) {
+      await q.query(
+        `INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, staff_id) SELECT $1, cid, 'rolled_back', $2, $3 FROM unnest($4::bigint[]) AS cid`,
+        [tenantId, id, by?.kind === 'staff' ? by.staffId : null, back.rows.map((x) => x.id)],
+      );
+    }
+    const promoItems = await q.query<{ promo_code_id: number; user_id: number | null }>(
+      `SELECT ri.promo_code_id, r.user_id FROM redemption_items ri JOIN redemptions r ON r.id = ri.redemption_id WHERE ri.redemption_id = $1 AND ri.promo_code_id IS NOT NULL`,
+      [id],
+    );
+    for (const p of promoItems.rows) await promos.release(q, p.promo_code_id, p.user_id);
+    if (by) await audit(q, tenantId, by, { action: 'redemption.rollback', targetType: 'redemption', targetId: id });
+    return ok((await loadRedemption(q, tenantId, id))!);
+  }
+
   const unwrap = async <T>(fn: () => Promise<Result<T>>): Promise<Result<T>> => {
     try {
       return await fn();
@@ -188,87 +265,22 @@ export function redemptionService(deps: Deps, promos: PromoCodeLoader) {
     },
 
     async redeem(tenantId: number, input: QuoteInput & { orderRef: string }, by: Principal | null): Promise<Result<Redemption>> {
-      if (!input.orderRef?.trim()) return fail(ErrorCode.invalid_input, 'orderRef is required');
-      if (!input.couponCodes?.length && !input.promoCodes?.length) return fail(ErrorCode.invalid_input, 'name at least one coupon or promo code');
-      const at = now();
-      return unwrap(() =>
-        deps.db.tx(async (q) => {
-          // Redeeming decides on the named codes only; the user's other coupons do not matter here.
-          const g = await gather(q, tenantId, { ...input, onlyNamed: true }, at);
-          if (!g.ok) return g;
-          const sel = g.value.quote.pricing.selection!;
-          if (sel.rejected.length) {
-            const first = sel.rejected[0]!;
-            return fail(refusalCode(first.reason.code), `${first.id} cannot be used: ${first.reason.message}`, {
-              reasons: sel.rejected.map((r) => ({ code: r.id, reason: r.reason })),
-            });
-          }
-          const red = await q.query<{ id: number }>(
-            `INSERT INTO redemptions (tenant_id, kind, order_ref, user_id, store_id, staff_id, subtotal, discount_total)
-             VALUES ($1, 'order', $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
-            [tenantId, input.orderRef.trim(), input.userId ?? null, input.storeId ?? null, by?.kind === 'staff' ? by.staffId : null, g.value.quote.pricing.subtotal, sel.discount],
-          );
-          if (!red.rows[0]) return fail(ErrorCode.conflict, `order ${input.orderRef} has already redeemed coupons`);
-          const redemptionId = red.rows[0].id;
-          const perCoupon = new Map<string, Fen>();
-          for (const a of sel.adjustments) perCoupon.set(a.couponId, (perCoupon.get(a.couponId) ?? 0) + a.amount);
-          for (const id of sel.couponIds) {
-            const c = g.value.quote.coupons.get(id)!;
-            const discount = perCoupon.get(id) ?? 0;
-            if (c.kind === 'coupon') {
-              // The one write that decides: only an issued, in-date coupon flips to used.
-              const u = await q.query(
-                `UPDATE coupons SET status = 'used', used_at = $2, redemption_id = $3
-                 WHERE id = $1 AND status = 'issued' AND owner_id IS NOT NULL AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)`,
-                [c.coupon!.id, at, redemptionId],
-              );
-              if (u.rowCount !== 1) throw new RollbackWith(fail(ErrorCode.coupon_used, `coupon ${id} has already been used`));
-              await q.query('INSERT INTO redemption_items (redemption_id, coupon_id, discount) VALUES ($1, $2, $3)', [redemptionId, c.coupon!.id, discount]);
-              await q.query(
-                `INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, store_id, staff_id, details) VALUES ($1, $2, 'redeemed', $3, $4, $5, $6)`,
-                [tenantId, c.coupon!.id, redemptionId, input.storeId ?? null, by?.kind === 'staff' ? by.staffId : null, JSON.stringify({ orderRef: input.orderRef, discount })],
-              );
-            } else {
-              const used = await promos.use(q, c.promoCodeId!, input.userId ?? null);
-              if (!used.ok) throw new RollbackWith(used);
-              await q.query('INSERT INTO redemption_items (redemption_id, promo_code_id, discount) VALUES ($1, $2, $3)', [redemptionId, c.promoCodeId, discount]);
-            }
-          }
-          if (by) await audit(q, tenantId, by, { action: 'redemption.create', targetType: 'redemption', targetId: redemptionId, details: { orderRef: input.orderRef } });
-          return ok((await loadRedemption(q, tenantId, redemptionId))!);
-        }),
-      );
+      return unwrap(() => deps.db.tx((q) => redeemIn(q, tenantId, input, by)));
     },
 
+    /**
+     * Redeems inside the caller's transaction (an order's creation): all or
+     * nothing with the caller's own writes. A refusal may be thrown as
+     * RollbackWith; the caller rolls back.
+     */
+    redeemIn,
+
     async rollback(tenantId: number, id: number, by: Principal | null): Promise<Result<Redemption>> {
-      return deps.db.tx(async (q) => {
-        const r = await q.query<{ id: number }>(
-          `UPDATE redemptions SET status = 'rolled_back', rolled_back_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'done' RETURNING id`,
-          [tenantId, id],
-        );
-        if (!r.rows[0]) {
-          const exists = await q.query('SELECT 1 FROM redemptions WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
-          return exists.rowCount ? fail(ErrorCode.already_rolled_back, 'this redemption has already been rolled back') : fail(ErrorCode.not_found, 'redemption not found');
-        }
-        const back = await q.query<{ id: number }>(
-          `UPDATE coupons SET status = 'issued', used_at = NULL, redemption_id = NULL WHERE redemption_id = $1 AND status = 'used' RETURNING id`,
-          [id],
-        );
-        if (back.rows.length) {
-          await q.query(
-            `INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, staff_id) SELECT $1, cid, 'rolled_back', $2, $3 FROM unnest($4::bigint[]) AS cid`,
-            [tenantId, id, by?.kind === 'staff' ? by.staffId : null, back.rows.map((x) => x.id)],
-          );
-        }
-        const promoItems = await q.query<{ promo_code_id: number; user_id: number | null }>(
-          `SELECT ri.promo_code_id, r.user_id FROM redemption_items ri JOIN redemptions r ON r.id = ri.redemption_id WHERE ri.redemption_id = $1 AND ri.promo_code_id IS NOT NULL`,
-          [id],
-        );
-        for (const p of promoItems.rows) await promos.release(q, p.promo_code_id, p.user_id);
-        if (by) await audit(q, tenantId, by, { action: 'redemption.rollback', targetType: 'redemption', targetId: id });
-        return ok((await loadRedemption(q, tenantId, id))!);
-      });
+      return deps.db.tx((q) => rollbackIn(q, tenantId, id, by));
     },
+
+    /** rollback() inside the caller's transaction (closing an order). */
+    rollbackIn,
 
     /**
      * A cashier writes off one coupon by its code in a store. One read, then
