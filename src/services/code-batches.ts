@@ -1,5 +1,6 @@
 // Code batches: N unique codes of a template (optionally with 卡密 passwords),
 // generated in the background with progress, exported once with passwords.
+import { commitScope } from '../db/commit-scope.ts';
 import crypto from 'node:crypto';
 import { generateCodes, generatePassword, keySpace, MAX_KEY_SPACE_SHARE, type CodeOptions } from '../domain/codes.ts';
 import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
@@ -168,7 +169,8 @@ export function codeBatchService(deps: Deps) {
         await audit(q, tenantId, by, { action: 'code_batch.create', targetType: 'code_batch', targetId: r.rows[0]!.id, details: { templateId, count: input.count } });
         return ok(toBatch(r.rows[0]!));
       });
-      if (batch.ok) void start(batch.value.id);
+      // The generation outlives the request: it must not run inside the request's commit scope.
+      if (batch.ok) commitScope.exit(() => void start(batch.value.id));
       return batch;
     },
 

@@ -10,6 +10,7 @@
 //     commit finds the key no longer its own and rolls back.
 import crypto from 'node:crypto';
 import { commitScope, type CommitScope } from '../db/commit-scope.ts';
+export type { CommitScope };
 import type { Queryable } from '../db/store.ts';
 import type { Deps } from './deps.ts';
 

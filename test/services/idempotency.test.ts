@@ -85,3 +85,19 @@ describe('idempotency keys across a crash', () => {
     expect(keys.rows.every((k) => k.committed && k.status_code === 201)).toBe(true);
   });
 });
+
+describe('background work started by a keyed request', () => {
+  it('a code batch created with an Idempotency-Key still generates all its codes', async () => {
+    const tpl = await makeTemplate(rt.app, t, { stock: 1000 });
+    const r = await rt.app.inject({
+      method: 'POST',
+      url: `/api/v1/coupon-templates/${tpl.id}/code-batches`,
+      headers: { ...t.auth, 'idempotency-key': `batch-${tpl.id}` },
+      payload: { count: 300, length: 10 },
+    });
+    expect(r.statusCode).toBe(202);
+    await rt.services.codeBatches.wait(r.json().id);
+    const b = (await rt.app.inject({ method: 'GET', url: `/api/v1/code-batches/${r.json().id}`, headers: t.auth })).json();
+    expect(b).toMatchObject({ state: 'done', generated: 300, count: 300 });
+  });
+});

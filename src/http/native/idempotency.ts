@@ -2,12 +2,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { principalKey } from '../../services/deps.ts';
 import { requestHash, withCommitScope } from '../../services/idempotency.ts';
+import type { CommitScope } from '../../services/idempotency.ts';
 import type { Services } from '../../services/index.ts';
 import { sendProblem } from '../problem.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotency: { tenantId: number; principal: string; key: string; attempt: string } | null;
+    idempotency: { tenantId: number; principal: string; key: string; attempt: string; scope: CommitScope | undefined } | null;
   }
 }
 
@@ -24,8 +25,8 @@ export function makeIdempotent(services: Services) {
     const begun = await services.idempotency.begin(tenantId, principal, key, requestHash(req.method, req.url, req.body));
     switch (begun.state) {
       case 'new':
-        req.idempotency = { tenantId, principal, key, attempt: begun.attempt };
-        services.idempotency.arm(services.idempotency.currentScope(), tenantId, principal, key, begun.attempt);
+        req.idempotency = { tenantId, principal, key, attempt: begun.attempt, scope: services.idempotency.currentScope() };
+        services.idempotency.arm(req.idempotency.scope, tenantId, principal, key, begun.attempt);
         return;
       case 'replay':
         reply.header('idempotent-replayed', 'true');
@@ -52,6 +53,8 @@ export function registerIdempotencyHooks(app: FastifyInstance, services: Service
     const idem = req.idempotency;
     if (!idem) return payload;
     req.idempotency = null;
+    // Work the request left running in the background is not part of its answer.
+    if (idem.scope) idem.scope.beforeCommit = null;
     if (reply.statusCode >= 500) {
       await services.idempotency.abort(idem.tenantId, idem.principal, idem.key, idem.attempt);
     } else {
