@@ -146,6 +146,11 @@ export function authService(deps: Deps, loadTenant: (id: number) => Promise<Tena
       return r.rows.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: k.created_at, revokedAt: k.revoked_at }));
     },
 
+    /** Forgets this process's cached principals (after a staff member's role, stores, password or disabled flag change). */
+    forgetPrincipals() {
+      principalCache.clear();
+    },
+
     async revokeApiKey(tenantId: number, id: number, by: Principal): Promise<Result<void>> {
       principalCache.clear();
       return deps.db.tx(async (q) => {

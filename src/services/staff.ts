@@ -54,6 +54,16 @@ export interface CreateStaffInput {
   departmentId?: number | null;
 }
 
+export interface UpdateStaffInput {
+  role?: StaffRole;
+  storeIds?: number[];
+  departmentId?: number | null;
+  name?: string | null;
+  phone?: string | null;
+  disabled?: boolean;
+  password?: string;
+}
+
 export function validateStaffInput(input: CreateStaffInput): string | null {
   if (!/^[A-Za-z0-9_.@-]{3,64}$/.test(input.username ?? '')) {
     return 'username must be 3-64 characters of letters, digits, _ . @ -';
@@ -116,6 +126,79 @@ export function staffService(deps: Deps) {
           });
         }
         return s;
+      });
+    },
+
+    /**
+     * Changes a staff member: role, stores, department, name, phone, disabled, a new password.
+     * Only an owner touches owners and admins or makes someone one; nobody changes their own
+     * role or disables themselves; the tenant keeps at least one active owner. A new password
+     * or disabling ends the member's sessions.
+     */
+    async update(tenantId: number, id: number, patch: UpdateStaffInput, by: Principal): Promise<Result<Staff>> {
+      if (patch.role !== undefined && !STAFF_ROLES.includes(patch.role)) return fail(ErrorCode.invalid_input, `role must be one of ${STAFF_ROLES.join(', ')}`, { field: 'role' });
+      if (patch.password !== undefined && (typeof patch.password !== 'string' || patch.password.length < 8)) {
+        return fail(ErrorCode.invalid_input, 'password must be at least 8 characters', { field: 'password' });
+      }
+      return deps.db.tx(async (q) => {
+        const cur = await q.query<StaffRow>('SELECT * FROM staff WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [id, tenantId]);
+        const row = cur.rows[0];
+        if (!row) return fail(ErrorCode.not_found, 'staff member not found');
+        const byOwner = by.role === 'owner' || by.role === 'platform_admin';
+        const senior = (r: string) => r === 'owner' || r === 'admin';
+        if (!byOwner && (senior(row.role) || (patch.role !== undefined && senior(patch.role)))) {
+          return fail(ErrorCode.forbidden, 'only an owner may change an owner or admin, or make someone one');
+        }
+        const self = by.kind === 'staff' && by.staffId === id;
+        if (self && patch.role !== undefined && patch.role !== row.role) return fail(ErrorCode.forbidden, 'you cannot change your own role', { field: 'role' });
+        if (self && patch.disabled === true) return fail(ErrorCode.forbidden, 'you cannot disable your own account', { field: 'disabled' });
+        const losesOwner = row.role === 'owner' && !row.disabled && ((patch.role !== undefined && patch.role !== 'owner') || patch.disabled === true);
+        if (losesOwner) {
+          const n = await q.query<{ n: number }>("SELECT count(*)::int AS n FROM staff WHERE tenant_id = $1 AND role = 'owner' AND NOT disabled AND id <> $2", [tenantId, id]);
+          if (n.rows[0]!.n === 0) return fail(ErrorCode.invalid_state, 'the tenant must keep at least one active owner');
+        }
+        if (patch.storeIds?.length) {
+          const ids = [...new Set(patch.storeIds)];
+          const found = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM stores WHERE tenant_id = $1 AND id = ANY($2::bigint[])', [tenantId, ids]);
+          if (found.rows[0]!.n !== ids.length) return fail(ErrorCode.invalid_input, 'storeIds names a store this tenant does not have', { field: 'storeIds' });
+        }
+        if (patch.departmentId) {
+          const d = await q.query('SELECT 1 FROM departments WHERE tenant_id = $1 AND id = $2', [tenantId, patch.departmentId]);
+          if (d.rowCount === 0) return fail(ErrorCode.invalid_input, 'departmentId names a department this tenant does not have', { field: 'departmentId' });
+        }
+        const clean = (v: string | null | undefined) => (v === undefined ? undefined : v === null || v.trim() === '' ? null : v.trim());
+        const name = clean(patch.name);
+        const phone = clean(patch.phone);
+        const hash = patch.password !== undefined ? await hashStaffPassword(patch.password) : null;
+        const r = await q.query<StaffRow>(
+          `UPDATE staff SET
+             role = COALESCE($3, role),
+             store_ids = COALESCE($4::bigint[], store_ids),
+             department_id = CASE WHEN $5 THEN $6::bigint ELSE department_id END,
+             name = CASE WHEN $7 THEN $8 ELSE name END,
+             phone = CASE WHEN $9 THEN $10 ELSE phone END,
+             disabled = COALESCE($11, disabled),
+             password_hash = COALESCE($12, password_hash)
+           WHERE id = $1 AND tenant_id = $2 RETURNING *`,
+          [
+            id, tenantId, patch.role ?? null, patch.storeIds ? [...new Set(patch.storeIds)] : null,
+            patch.departmentId !== undefined, patch.departmentId ?? null, name !== undefined, name ?? null, phone !== undefined, phone ?? null,
+            patch.disabled ?? null, hash,
+          ],
+        );
+        if (hash || patch.disabled === true) {
+          await q.query('UPDATE staff_sessions SET revoked_at = now() WHERE staff_id = $1 AND revoked_at IS NULL', [id]);
+        }
+        const changed: Record<string, unknown> = {};
+        if (patch.role !== undefined && patch.role !== row.role) changed.role = { from: row.role, to: patch.role };
+        if (patch.storeIds !== undefined) changed.storeIds = [...new Set(patch.storeIds)];
+        if (patch.departmentId !== undefined) changed.departmentId = patch.departmentId;
+        if (name !== undefined) changed.name = name;
+        if (phone !== undefined) changed.phone = phone;
+        if (patch.disabled !== undefined && patch.disabled !== row.disabled) changed.disabled = patch.disabled;
+        if (hash) changed.passwordReset = true;
+        await audit(q, tenantId, by, { action: 'staff.update', targetType: 'staff', targetId: id, details: { username: row.username, ...changed } });
+        return ok(toStaff(r.rows[0]!));
       });
     },
 

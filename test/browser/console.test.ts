@@ -5,7 +5,7 @@
 // test-results/screenshots/.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import { confirmDialog, DEMO, openHarness, pick, type Harness } from './harness.ts';
+import { confirmDialog, DEMO, nav as navTo, openHarness, pick, type Harness } from './harness.ts';
 
 let h: Harness;
 const TEMPLATE = '满100减10 新客券';
@@ -289,7 +289,7 @@ describe('a cashier', () => {
 });
 
 async function nav(item: string) {
-  await h.page.getByTestId('menu').getByRole('menuitem').filter({ hasText: new RegExp(`^\\s*${item}\\s*$`) }).click();
+  await navTo(h.page, item);
 }
 
 async function templateId(): Promise<number> {

@@ -83,9 +83,21 @@ export async function pick(page: Page, testId: string, optionText: string | RegE
 export async function confirmDialog(page: Page, expectText: string | RegExp): Promise<string> {
   const dlg = page.locator('.ant-modal-confirm:visible');
   await dlg.waitFor();
-  const text = (await dlg.innerText()).trim();
-  if (typeof expectText === 'string' ? !text.includes(expectText) : !expectText.test(text)) throw new Error(`confirmation says "${text}", expected ${String(expectText)}`);
+  const matches = (s: string) => (typeof expectText === 'string' ? s.includes(expectText) : expectText.test(s));
+  // The dialog may still be rendering its content: read it again for a moment.
+  let text = '';
+  for (let i = 0; i < 20; i++) {
+    text = (await dlg.innerText()).trim();
+    if (matches(text)) break;
+    await page.waitForTimeout(100);
+  }
+  if (!matches(text)) throw new Error(`confirmation says "${text}", expected ${String(expectText)}`);
   await dlg.locator('.ant-modal-confirm-btns .ant-btn-primary').click();
   await dlg.waitFor({ state: 'hidden' });
   return text;
+}
+
+/** Clicks a menu item by its exact text. */
+export async function nav(page: Page, item: string) {
+  await page.getByTestId('menu').getByRole('menuitem').filter({ hasText: new RegExp(`^\\s*${item}\\s*$`) }).click();
 }

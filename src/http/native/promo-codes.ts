@@ -148,7 +148,7 @@ export default async function promoCodeRoutes(app: NativeApp) {
       preHandler: [guard({ roles: ['owner', 'admin', 'operator', 'auditor'] }), idempotent],
       schema: {
         tags: ['promo codes'],
-        summary: 'Approval actions: submit, approve, reject, void',
+        summary: 'Approval actions: submit (draft or rejected → pending), approve or reject (pending), void (approved only)',
         security: sec,
         params: Type.Object({ id: Id, action: Type.Union(Object.keys(ACTIONS).map((a) => Type.Literal(a))) }),
         body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) })),

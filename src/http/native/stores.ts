@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { NativeApp } from './types.ts';
-import { errors, Id, Nullable, PageQuery, pageOf } from './schemas.ts';
+import { errors, Id, IdParams, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendResult } from '../problem.ts';
 import type { Store } from '../../services/stores.ts';
@@ -51,5 +51,22 @@ export default async function storeRoutes(app: NativeApp) {
       const r = await services.stores.list(tenantOf(req), { name: req.query.name, ...pageOf(req.query) });
       return { items: r.items.map(storeOut), total: r.total };
     },
+  );
+
+  const clearable = Type.Optional(Nullable(Type.String({ maxLength: 200 })));
+  app.patch(
+    '/stores/:id',
+    {
+      preHandler: guard({ roles: ['owner', 'admin'] }),
+      schema: {
+        tags: ['stores'],
+        summary: "Change a store's name, address, area, phone or contact (null or \"\" clears the optional ones)",
+        security: [{ bearer: [] }],
+        params: IdParams,
+        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), address: clearable, area: clearable, phone: clearable, linkman: clearable }),
+        response: { 200: StoreOut, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => sendResult(reply, await services.stores.update(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, storeOut),
   );
 }

@@ -18,6 +18,12 @@ import {
   UserOutlined,
   IdcardOutlined,
   PercentageOutlined,
+  CreditCardOutlined,
+  WalletOutlined,
+  FileTextOutlined,
+  ShoppingOutlined,
+  ProfileOutlined,
+  ApartmentOutlined,
 } from '@ant-design/icons';
 import { api, auth, type Role, type Tenant } from './api.ts';
 import { useI18n, type MessageKey } from './i18n.tsx';
@@ -35,6 +41,12 @@ import { StoresPage } from './pages/Stores.tsx';
 import { StaffPage } from './pages/Staff.tsx';
 import { AuditPage } from './pages/Audit.tsx';
 import { SettingsPage } from './pages/Settings.tsx';
+import { CardsPage } from './pages/Cards.tsx';
+import { CardProductsPage } from './pages/CardProducts.tsx';
+import { InvoicesPage } from './pages/Invoices.tsx';
+import { GoodsPage } from './pages/Goods.tsx';
+import { OrdersPage } from './pages/Orders.tsx';
+import { DepartmentsPage } from './pages/Departments.tsx';
 
 interface Entry {
   path: string;
@@ -54,7 +66,14 @@ export const PAGES: Entry[] = [
   { path: '/promo-codes', key: 'menu.promoCodes', icon: <PercentageOutlined />, roles: [...MANAGERS, 'operator', 'auditor'], group: 'group.marketing', page: () => <PromoCodesPage /> },
   { path: '/write-off', key: 'menu.writeOff', icon: <ScanOutlined />, roles: [...MANAGERS, 'operator', 'seller'], group: 'group.store', page: () => <WriteOffPage /> },
   { path: '/users', key: 'menu.users', icon: <UserOutlined />, roles: [...MANAGERS, 'operator', 'auditor'], group: 'group.store', page: () => <UsersPage /> },
+  { path: '/cards', key: 'menu.cards', icon: <WalletOutlined />, roles: [...MANAGERS, 'operator', 'seller'], group: 'group.cards', page: () => <CardsPage /> },
+  { path: '/card-products', key: 'menu.cardProducts', icon: <CreditCardOutlined />, roles: [...MANAGERS, 'operator'], group: 'group.cards', page: () => <CardProductsPage /> },
+  // Not for cashiers: the server's card permission table (src/domain/staff-access.ts) gives sellers no invoices or records.
+  { path: '/invoices', key: 'menu.invoices', icon: <FileTextOutlined />, roles: [...MANAGERS, 'operator'], group: 'group.cards', page: () => <InvoicesPage /> },
+  { path: '/goods', key: 'menu.goods', icon: <ShoppingOutlined />, roles: [...MANAGERS, 'operator'], group: 'group.shop', page: () => <GoodsPage /> },
+  { path: '/orders', key: 'menu.orders', icon: <ProfileOutlined />, roles: [...MANAGERS, 'operator'], group: 'group.shop', page: () => <OrdersPage /> },
   { path: '/stores', key: 'menu.stores', icon: <ShopOutlined />, roles: MANAGERS, group: 'group.org', page: () => <StoresPage /> },
+  { path: '/departments', key: 'menu.departments', icon: <ApartmentOutlined />, roles: MANAGERS, group: 'group.org', page: () => <DepartmentsPage /> },
   { path: '/staff', key: 'menu.staff', icon: <TeamOutlined />, roles: [...MANAGERS, 'auditor'], group: 'group.org', page: () => <StaffPage /> },
   { path: '/audit-log', key: 'menu.audit', icon: <AuditOutlined />, roles: [...MANAGERS, 'auditor'], group: 'group.system', page: () => <AuditPage /> },
   { path: '/settings', key: 'menu.settings', icon: <SettingOutlined />, roles: MANAGERS, group: 'group.system', page: () => <SettingsPage /> },
@@ -78,6 +97,7 @@ export function App() {
 
 function TenantPicker() {
   const { reload } = useSession();
+  const { t } = useI18n();
   const [tenants, setTenants] = useState<Tenant[]>([]);
   useEffect(() => {
     void api.get<{ items: Tenant[] }>('/tenants').then((r) => setTenants(r.items)).catch(() => undefined);
@@ -85,7 +105,7 @@ function TenantPicker() {
   return (
     <Select
       style={{ width: 200 }}
-      placeholder="tenant"
+      placeholder={t('tenant')}
       value={auth.tenant ?? undefined}
       options={tenants.map((x) => ({ value: x.slug, label: `${x.name} (${x.slug})` }))}
       onChange={(v) => {
@@ -154,7 +174,7 @@ function Shell() {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          {needsTenant ? <Result status="info" title="Select a tenant" extra={<TenantPicker />} /> : current ? current.page() : allowed.length ? null : <Result status="403" title={t('err.forbidden')} />}
+          {needsTenant ? <Result status="info" title={t('selectTenant')} extra={<TenantPicker />} /> : current ? current.page() : allowed.length ? null : <Result status="403" title={t('err.forbidden')} />}
         </Layout.Content>
       </Layout>
     </Layout>

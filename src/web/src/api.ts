@@ -282,3 +282,186 @@ export interface Dashboard {
   topTemplates: { templateId: number; name: string; claims: number; redemptions: number; discount: string }[];
   stock: { templateId: number; name: string; stock: number; issued: number; left: number }[];
 }
+export interface CardEvent {
+  id: number;
+  cardProductId: number;
+  title: string;
+  summary: string | null;
+  /** 1 bonus money, 2 coupons, 5 both */
+  type: number;
+  rechargeMoney: string;
+  sendMoney: string;
+  couponTemplateId: number | null;
+  couponTemplateName: string | null;
+  quantity: number | null;
+  /** 1 usable, 10 usable on an event card, 2 disabled */
+  status: number;
+  createdAt: string;
+}
+export interface CardProduct {
+  id: number;
+  title: string;
+  /** 1 platform card, 10 stored-value card, 11 event card */
+  type: number;
+  colour: string | null;
+  logo: string | null;
+  storeIds: number[];
+  summary: string | null;
+  status: number;
+  createdAt: string;
+  stores: { id: number; name: string }[];
+  events: CardEvent[];
+}
+export interface CardBucket {
+  id: number;
+  eventId: number;
+  eventTitle: string | null;
+  capitalInitial: string;
+  bonusInitial: string;
+  capital: string;
+  bonus: string;
+  /** 1 untouched, 2 partly spent, 3 cash-back due, 4 recharge refunded, 5 cashed back */
+  status: number;
+  cashedBackAt: string | null;
+  createdAt: string;
+}
+export interface MemberCard {
+  id: number;
+  userId: number;
+  cardProductId: number;
+  cardNo: string;
+  title: string;
+  type: number;
+  phone: string | null;
+  nickname: string | null;
+  capital: string;
+  bonus: string;
+  balance: string;
+  charged: string;
+  invoiced: string;
+  invoiceable: string;
+  storeId: number | null;
+  storeName: string | null;
+  createdAt: string;
+  buckets?: CardBucket[];
+}
+export interface CardEntry {
+  id: number;
+  orderNo: string;
+  /** recharge, expense, refund, recharge_refund, cash_back, invoice */
+  kind: string;
+  cardId: number;
+  cardProductId: number;
+  title: string;
+  cardNo: string;
+  userId: number;
+  phone: string | null;
+  nickname: string | null;
+  amount: string;
+  capitalDelta: string;
+  bonusDelta: string;
+  capitalAfter: string;
+  bonusAfter: string;
+  eventId: number | null;
+  eventName: string | null;
+  bucketId: number | null;
+  refundOfOrderNo: string | null;
+  refunded: boolean;
+  storeId: number | null;
+  storeName: string | null;
+  staffId: number | null;
+  explain: string | null;
+  image: string | null;
+  couponIds: number[];
+  createdAt: string;
+}
+export interface Invoice {
+  id: number;
+  cardId: number;
+  userId: number;
+  amount: string;
+  summary: string | null;
+  image: string | null;
+  storeId: number | null;
+  storeName: string | null;
+  phone: string | null;
+  nickname: string | null;
+  createdAt: string;
+}
+export interface Category {
+  id: number;
+  parentId: number | null;
+  level: number;
+  name: string;
+  icon: string | null;
+  sort: number;
+  createdAt: string;
+}
+export interface Sku {
+  id: number;
+  propertyChildIds: string;
+  propertyStr: string | null;
+  price: string;
+  originalPrice: string | null;
+  stock: number;
+}
+export interface Goods {
+  id: number;
+  name: string;
+  categoryId: number | null;
+  storeId: number | null;
+  pic: string | null;
+  characteristic: string | null;
+  content: string | null;
+  price: string;
+  originalPrice: string | null;
+  stock: number;
+  sold: number;
+  recommend: boolean;
+  onSale: boolean;
+  sort: number;
+  skus: Sku[];
+  createdAt: string;
+  updatedAt: string;
+}
+export interface OrderLine {
+  id: number;
+  goodsId: number;
+  skuId: number | null;
+  goodsName: string;
+  propertyChildIds: string;
+  unitPrice: string;
+  number: number;
+  amount: string;
+  amountCoupon: string;
+}
+export interface Order {
+  id: number;
+  orderNumber: string;
+  userId: number;
+  /** -1 closed, 0 awaiting payment, 1 paid, 2 shipped, 3 received, 4 reviewed */
+  status: number;
+  statusText: string;
+  storeId: number | null;
+  goodsNumber: number;
+  amountGoods: string;
+  amountCoupon: string;
+  amountDeduction: string;
+  deductionScore: number;
+  amountReal: string;
+  couponIds: number[];
+  redemptionId: number | null;
+  hxAt: string | null;
+  remark: string | null;
+  paidAt: string | null;
+  closedAt: string | null;
+  createdAt: string;
+  lines?: OrderLine[];
+}
+export interface Department {
+  id: number;
+  parentId: number | null;
+  name: string;
+  createdAt: string;
+  children: Department[];
+}

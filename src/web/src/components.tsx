@@ -1,8 +1,10 @@
 // Pieces every page uses: a paged list hook, a confirmation that states what
 // will happen, status tags, the coupon as the customer sees it.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { App as AntApp, Tag } from 'antd';
-import { api, type Page, type Query, type Template } from './api.ts';
+import { App as AntApp, Button, Input, InputNumber, Tag, type InputNumberProps } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { api, type Page, type Query, type Store, type Template } from './api.ts';
+import { exportCsv } from './csv.ts';
 import { errorText, useI18n, type MessageKey, type T } from './i18n.tsx';
 import { useSession } from './session.tsx';
 
@@ -173,4 +175,72 @@ export function CouponCard({ tpl, grey, footer, hideStock }: { tpl: Partial<Temp
       </div>
     </div>
   );
+}
+
+type Cell = string | number | boolean | null | undefined;
+
+/** "Export CSV" for a list: the rows are fetched when clicked (usually every row matching the filters). */
+export function CsvButton({ filename, header, rows, testId }: { filename: string; header: string[]; rows: () => Promise<Cell[][]> | Cell[][]; testId?: string }) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Button
+      icon={<DownloadOutlined />}
+      loading={busy}
+      data-testid={testId}
+      onClick={async () => {
+        setBusy(true);
+        try {
+          exportCsv(filename, header, await rows());
+        } catch (e) {
+          message.error(errorText(t, e));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      {t('exportCsv')}
+    </Button>
+  );
+}
+
+/** The stores this staff member works in (all of the tenant's when none are assigned), and the one picked at this till (remembered). */
+export function useMyStores() {
+  const { me } = useSession();
+  const [stores, setStores] = useState<Store[]>([]);
+  const [storeId, setStoreId] = useState<number | undefined>(() => Number(localStorage.getItem('quan.store')) || undefined);
+  useEffect(() => {
+    void api.get<{ items: Store[] }>('/stores', { limit: 500 }).then((r) => {
+      const mine = me?.staff.storeIds.length ? r.items.filter((s) => me.staff.storeIds.includes(s.id)) : r.items;
+      setStores(mine);
+      setStoreId((cur) => (cur && mine.some((s) => s.id === cur) ? cur : mine[0]?.id));
+    });
+  }, [me]);
+  useEffect(() => {
+    if (storeId) localStorage.setItem('quan.store', String(storeId));
+  }, [storeId]);
+  return { stores, storeId, setStoreId, store: stores.find((s) => s.id === storeId) };
+}
+
+/** An amount in yuan: two decimals, ¥ in front. */
+export function MoneyInput(props: InputNumberProps<number>) {
+  return <InputNumber<number> min={0} precision={2} prefix="¥" style={{ width: '100%' }} {...props} />;
+}
+
+/** "8800 0000 1234" → "8800…1234" for confirmations. */
+export function cardNoText(no: string): string {
+  return no.length > 10 ? `${no.slice(0, 4)}…${no.slice(-4)}` : no;
+}
+
+/** A confirmation's text with a box for the reason (a rejection tells the editor why); `reason.value` holds what was typed. */
+export function withReason(t: T, text: string): { content: ReactNode; reason: { value: string } } {
+  const reason = { value: '' };
+  const content = (
+    <div>
+      <p>{text}</p>
+      <Input.TextArea rows={3} maxLength={500} placeholder={t('rejectReason')} onChange={(e) => (reason.value = e.target.value)} data-testid="reject-reason" />
+    </div>
+  );
+  return { content, reason };
 }

@@ -4,6 +4,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, auth, type Role, type Staff, type Tenant } from './api.ts';
 import { dateOnly, dateTime, money } from './format.ts';
 import { useI18n } from './i18n.tsx';
+// The server's own card permission table (pure, shared): the console shows what the server allows.
+import { roleMay, type CardPermission } from '../../domain/staff-access.ts';
 
 interface Me {
   staff: Staff;
@@ -17,6 +19,8 @@ interface Session {
   tz: string;
   tenant: Tenant | null;
   can: (...roles: Role[]) => boolean;
+  /** Whether the role may refund, invoice, cash back or see card records. */
+  cardMay: (permission: CardPermission) => boolean;
   login: (username: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
   reload: () => Promise<void>;
@@ -67,6 +71,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       tz,
       tenant: me?.tenant ?? null,
       can: (...roles) => role !== null && (role === 'platform_admin' || roles.includes(role)),
+      cardMay: (permission) => role !== null && roleMay(role, permission),
       login: async (username, password) => {
         const r = await api.post<{ token: string; staff: Staff }>('/auth/login', { username, password });
         auth.token = r.token;

@@ -8,6 +8,7 @@ import { api, type Dashboard } from '../api.ts';
 import { errorText, useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
 import { localDate } from '../format.ts';
+import { CsvButton } from '../components.tsx';
 
 export function DashboardPage() {
   const { t } = useI18n();
@@ -70,7 +71,11 @@ export function DashboardPage() {
           </Card>
         </Col>
         <Col xs={24} lg={14}>
-          <Card title={`${t('dash.perDay')} · ${t('dash.claims')} / ${t('dash.redemptions')}`} loading={loading}>
+          <Card
+            title={`${t('dash.perDay')} · ${t('dash.claims')} / ${t('dash.redemptions')}`}
+            loading={loading}
+            extra={<CsvButton filename={`daily-${range[0]}-${range[1]}.csv`} header={['date', 'claims', 'redemptions', 'discount']} rows={() => (data?.days ?? []).map((d) => [d.date, d.claims, d.redemptions, d.discount])} />}
+          >
             <ResponsiveContainer width="100%" height={280}>
               <AreaChart data={chart} margin={{ left: -16, right: 8 }}>
                 <defs>
@@ -108,7 +113,11 @@ export function DashboardPage() {
           </Card>
         </Col>
         <Col xs={24} lg={14}>
-          <Card title={t('dash.topTemplates')} loading={loading}>
+          <Card
+            title={t('dash.topTemplates')}
+            loading={loading}
+            extra={<CsvButton filename={`top-templates-${range[0]}-${range[1]}.csv`} header={['rank', 'templateId', 'name', 'claims', 'redemptions', 'discount']} rows={() => (data?.topTemplates ?? []).map((r, i) => [i + 1, r.templateId, r.name, r.claims, r.redemptions, r.discount])} />}
+          >
             <Table
               size="small"
               rowKey="templateId"
@@ -126,7 +135,11 @@ export function DashboardPage() {
           </Card>
         </Col>
         <Col xs={24} lg={10}>
-          <Card title={t('dash.stock')} loading={loading}>
+          <Card
+            title={t('dash.stock')}
+            loading={loading}
+            extra={<CsvButton filename="stock-left.csv" header={['templateId', 'name', 'stock', 'issued', 'left']} rows={() => (data?.stock ?? []).map((r) => [r.templateId, r.name, r.stock, r.issued, r.left])} />}
+          >
             {data?.stock.length ? (
               <Space orientation="vertical" style={{ width: '100%' }} size={12}>
                 {data.stock.map((s) => (

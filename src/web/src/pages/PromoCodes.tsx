@@ -6,13 +6,13 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { api, type PromoCode, type Role } from '../api.ts';
 import { errorText, useI18n, type MessageKey } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
-import { label, StateTag, useConfirm, useList } from '../components.tsx';
+import { label, StateTag, useConfirm, useList, withReason } from '../components.tsx';
 import { exportCsv } from '../csv.ts';
 import { zonedInstant } from '../format.ts';
 
 type Action = 'submit' | 'approve' | 'reject' | 'void';
 const ROLES: Record<Action, Role[]> = { submit: ['owner', 'admin', 'operator'], approve: ['owner', 'admin', 'auditor'], reject: ['owner', 'admin', 'auditor'], void: ['owner', 'admin'] };
-const BY_STATE: Record<string, Action[]> = { draft: ['submit', 'void'], pending: ['approve', 'reject', 'void'], approved: ['void'], rejected: ['void'] };
+const BY_STATE: Record<string, Action[]> = { draft: ['submit'], pending: ['approve', 'reject'], approved: ['void'], rejected: ['submit'] };
 
 interface Values {
   code: string;
@@ -47,17 +47,20 @@ export function PromoCodesPage() {
     return `${c}${t('tpl.rateText', { r: +(d * 10).toFixed(2), p: +((1 - d) * 100).toFixed(2) })}${p.rule.action.discountAtMost ? ` · ${t('tpl.offCap', { amount: fmt.money(p.rule.action.discountAtMost) })}` : ''}`;
   };
 
-  const act = (p: PromoCode, a: Action) =>
+  const act = (p: PromoCode, a: Action) => {
+    const text = t(`pconfirm.${a}` as MessageKey, { code: p.code });
+    const withWhy = a === 'reject' ? withReason(t, text) : null;
     confirm({
       title: `${t(`taction.${a}` as MessageKey)} · ${p.code}`,
-      content: t(`pconfirm.${a}` as MessageKey, { code: p.code }),
+      content: withWhy?.content ?? text,
       danger: a === 'void' || a === 'reject',
       okText: t(`taction.${a}` as MessageKey),
       run: async () => {
-        await api.post(`/promo-codes/${p.id}/${a}`, {});
+        await api.post(`/promo-codes/${p.id}/${a}`, withWhy?.reason.value.trim() ? { reason: withWhy.reason.value.trim() } : {});
         await Promise.all([list.reload(), queue.reload()]);
       },
     });
+  };
 
   const save = async (v: Values) => {
     setError(null);

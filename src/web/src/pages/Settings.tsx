@@ -2,9 +2,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Button, Card, Form, Input, Select, Switch, Typography } from 'antd';
 import { api, type Tenant } from '../api.ts';
-import { useI18n } from '../i18n.tsx';
+import { useI18n, type MessageKey } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
 import { useConfirm } from '../components.tsx';
+
+const SMS_PROVIDERS = ['log'] as const;
 
 export function SettingsPage() {
   const { t } = useI18n();
@@ -54,8 +56,9 @@ export function SettingsPage() {
           <Form.Item name="approvalRequired" label={t('set.approval')} valuePropName="checked">
             <Switch />
           </Form.Item>
-          <Form.Item name="smsProvider" label={t('set.sms')}>
-            <Input />
+          <Form.Item name="smsProvider" label={t('set.sms')} extra={t('set.smsHint')}>
+            {/* The server knows one provider so far: the built-in log (messages land in the dev outbox). */}
+            <Select options={SMS_PROVIDERS.map((p) => ({ value: p, label: t(`sms.${p}` as MessageKey) }))} />
           </Form.Item>
           <Typography.Paragraph type="secondary">
             slug: <Typography.Text code>{current?.slug ?? ''}</Typography.Text>

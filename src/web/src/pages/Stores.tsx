@@ -1,7 +1,7 @@
-// Stores of the tenant.
+// Stores of the tenant: list, add, edit.
 import { useState } from 'react';
 import { App as AntApp, Button, Card, Form, Input, Modal, Space, Table } from 'antd';
-import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
+import { DownloadOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, type Store } from '../api.ts';
 import { errorText, useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
@@ -13,8 +13,14 @@ export function StoresPage() {
   const { fmt } = useSession();
   const { message } = AntApp.useApp();
   const list = useList<Store>('/stores');
-  const [open, setOpen] = useState(false);
+  // null: closed; 'new' or the store being edited.
+  const [open, setOpen] = useState<Store | 'new' | null>(null);
   const [form] = Form.useForm();
+  const openWith = (s: Store | 'new') => {
+    setOpen(s);
+    form.resetFields();
+    if (s !== 'new') form.setFieldsValue({ name: s.name, area: s.area ?? '', address: s.address ?? '', phone: s.phone ?? '', linkman: s.linkman ?? '' });
+  };
   return (
     <div>
       <div className="page-head">
@@ -23,7 +29,7 @@ export function StoresPage() {
           <Button icon={<DownloadOutlined />} onClick={async () => exportCsv('stores.csv', ['id', 'name', 'area', 'address', 'phone', 'linkman'], (await list.all()).map((s) => [s.id, s.name, s.area, s.address, s.phone, s.linkman]))}>
             {t('exportCsv')}
           </Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)}>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => openWith('new')}>
             {t('s.new')}
           </Button>
         </Space>
@@ -50,17 +56,27 @@ export function StoresPage() {
             { title: t('s.phone'), dataIndex: 'phone', render: (v: string | null) => v ?? '—' },
             { title: t('s.linkman'), dataIndex: 'linkman', render: (v: string | null) => v ?? '—' },
             { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
+            {
+              title: t('actions'),
+              render: (_v, s) => (
+                <Button type="link" size="small" icon={<EditOutlined />} onClick={() => openWith(s)}>
+                  {t('edit')}
+                </Button>
+              ),
+            },
           ]}
         />
       </Card>
-      <Modal open={open} title={t('s.new')} onCancel={() => setOpen(false)} onOk={() => form.submit()} okText={t('save')} cancelText={t('cancel')}>
+      <Modal open={!!open} title={open && open !== 'new' ? `${t('s.edit')} · ${open.name}` : t('s.new')} onCancel={() => setOpen(null)} forceRender onOk={() => form.submit()} okText={t('save')} cancelText={t('cancel')}>
         <Form
+          name="store"
           form={form}
           layout="vertical"
           onFinish={async (v: Record<string, string>) => {
             try {
-              await api.post('/stores', Object.fromEntries(Object.entries(v).filter(([, x]) => x)));
-              setOpen(false);
+              if (open && open !== 'new') await api.patch(`/stores/${open.id}`, { ...Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x?.trim() || null])), name: v.name });
+              else await api.post('/stores', Object.fromEntries(Object.entries(v).filter(([, x]) => x)));
+              setOpen(null);
               form.resetFields();
               await list.reload();
             } catch (e) {

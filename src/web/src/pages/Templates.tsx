@@ -6,7 +6,7 @@ import { BarChartOutlined, DownloadOutlined, DownOutlined, EditOutlined, PlusOut
 import { api, type Role, type Template, type TemplateStats } from '../api.ts';
 import { errorText, useI18n, type MessageKey } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
-import { discountText, StateTag, useConfirm, useList, label } from '../components.tsx';
+import { discountText, StateTag, useConfirm, useList, label, withReason } from '../components.tsx';
 import { exportCsv } from '../csv.ts';
 import { TemplateForm } from './TemplateForm.tsx';
 
@@ -31,17 +31,20 @@ export function TemplatesPage() {
   const actionsFor = (r: Template) =>
     (BY_STATE[r.state] ?? []).filter((a) => can(...ACTION_ROLES[a])).filter((a) => !(a === 'activate' && tenant?.approvalRequired));
 
-  const act = (r: Template, a: Action) =>
+  const act = (r: Template, a: Action) => {
+    const text = t((a === 'submit' && !tenant?.approvalRequired ? 'tconfirm.submitNoApproval' : `tconfirm.${a}`) as MessageKey, { name: r.name });
+    const withWhy = a === 'reject' ? withReason(t, text) : null;
     confirm({
       title: `${t(`taction.${a}` as MessageKey)} · ${r.name}`,
-      content: t((a === 'submit' && !tenant?.approvalRequired ? 'tconfirm.submitNoApproval' : `tconfirm.${a}`) as MessageKey, { name: r.name }),
+      content: withWhy?.content ?? text,
       danger: DANGER.includes(a),
       okText: t(`taction.${a}` as MessageKey),
       run: async () => {
-        await api.post(`/coupon-templates/${r.id}/${a}`, {});
+        await api.post(`/coupon-templates/${r.id}/${a}`, withWhy?.reason.value.trim() ? { reason: withWhy.reason.value.trim() } : {});
         await list.reload();
       },
     });
+  };
 
   const showStats = async (tpl: Template) => {
     setStats({ tpl, s: null });

@@ -1,13 +1,14 @@
-// Members (consumers): search, their coupons, points and wallet.
+// Members (consumers): search, their coupons, cards, points and wallet.
 import { useEffect, useState } from 'react';
 import { Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Modal, Space, Statistic, Table, Row, Col, Typography } from 'antd';
 import { DownloadOutlined, PlusOutlined, StarOutlined } from '@ant-design/icons';
-import { api, newKey, type Coupon, type Page, type User } from '../api.ts';
+import { api, newKey, type Coupon, type MemberCard, type Page, type User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
 import { label, StateTag, useConfirm, useList } from '../components.tsx';
 import { exportCsv } from '../csv.ts';
 import { CouponDrawer } from './Coupons.tsx';
+import { CardDrawer, cardTypeText } from './Cards.tsx';
 
 export function UsersPage() {
   const { t } = useI18n();
@@ -16,13 +17,17 @@ export function UsersPage() {
   const list = useList<User>('/users');
   const [sel, setSel] = useState<User | null>(null);
   const [coupons, setCoupons] = useState<Page<Coupon>>({ items: [], total: 0 });
+  const [cards, setCards] = useState<Page<MemberCard>>({ items: [], total: 0 });
+  const [cardId, setCardId] = useState<number | null>(null);
   const [code, setCode] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [points, setPoints] = useState<number | null>(null);
   const [form] = Form.useForm();
 
   useEffect(() => {
-    if (sel) void api.get<Page<Coupon>>('/coupons', { ownerId: sel.id, limit: 100 }).then(setCoupons);
+    if (!sel) return;
+    void api.get<Page<Coupon>>('/coupons', { ownerId: sel.id, limit: 100 }).then(setCoupons);
+    void api.get<Page<MemberCard>>('/cards', { userId: sel.id, limit: 100 }).then(setCards);
   }, [sel]);
 
   const refreshSel = async (id: number) => setSel(await api.get<User>(`/users/${id}`));
@@ -81,20 +86,23 @@ export function UsersPage() {
         {sel && (
           <Space orientation="vertical" size={20} style={{ width: '100%' }}>
             <Row gutter={16}>
-              <Col span={8}>
+              <Col span={6}>
                 <Statistic title={t('u.points')} value={sel.points} />
               </Col>
-              <Col span={8}>
+              <Col span={6}>
                 <Statistic title={t('u.wallet')} value={fmt.money(sel.walletBalance)} />
               </Col>
-              <Col span={8}>
+              <Col span={6}>
                 <Statistic title={t('u.coupons')} value={coupons.total} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('u.cards')} value={cards.total} />
               </Col>
             </Row>
             <Descriptions size="small" bordered column={2}>
               <Descriptions.Item label={t('mobile')}>{sel.mobile ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('username')}>{sel.username ?? '—'}</Descriptions.Item>
-              <Descriptions.Item label="Email">{sel.email ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('email')}>{sel.email ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('createdAt')}>{fmt.dt(sel.createdAt)}</Descriptions.Item>
             </Descriptions>
             {can('owner', 'admin') && (
@@ -121,6 +129,25 @@ export function UsersPage() {
               </Space>
             )}
             <div>
+              <Typography.Title level={5}>{t('u.cards')}</Typography.Title>
+              <Table<MemberCard>
+                rowKey="id"
+                size="small"
+                dataSource={cards.items}
+                data-testid="user-cards"
+                pagination={{ pageSize: 5, hideOnSinglePage: true }}
+                locale={{ emptyText: t('u.noCards') }}
+                onRow={(r) => ({ onClick: () => setCardId(r.id), style: { cursor: 'pointer' } })}
+                columns={[
+                  { title: t('card.no'), dataIndex: 'cardNo', render: (v: string) => <span className="mono">{v}</span> },
+                  { title: t('card.product'), dataIndex: 'title', render: (v: string, r) => `${v} · ${cardTypeText(t, r.type)}` },
+                  { title: t('card.balance'), dataIndex: 'balance', align: 'right', render: (v: string) => fmt.money(v) },
+                  { title: t('card.bonus'), dataIndex: 'bonus', align: 'right', render: (v: string) => fmt.money(v) },
+                  { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => fmt.d(v) },
+                ]}
+              />
+            </div>
+            <div>
               <Typography.Title level={5}>{t('u.coupons')}</Typography.Title>
               <Table<Coupon>
                 rowKey="id"
@@ -140,6 +167,11 @@ export function UsersPage() {
         )}
       </Drawer>
       <CouponDrawer code={code} onClose={() => setCode(null)} />
+      <CardDrawer
+        cardId={cardId}
+        onClose={() => setCardId(null)}
+        onChanged={() => sel && void api.get<Page<MemberCard>>('/cards', { userId: sel.id, limit: 100 }).then(setCards)}
+      />
       <Modal open={creating} title={t('u.new')} onCancel={() => setCreating(false)} onOk={() => form.submit()} okText={t('save')} cancelText={t('cancel')}>
         <Form
           form={form}

@@ -3,10 +3,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Col, Descriptions, Empty, Form, Input, InputNumber, Modal, Row, Select, Space, Statistic, Table, Typography } from 'antd';
 import { CameraOutlined, CheckCircleFilled, DownloadOutlined, ScanOutlined } from '@ant-design/icons';
-import { api, ApiError, newKey, type CouponDetail, type Page, type Redemption, type Store } from '../api.ts';
+import { api, ApiError, newKey, type CouponDetail, type Page, type Redemption } from '../api.ts';
 import { errorText, useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
-import { CouponCard, discountText, label, StateTag } from '../components.tsx';
+import { CouponCard, discountText, label, StateTag, useMyStores } from '../components.tsx';
 import { startOfTenantDay } from '../format.ts';
 import { exportCsv } from '../csv.ts';
 
@@ -67,8 +67,7 @@ export function WriteOffPage() {
   const { t } = useI18n();
   const { me, tz, fmt } = useSession();
   const { message, modal } = AntApp.useApp();
-  const [stores, setStores] = useState<Store[]>([]);
-  const [storeId, setStoreId] = useState<number | undefined>(() => Number(localStorage.getItem('quan.store')) || undefined);
+  const { stores, storeId, setStoreId, store } = useMyStores();
   const [code, setCode] = useState('');
   const [detail, setDetail] = useState<CouponDetail | null>(null);
   const [lookupError, setLookupError] = useState<string | null>(null);
@@ -81,14 +80,6 @@ export function WriteOffPage() {
   const key = useRef<string>(newKey());
   const input = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
-    void api.get<{ items: Store[] }>('/stores', { limit: 500 }).then((r) => {
-      const mine = me?.staff.storeIds.length ? r.items.filter((s) => me.staff.storeIds.includes(s.id)) : r.items;
-      setStores(mine);
-      setStoreId((cur) => (cur && mine.some((s) => s.id === cur) ? cur : mine[0]?.id));
-    });
-  }, [me]);
-
   const loadToday = useCallback(async () => {
     if (!storeId) return setToday({ items: [], total: 0 });
     const from = startOfTenantDay(new Date(), tz).toISOString();
@@ -96,7 +87,6 @@ export function WriteOffPage() {
   }, [storeId, tz]);
 
   useEffect(() => {
-    if (storeId) localStorage.setItem('quan.store', String(storeId));
     void loadToday();
   }, [storeId, loadToday]);
 
@@ -115,7 +105,6 @@ export function WriteOffPage() {
     }
   };
 
-  const store = stores.find((s) => s.id === storeId);
   const worth = detail ? discountText(detail.template, t, fmt.money) : null;
   let estimate: string | null = null;
   if (detail && detail.template.discount.type === 'rate' && amount) {

@@ -1,0 +1,589 @@
+// Membership cards at the till: find a member's cards by phone, open a card,
+// recharge (with or without an event), spend with the card password, refund an
+// expense or a recharge behind the SMS code sent to the staff member, cash back
+// an event-card recharge that is due; the card's ledger and buckets; all card
+// movements of the merchant with totals.
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, App as AntApp, Button, Card, Col, DatePicker, Descriptions, Drawer, Form, Input, Modal, Radio, Row, Select, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { PlusOutlined, RollbackOutlined, ShoppingOutlined, WalletOutlined } from '@ant-design/icons';
+import type { Dayjs } from 'dayjs';
+import { api, newKey, type CardBucket, type CardEntry, type CardEvent, type CardProduct, type MemberCard, type Page } from '../api.ts';
+import { errorText, useI18n, type T } from '../i18n.tsx';
+import { useSession } from '../session.tsx';
+import { cardNoText, CsvButton, label, MoneyInput, useConfirm, useList, useMyStores } from '../components.tsx';
+import { zonedInstant } from '../format.ts';
+
+const BUCKET_COLORS: Record<number, string> = { 1: 'blue', 2: 'processing', 3: 'gold', 4: 'default', 5: 'green' };
+const KIND_COLORS: Record<string, string> = { recharge: 'green', expense: 'orange', refund: 'purple', recharge_refund: 'purple', cash_back: 'cyan', invoice: 'default' };
+const money2 = (n: number | null | undefined) => (n ?? 0).toFixed(2);
+
+/** "+¥100.00 / ¥20.00" of a ledger row's capital and bonus. */
+function deltaText(e: CardEntry, fmt: (v: string) => string) {
+  const sign = (v: string) => (Number(v) > 0 ? `+${fmt(v)}` : fmt(v));
+  return Number(e.bonusDelta) ? `${sign(e.capitalDelta)} / ${sign(e.bonusDelta)}` : sign(e.capitalDelta);
+}
+
+export function KindTag({ kind }: { kind: string }) {
+  const { t } = useI18n();
+  return <Tag color={KIND_COLORS[kind] ?? 'default'}>{label(t, 'ck', kind)}</Tag>;
+}
+
+export function cardTypeText(t: T, type: number) {
+  return label(t, 'cpt', String(type));
+}
+
+export function CardsPage() {
+  const { t } = useI18n();
+  const { fmt, can, cardMay } = useSession();
+  const { stores, storeId, setStoreId } = useMyStores();
+  const [products, setProducts] = useState<CardProduct[]>([]);
+  const list = useList<MemberCard>('/cards');
+  const [sel, setSel] = useState<number | null>(null);
+  const [opening, setOpening] = useState(false);
+  const [tab, setTab] = useState('cards');
+
+  useEffect(() => {
+    void api.get<{ items: CardProduct[] }>('/card-products').then((r) => setProducts(r.items));
+  }, []);
+
+  const csvRows = async () =>
+    (await list.all()).map((c) => [c.cardNo, c.title, c.phone, c.nickname, c.balance, c.capital, c.bonus, c.charged, c.invoiced, c.storeName, fmt.dt(c.createdAt)]);
+
+  return (
+    <div>
+      <div className="page-head">
+        <h2>{t('menu.cards')}</h2>
+        <Space wrap>
+          <span>{t('wo.store')}</span>
+          <Select style={{ width: 200 }} value={storeId} onChange={setStoreId} options={stores.map((s) => ({ value: s.id, label: s.name }))} placeholder={t('wo.store')} data-testid="card-store" />
+          {tab === 'cards' && <CsvButton filename="cards.csv" header={['cardNo', 'product', 'phone', 'nickname', 'balance', 'capital', 'bonus', 'charged', 'invoiced', 'store', 'createdAt']} rows={csvRows} />}
+          {can('owner', 'admin', 'operator', 'seller') && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpening(true)} data-testid="card-open">
+              {t('card.open')}
+            </Button>
+          )}
+        </Space>
+      </div>
+      <Tabs
+        activeKey={tab}
+        onChange={setTab}
+        items={[
+          {
+            key: 'cards',
+            label: t('card.list'),
+            children: (
+              <Card>
+                <Form layout="inline" className="filters" onFinish={(v: { phone?: string; productId?: number }) => list.search(v)}>
+                  <Form.Item name="phone">
+                    <Input placeholder={t('mobile')} allowClear style={{ width: 180 }} data-testid="card-search-phone" />
+                  </Form.Item>
+                  <Form.Item name="productId">
+                    <Select allowClear placeholder={t('card.product')} style={{ width: 200 }} options={products.map((p) => ({ value: p.id, label: p.title }))} />
+                  </Form.Item>
+                  <Button type="primary" htmlType="submit" data-testid="card-search">
+                    {t('search')}
+                  </Button>
+                </Form>
+                <Table<MemberCard>
+                  rowKey="id"
+                  loading={list.loading}
+                  dataSource={list.data.items}
+                  pagination={list.pagination}
+                  onRow={(r) => ({ onClick: () => setSel(r.id), style: { cursor: 'pointer' } })}
+                  data-testid="card-table"
+                  columns={[
+                    { title: t('card.no'), dataIndex: 'cardNo', render: (v: string) => <span className="mono">{v}</span> },
+                    { title: t('card.product'), dataIndex: 'title', render: (v: string, r) => `${v} · ${cardTypeText(t, r.type)}` },
+                    { title: t('mobile'), dataIndex: 'phone', render: (v: string | null) => v ?? '—' },
+                    { title: t('u.nick'), dataIndex: 'nickname', render: (v: string | null) => v ?? '—' },
+                    { title: t('card.balance'), dataIndex: 'balance', align: 'right', render: (v: string) => <b>{fmt.money(v)}</b> },
+                    { title: t('card.capital'), dataIndex: 'capital', align: 'right', render: (v: string) => fmt.money(v) },
+                    { title: t('card.bonus'), dataIndex: 'bonus', align: 'right', render: (v: string) => fmt.money(v) },
+                    { title: t('store'), dataIndex: 'storeName', render: (v: string | null) => v ?? '—' },
+                    { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
+                  ]}
+                />
+              </Card>
+            ),
+          },
+          // Record lists need the card.records permission (cashiers open, recharge and spend only).
+          ...(cardMay('card.records') ? [{ key: 'records', label: t('card.records'), children: <CardRecords /> }] : []),
+        ]}
+      />
+      <CardDrawer cardId={sel} storeId={storeId} onClose={() => setSel(null)} onChanged={() => void list.reload()} />
+      <OpenCardModal
+        open={opening}
+        products={products}
+        storeId={storeId}
+        onClose={() => setOpening(false)}
+        onOpened={async (c) => {
+          setOpening(false);
+          list.search({ phone: c.phone ?? undefined });
+          setSel(c.id);
+        }}
+      />
+    </div>
+  );
+}
+
+function OpenCardModal({ open, products, storeId, onClose, onOpened }: { open: boolean; products: CardProduct[]; storeId?: number; onClose: () => void; onOpened: (c: MemberCard) => void }) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const [form] = Form.useForm<{ productId: number; phone: string; password?: string }>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal open={open} title={t('card.open')} onCancel={onClose} onOk={() => form.submit()} okText={t('card.open')} cancelText={t('cancel')} confirmLoading={busy} destroyOnHidden>
+      <Form
+        name="openCard"
+        form={form}
+        layout="vertical"
+        preserve={false}
+        onFinish={async (v) => {
+          setBusy(true);
+          try {
+            const c = await api.post<MemberCard>('/cards', { productId: v.productId, phone: v.phone.trim(), password: v.password || undefined, storeId }, { idempotencyKey: newKey() });
+            message.success(t('card.opened', { no: c.cardNo }));
+            onOpened(c);
+          } catch (e) {
+            message.error(errorText(t, e));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <Form.Item name="productId" label={t('card.product')} rules={[{ required: true, message: t('required') }]}>
+          <Select options={products.filter((p) => p.status === 1).map((p) => ({ value: p.id, label: `${p.title} · ${cardTypeText(t, p.type)}` }))} data-testid="open-product" />
+        </Form.Item>
+        <Form.Item name="phone" label={t('mobile')} rules={[{ required: true, message: t('required') }, { pattern: /^\d{6,15}$/, message: t('v.phone') }]}>
+          <Input data-testid="open-phone" />
+        </Form.Item>
+        <Form.Item name="password" label={t('card.password')} extra={t('card.passwordDefault')} rules={[{ pattern: /^\d{6}$/, message: t('v.pin6') }]}>
+          <Input.Password autoComplete="new-password" maxLength={6} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+type Action = { kind: 'recharge' } | { kind: 'spend' } | { kind: 'refund'; entry: CardEntry };
+
+/** One card: balances, actions, event-card buckets, ledger. Used by the cards page and the member drawer. */
+export function CardDrawer({ cardId, storeId, onClose, onChanged }: { cardId: number | null; storeId?: number; onClose: () => void; onChanged?: () => void }) {
+  const { t } = useI18n();
+  const { fmt, can, cardMay } = useSession();
+  const { message } = AntApp.useApp();
+  const confirm = useConfirm();
+  const [card, setCard] = useState<MemberCard | null>(null);
+  const [product, setProduct] = useState<CardProduct | null>(null);
+  const [ledger, setLedger] = useState<Page<CardEntry>>({ items: [], total: 0 });
+  const [page, setPage] = useState(1);
+  const [action, setAction] = useState<Action | null>(null);
+  const staffRole = can('owner', 'admin', 'operator', 'seller');
+  const seesLedger = cardMay('card.records');
+  const mayRefund = staffRole && cardMay('card.refund');
+  const mayCashBack = staffRole && cardMay('card.cash_back');
+
+  const load = useCallback(async () => {
+    if (!cardId) return;
+    try {
+      const c = await api.get<MemberCard>(`/cards/${cardId}`);
+      setCard(c);
+      if (seesLedger) setLedger(await api.get<Page<CardEntry>>(`/cards/${cardId}/ledger`, { limit: 10, offset: (page - 1) * 10 }));
+      setProduct(await api.get<CardProduct>(`/card-products/${c.cardProductId}`));
+    } catch (e) {
+      message.error(errorText(t, e));
+    }
+  }, [cardId, page, message, t, seesLedger]);
+
+  useEffect(() => {
+    if (!cardId) {
+      setCard(null);
+      setPage(1);
+    }
+    void load();
+  }, [cardId, load]);
+
+  const changed = async () => {
+    await load();
+    onChanged?.();
+  };
+
+  const cashBack = (b: CardBucket) =>
+    confirm({
+      title: t('card.cashBack'),
+      content: t('card.cashBackConfirm', { amount: fmt.money(b.capital), event: b.eventTitle ?? `#${b.eventId}`, no: card ? cardNoText(card.cardNo) : '' }),
+      okText: t('card.cashBack'),
+      run: async () => {
+        await api.post(`/card-buckets/${b.id}/cash-back`, {}, { idempotencyKey: newKey() });
+        await changed();
+      },
+    });
+
+  const refundable = (e: CardEntry) => (e.kind === 'expense' || e.kind === 'recharge') && !e.refunded;
+
+  return (
+    <Drawer open={!!cardId} onClose={onClose} size={760} title={card ? `${t('card.card')} ${card.cardNo} · ${card.title}` : t('card.card')} data-testid="card-drawer">
+      {card && (
+        <Space orientation="vertical" size={20} style={{ width: '100%' }}>
+          <Row gutter={16} data-testid="card-balances">
+            <Col span={6}>
+              <Statistic title={t('card.balance')} value={fmt.money(card.balance)} />
+            </Col>
+            <Col span={6}>
+              <Statistic title={t('card.capital')} value={fmt.money(card.capital)} />
+            </Col>
+            <Col span={6}>
+              <Statistic title={t('card.bonus')} value={fmt.money(card.bonus)} />
+            </Col>
+            <Col span={6}>
+              <Statistic title={t('inv.invoiceable')} value={fmt.money(card.invoiceable)} />
+            </Col>
+          </Row>
+          <Descriptions size="small" bordered column={2}>
+            <Descriptions.Item label={t('card.no')}>
+              <span className="mono">{card.cardNo}</span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('card.product')}>{`${card.title} · ${cardTypeText(t, card.type)}`}</Descriptions.Item>
+            <Descriptions.Item label={t('mobile')}>{card.phone ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('u.nick')}>{card.nickname ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('card.charged')}>{fmt.money(card.charged)}</Descriptions.Item>
+            <Descriptions.Item label={t('inv.invoiced')}>{fmt.money(card.invoiced)}</Descriptions.Item>
+            <Descriptions.Item label={t('store')}>{card.storeName ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('createdAt')}>{fmt.dt(card.createdAt)}</Descriptions.Item>
+          </Descriptions>
+          {staffRole && (
+            <Space>
+              <Button type="primary" icon={<WalletOutlined />} onClick={() => setAction({ kind: 'recharge' })} data-testid="card-recharge">
+                {t('card.recharge')}
+              </Button>
+              <Button icon={<ShoppingOutlined />} onClick={() => setAction({ kind: 'spend' })} data-testid="card-spend">
+                {t('card.spend')}
+              </Button>
+            </Space>
+          )}
+          {!!card.buckets?.length && (
+            <div>
+              <Typography.Title level={5}>{t('card.buckets')}</Typography.Title>
+              <Table<CardBucket>
+                rowKey="id"
+                size="small"
+                dataSource={card.buckets}
+                pagination={{ pageSize: 5, hideOnSinglePage: true }}
+                columns={[
+                  { title: t('card.event'), dataIndex: 'eventTitle', render: (v: string | null, r) => v ?? `#${r.eventId}` },
+                  { title: t('card.capital'), dataIndex: 'capital', align: 'right', render: (v: string, r) => `${fmt.money(v)} / ${fmt.money(r.capitalInitial)}` },
+                  { title: t('card.bonus'), dataIndex: 'bonus', align: 'right', render: (v: string, r) => `${fmt.money(v)} / ${fmt.money(r.bonusInitial)}` },
+                  { title: t('state'), dataIndex: 'status', render: (s: number) => <Tag color={BUCKET_COLORS[s] ?? 'default'}>{label(t, 'bucket', String(s))}</Tag> },
+                  { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
+                  {
+                    title: t('actions'),
+                    render: (_v, b) =>
+                      b.status === 3 && mayCashBack ? (
+                        <Button size="small" type="link" onClick={() => cashBack(b)}>
+                          {t('card.cashBack')}
+                        </Button>
+                      ) : null,
+                  },
+                ]}
+              />
+            </div>
+          )}
+          {seesLedger && (
+            <div>
+              <Typography.Title level={5}>{t('card.ledger')}</Typography.Title>
+              <Table<CardEntry>
+                rowKey="id"
+                size="small"
+                dataSource={ledger.items}
+                data-testid="card-ledger"
+                pagination={{ current: page, pageSize: 10, total: ledger.total, hideOnSinglePage: true, onChange: setPage }}
+                columns={[
+                  { title: t('time'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
+                  { title: t('card.kind'), dataIndex: 'kind', render: (k: string) => <KindTag kind={k} /> },
+                  { title: t('amount'), dataIndex: 'amount', align: 'right', render: (v: string) => fmt.money(v) },
+                  { title: t('card.delta'), render: (_v, e) => deltaText(e, fmt.money) },
+                  { title: t('card.after'), render: (_v, e) => fmt.money((Number(e.capitalAfter) + Number(e.bonusAfter)).toFixed(2)) },
+                  { title: t('card.event'), dataIndex: 'eventName', render: (v: string | null) => v ?? '' },
+                  { title: t('store'), dataIndex: 'storeName', render: (v: string | null) => v ?? '—' },
+                  {
+                    title: t('actions'),
+                    render: (_v, e) =>
+                      e.refunded ? (
+                        <Tag>{t('card.refunded')}</Tag>
+                      ) : refundable(e) && mayRefund ? (
+                        <Button size="small" type="link" danger icon={<RollbackOutlined />} onClick={() => setAction({ kind: 'refund', entry: e })} data-testid={`refund-${e.orderNo}`}>
+                          {t('card.refund')}
+                        </Button>
+                      ) : null,
+                  },
+                ]}
+              />
+            </div>
+          )}
+        </Space>
+      )}
+      {card && action?.kind === 'recharge' && <RechargeModal card={card} events={product?.events ?? []} storeId={storeId} onClose={() => setAction(null)} onDone={changed} />}
+      {card && action?.kind === 'spend' && <SpendModal card={card} storeId={storeId} onClose={() => setAction(null)} onDone={changed} />}
+      {card && action?.kind === 'refund' && <RefundModal card={card} entry={action.entry} storeId={storeId} onClose={() => setAction(null)} onDone={changed} />}
+    </Drawer>
+  );
+}
+
+interface ModalProps {
+  card: MemberCard;
+  storeId?: number;
+  onClose: () => void;
+  onDone: () => Promise<void>;
+}
+
+function RechargeModal({ card, events, storeId, onClose, onDone }: ModalProps & { events: CardEvent[] }) {
+  const { t } = useI18n();
+  const { fmt } = useSession();
+  const confirm = useConfirm();
+  const [form] = Form.useForm<{ mode: 'custom' | 'event'; eventId?: number; recharge?: number; send?: number }>();
+  const mode = Form.useWatch('mode', form);
+  const usable = events.filter((e) => e.status === 1 || e.status === 10);
+  const eventText = (e: CardEvent) =>
+    `${e.title} · ${t('card.eventRule', { r: fmt.money(e.rechargeMoney), s: fmt.money(e.sendMoney) })}${e.couponTemplateName ? ` · ${t('card.eventCoupons', { n: e.quantity ?? 0, name: e.couponTemplateName })}` : ''}`;
+  return (
+    <Modal open title={`${t('card.recharge')} · ${card.cardNo}`} onCancel={onClose} onOk={() => form.submit()} okText={t('next')} cancelText={t('cancel')} destroyOnHidden>
+      <Form
+        name="recharge"
+        form={form}
+        layout="vertical"
+        initialValues={{ mode: 'custom', send: 0 }}
+        onFinish={(v) => {
+          const ev = v.mode === 'event' ? usable.find((e) => e.id === v.eventId) : undefined;
+          const recharge = ev ? ev.rechargeMoney : money2(v.recharge);
+          const send = ev ? ev.sendMoney : money2(v.send);
+          let content = t('card.rechargeConfirm', { amount: fmt.money(recharge), no: cardNoText(card.cardNo), bonus: fmt.money(send) });
+          if (ev?.couponTemplateName) content += ' ' + t('card.rechargeCoupons', { n: ev.quantity ?? 0, name: ev.couponTemplateName });
+          content += ' ' + t('card.balanceAfter', { amount: fmt.money((Number(card.balance) + Number(recharge) + Number(send)).toFixed(2)) });
+          confirm({
+            title: t('card.recharge'),
+            content,
+            okText: t('card.recharge'),
+            success: t('card.recharged'),
+            run: async () => {
+              await api.post(`/cards/${card.id}/recharge`, { recharge, send, eventId: ev?.id, storeId }, { idempotencyKey: newKey() });
+              onClose();
+              await onDone();
+            },
+          });
+        }}
+      >
+        <Form.Item name="mode">
+          <Radio.Group
+            optionType="button"
+            options={[
+              { value: 'custom', label: t('card.customAmount') },
+              { value: 'event', label: t('card.byEvent'), disabled: !usable.length },
+            ]}
+          />
+        </Form.Item>
+        {mode === 'event' ? (
+          <Form.Item name="eventId" label={t('card.event')} rules={[{ required: true, message: t('required') }]}>
+            <Select options={usable.map((e) => ({ value: e.id, label: eventText(e) }))} data-testid="recharge-event" />
+          </Form.Item>
+        ) : (
+          <>
+            <Form.Item name="recharge" label={t('card.rechargeAmount')} rules={[{ required: true, message: t('required') }, { type: 'number', min: 0.01, message: t('v.amountPositive') }]}>
+              <MoneyInput data-testid="recharge-amount" />
+            </Form.Item>
+            <Form.Item name="send" label={t('card.bonusAmount')}>
+              <MoneyInput data-testid="recharge-bonus" />
+            </Form.Item>
+          </>
+        )}
+      </Form>
+    </Modal>
+  );
+}
+
+function SpendModal({ card, storeId, onClose, onDone }: ModalProps) {
+  const { t } = useI18n();
+  const { fmt } = useSession();
+  const confirm = useConfirm();
+  const [form] = Form.useForm<{ amount: number; password: string }>();
+  return (
+    <Modal open title={`${t('card.spend')} · ${card.cardNo}`} onCancel={onClose} onOk={() => form.submit()} okText={t('next')} cancelText={t('cancel')} destroyOnHidden>
+      <Alert type="info" showIcon title={t('card.balanceNow', { amount: fmt.money(card.balance) })} style={{ marginBottom: 16 }} />
+      <Form
+        name="spend"
+        form={form}
+        layout="vertical"
+        onFinish={(v) => {
+          const amount = money2(v.amount);
+          confirm({
+            title: t('card.spend'),
+            content: t('card.spendConfirm', { amount: fmt.money(amount), no: cardNoText(card.cardNo), after: fmt.money((Number(card.balance) - Number(amount)).toFixed(2)) }),
+            okText: t('card.spend'),
+            success: t('card.spent'),
+            run: async () => {
+              await api.post(`/cards/${card.id}/expense`, { amount, password: v.password, storeId }, { idempotencyKey: newKey() });
+              onClose();
+              await onDone();
+            },
+          });
+        }}
+      >
+        <Form.Item
+          name="amount"
+          label={t('card.spendAmount')}
+          rules={[
+            { required: true, message: t('required') },
+            { type: 'number', min: 0.01, message: t('v.amountPositive') },
+            { type: 'number', max: Number(card.balance), message: t('card.overBalance') },
+          ]}
+        >
+          <MoneyInput data-testid="spend-amount" />
+        </Form.Item>
+        <Form.Item name="password" label={t('card.password')} extra={t('card.passwordAsk')} rules={[{ required: true, message: t('required') }]}>
+          <Input.Password autoComplete="off" maxLength={64} data-testid="spend-password" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function RefundModal({ card, entry, storeId, onClose, onDone }: ModalProps & { entry: CardEntry }) {
+  const { t } = useI18n();
+  const { fmt } = useSession();
+  const { message } = AntApp.useApp();
+  const confirm = useConfirm();
+  const [form] = Form.useForm<{ code: string; explain?: string }>();
+  const [sent, setSent] = useState<{ to: string; until: number } | null>(null);
+  const [sending, setSending] = useState(false);
+  const [, tick] = useState(0);
+  const isRecharge = entry.kind === 'recharge';
+  useEffect(() => {
+    const h = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(h);
+  }, []);
+  const wait = sent ? Math.max(0, Math.ceil((sent.until - Date.now()) / 1000)) : 0;
+  const what = isRecharge
+    ? t('card.refundRechargeConfirm', { order: entry.orderNo, amount: fmt.money(entry.capitalDelta), bonus: fmt.money(entry.bonusDelta), no: cardNoText(card.cardNo) })
+    : t('card.refundExpenseConfirm', { order: entry.orderNo, amount: fmt.money(entry.amount), no: cardNoText(card.cardNo) });
+  return (
+    <Modal open title={`${t('card.refund')} · ${entry.orderNo}`} onCancel={onClose} onOk={() => form.submit()} okText={t('next')} cancelText={t('cancel')} destroyOnHidden>
+      <Alert type="warning" showIcon title={what} style={{ marginBottom: 16 }} />
+      <Form
+        name="refund"
+        form={form}
+        layout="vertical"
+        onFinish={(v) =>
+          confirm({
+            title: t('card.refund'),
+            content: what,
+            danger: true,
+            okText: t('card.refund'),
+            success: t('card.refundDone'),
+            run: async () => {
+              await api.post(`/${isRecharge ? 'card-recharges' : 'card-expenses'}/${entry.orderNo}/refund`, { code: v.code.trim(), explain: v.explain || undefined, storeId }, { idempotencyKey: newKey() });
+              onClose();
+              await onDone();
+            },
+          })
+        }
+      >
+        <Form.Item label={t('card.smsCode')} required extra={sent ? t('card.codeSent', { to: sent.to }) : t('card.codeHint')}>
+          <Space.Compact style={{ width: '100%' }}>
+            <Form.Item name="code" noStyle rules={[{ required: true, message: t('required') }]}>
+              <Input maxLength={10} data-testid="refund-code" />
+            </Form.Item>
+            <Button
+              loading={sending}
+              disabled={wait > 0}
+              data-testid="refund-send-code"
+              onClick={async () => {
+                setSending(true);
+                try {
+                  const r = await api.post<{ expiresInSec: number; to: string }>('/cards/refund-code');
+                  setSent({ to: r.to, until: Date.now() + 60_000 });
+                } catch (e) {
+                  message.error(errorText(t, e));
+                } finally {
+                  setSending(false);
+                }
+              }}
+            >
+              {wait > 0 ? t('card.resendIn', { s: wait }) : t('card.sendCode')}
+            </Button>
+          </Space.Compact>
+        </Form.Item>
+        <Form.Item name="explain" label={t('card.refundReason')}>
+          <Input maxLength={200} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** Every card movement of the merchant, with totals. */
+function CardRecords() {
+  const { t } = useI18n();
+  const { fmt, tz } = useSession();
+  const list = useList<CardEntry>('/card-records');
+  // The page of records carries the totals of everything matching the filters.
+  const totals = list.data as Page<CardEntry> & Partial<{ totalAmount: string; totalCapital: string; totalBonus: string }>;
+  const at = (d: Dayjs, end: boolean) => zonedInstant(d.format('YYYY-MM-DD'), end ? '23:59:59' : '00:00:00', tz).toISOString();
+  return (
+    <Card>
+      <div className="page-head">
+        <Form
+          layout="inline"
+          onFinish={(v: { kind?: string; phone?: string; keywords?: string; range?: [Dayjs, Dayjs] }) =>
+            list.search({ kind: v.kind, phone: v.phone, keywords: v.keywords, from: v.range ? at(v.range[0], false) : undefined, to: v.range ? at(v.range[1], true) : undefined })
+          }
+        >
+          <Form.Item name="kind">
+            <Select allowClear placeholder={t('card.kind')} style={{ width: 140 }} options={['recharge', 'expense', 'refund', 'cash_back', 'invoice'].map((k) => ({ value: k, label: label(t, 'ck', k) }))} />
+          </Form.Item>
+          <Form.Item name="phone">
+            <Input placeholder={t('mobile')} allowClear style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="keywords">
+            <Input placeholder={t('card.keywords')} allowClear style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="range">
+            <DatePicker.RangePicker />
+          </Form.Item>
+          <Button type="primary" htmlType="submit">
+            {t('search')}
+          </Button>
+        </Form>
+        <CsvButton
+          filename="card-records.csv"
+          header={['time', 'orderNo', 'kind', 'cardNo', 'product', 'phone', 'amount', 'capitalDelta', 'bonusDelta', 'capitalAfter', 'bonusAfter', 'event', 'store', 'refunded', 'explain']}
+          rows={async () =>
+            (await list.all()).map((e) => [fmt.dt(e.createdAt), e.orderNo, label(t, 'ck', e.kind), e.cardNo, e.title, e.phone, e.amount, e.capitalDelta, e.bonusDelta, e.capitalAfter, e.bonusAfter, e.eventName, e.storeName, e.refunded, e.explain])
+          }
+        />
+      </div>
+      {totals.totalAmount !== undefined && (
+        <Space size="large" style={{ marginBottom: 12 }}>
+          <Typography.Text>{t('card.totalAmount', { amount: fmt.money(totals.totalAmount) })}</Typography.Text>
+          <Typography.Text type="secondary">{t('card.totalSplit', { capital: fmt.money(totals.totalCapital ?? '0'), bonus: fmt.money(totals.totalBonus ?? '0') })}</Typography.Text>
+        </Space>
+      )}
+      <Table<CardEntry>
+        rowKey="id"
+        size="small"
+        loading={list.loading}
+        dataSource={list.data.items}
+        pagination={list.pagination}
+        columns={[
+          { title: t('time'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
+          { title: t('card.orderNo'), dataIndex: 'orderNo', render: (v: string) => <span className="mono">{v}</span> },
+          { title: t('card.kind'), dataIndex: 'kind', render: (k: string) => <KindTag kind={k} /> },
+          { title: t('card.no'), dataIndex: 'cardNo', render: (v: string, e) => <span className="mono" title={e.title}>{v}</span> },
+          { title: t('mobile'), dataIndex: 'phone', render: (v: string | null) => v ?? '—' },
+          { title: t('amount'), dataIndex: 'amount', align: 'right', render: (v: string) => fmt.money(v) },
+          { title: t('card.delta'), render: (_v, e) => deltaText(e, fmt.money) },
+          { title: t('store'), dataIndex: 'storeName', render: (v: string | null) => v ?? '—' },
+          { title: t('card.refunded'), dataIndex: 'refunded', render: (v: boolean) => (v ? <Tag>{t('yes')}</Tag> : null) },
+        ]}
+      />
+    </Card>
+  );
+}
