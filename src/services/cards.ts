@@ -584,6 +584,53 @@ export function cardService(deps: Deps) {
       );
     },
 
+    /** Changes a product's face, stores or status (2 = disabled: no new cards); its type never changes once cards may exist. */
+    async updateProduct(
+      tenantId: number,
+      id: number,
+      input: { title?: string; colour?: string | null; logo?: string | null; storeIds?: number[]; summary?: string | null; detail?: string | null; status?: number },
+      by: Principal,
+    ): Promise<Result<CardProduct>> {
+      if (input.title !== undefined && !input.title.trim()) return fail(ErrorCode.invalid_input, 'title must not be empty', { field: 'title' });
+      if (input.colour && !/^#[0-9a-fA-F]{3,8}$/.test(input.colour)) return fail(ErrorCode.invalid_input, 'colour must be like #E43B19', { field: 'colour' });
+      if (input.status !== undefined && input.status !== 1 && input.status !== 2) return fail(ErrorCode.invalid_input, 'status must be 1 (in use) or 2 (disabled)', { field: 'status' });
+      const storeIds = input.storeIds === undefined ? null : [...new Set(input.storeIds)];
+      return unwrap(() =>
+        deps.db.tx(async (q) => {
+          if (storeIds) {
+            const stores = await loadStores(q, tenantId, storeIds);
+            if (stores.length !== storeIds.length) return fail(ErrorCode.invalid_input, 'storeIds: every store must be one of this merchant', { field: 'storeIds' });
+          }
+          const has = (k: keyof typeof input) => input[k] !== undefined;
+          const r = await q.query<{ id: number }>(
+            `UPDATE card_products SET
+               title = CASE WHEN $3 THEN $4 ELSE title END,
+               colour = CASE WHEN $5 THEN $6 ELSE colour END,
+               logo = CASE WHEN $7 THEN $8 ELSE logo END,
+               store_ids = COALESCE($9::bigint[], store_ids),
+               summary = CASE WHEN $10 THEN $11 ELSE summary END,
+               detail = CASE WHEN $12 THEN $13 ELSE detail END,
+               status = COALESCE($14::smallint, status),
+               updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 RETURNING id`,
+            [
+              tenantId, id,
+              has('title'), input.title?.trim() ?? null,
+              has('colour'), input.colour || null,
+              has('logo'), input.logo || null,
+              storeIds,
+              has('summary'), input.summary ?? null,
+              has('detail'), input.detail ?? null,
+              input.status ?? null,
+            ],
+          );
+          if (!r.rows[0]) return fail(ErrorCode.not_found, 'card product not found');
+          await audit(q, tenantId, by, { action: 'card_product.update', targetType: 'card_product', targetId: id, details: { ...input } });
+          return ok((await this.getProductIn(q, tenantId, id))!);
+        }),
+      );
+    },
+
     async getProductIn(q: Queryable, tenantId: number, id: number): Promise<CardProduct | null> {
       const r = await q.query<ProductRow>('SELECT * FROM card_products WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
       const p = r.rows[0];

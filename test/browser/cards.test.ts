@@ -176,6 +176,23 @@ describe('membership cards', () => {
     await expect.poll(() => page.locator('.ant-table').innerText()).toContain('¥60.00');
     await h.shot('27-invoices');
   });
+
+  it('edits a card product and disables it after saying what that means', async () => {
+    const { page } = h;
+    const made = await h.api<{ id: number }>('POST', '/card-products', { title: '临时卡', type: 10 });
+    await nav(page, '卡产品');
+    await page.getByTestId(`cp-edit-${made.id}`).click();
+    const m = modal('编辑');
+    await m.getByLabel('名称').fill('临时卡（旧）');
+    await pick(page, 'cp-status', '停用');
+    await m.locator('.ant-btn-primary').click();
+    await confirmDialog(page, /停用后不能再开「临时卡」的新卡/);
+    await m.waitFor({ state: 'hidden' });
+    const p = await h.api<{ title: string; status: number }>('GET', `/card-products/${made.id}`);
+    expect(p).toMatchObject({ title: '临时卡（旧）', status: 2 });
+    await drawer().locator('.ant-drawer-close').click();
+    await expect.poll(() => page.locator('.ant-table').first().innerText()).toContain('临时卡（旧）');
+  });
 });
 
 describe('shop and organisation', () => {

@@ -130,6 +130,20 @@ export default async function cardRoutes(app: NativeApp) {
     return p ? productOut(p) : sendProblem(reply, 'not_found', 404, 'card product not found');
   });
 
+  app.patch('/card-products/:id', {
+    preHandler: guard({ roles: [...MANAGERS] }),
+    schema: {
+      tags: ['cards'], summary: 'Change a card product (title, colour, logo, stores, summary; status 2 disables it: no new cards). Its type cannot change.', security: sec,
+      params: IdParams,
+      body: Type.Object({
+        title: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), colour: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
+        logo: Type.Optional(Nullable(Type.String({ maxLength: 500 }))), storeIds: Type.Optional(Type.Array(Id, { maxItems: 500 })),
+        summary: Type.Optional(Nullable(Type.String({ maxLength: 5000 }))), status: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
+      }, { additionalProperties: false }),
+      response: { 200: ProductOut, ...errors(400, 401, 403, 404) },
+    },
+  }, async (req, reply) => sendResult(reply, await services.cards.updateProduct(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, productOut));
+
   app.post('/card-products/:id/events', {
     preHandler: guard({ roles: [...MANAGERS] }),
     schema: {

@@ -54,6 +54,24 @@ describe('card products and events', () => {
     expect(list.json().items.map((p: { id: number }) => p.id)).toContain(r.json().id);
   });
 
+  it('edits a product: face and stores change, type cannot, a disabled product opens no new cards', async () => {
+    const id = await product(10, 'Silver');
+    const patch = (body: unknown, headers: Record<string, string> = t.auth) => rt.app.inject({ method: 'PATCH', url: `/api/v1/card-products/${id}`, headers, payload: body as object });
+    const r = await patch({ title: 'Silver Plus', colour: '#112233', summary: null, storeIds: [] });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ id, title: 'Silver Plus', colour: '#112233', summary: null, storeIds: [], type: 10, status: 1 });
+    expect((await patch({ type: 11 })).statusCode).toBe(400);
+    expect((await patch({ colour: 'red' })).statusCode).toBe(400);
+    expect((await patch({ storeIds: [999999] })).statusCode).toBe(400);
+    expect((await patch({ title: 'x' }, clerk.auth)).statusCode).toBe(403);
+    expect((await get(`/card-products/${id}`)).json().title).toBe('Silver Plus');
+    expect((await patch({ status: 2 })).json().status).toBe(2);
+    const refused = await post('/cards', { productId: id, phone: '15911112222' }, clerk.auth);
+    expect(refused.statusCode).toBe(409);
+    const audit = (await get('/audit-log?action=card_product.update')).json();
+    expect(audit.items.some((a: { targetId: string }) => String(a.targetId) === String(id))).toBe(true);
+  });
+
   it('creates events: amounts, coupons for type 2/5, status 10 on an event card and 1 elsewhere', async () => {
     const tpl = await makeTemplate(rt.app, t, { minSpend: '0.00' });
     const ev = await product(11);

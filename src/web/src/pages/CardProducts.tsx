@@ -14,12 +14,13 @@ const TYPES = [10, 11, 1];
 export function CardProductsPage() {
   const { t } = useI18n();
   const { fmt, can } = useSession();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
   const [items, setItems] = useState<CardProduct[]>([]);
   const [loading, setLoading] = useState(false);
   const [filters, setFilters] = useState<{ type?: number; title?: string }>({});
   const [stores, setStores] = useState<Store[]>([]);
-  const [creating, setCreating] = useState(false);
+  // null: closed; 'new': creating; a product: editing it.
+  const [editing, setEditing] = useState<CardProduct | 'new' | null>(null);
   const [sel, setSel] = useState<number | null>(null);
   const [form] = Form.useForm();
   const manage = can('owner', 'admin');
@@ -56,7 +57,7 @@ export function CardProductsPage() {
             rows={() => shown.map((p) => [p.id, p.title, cardTypeText(t, p.type), p.stores.map((s) => s.name).join(' ') || t('tpl.allStores'), p.events.map((e) => e.title).join(' | '), label(t, 'cps', String(p.status)), fmt.dt(p.createdAt)])}
           />
           {manage && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="cp-new">
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="cp-new">
               {t('cpd.new')}
             </Button>
           )}
@@ -97,34 +98,68 @@ export function CardProductsPage() {
             { title: t('cpd.events'), dataIndex: 'events', align: 'right', render: (e: CardEvent[]) => e.length },
             { title: t('state'), dataIndex: 'status', render: (s: number) => <Tag color={s === 1 ? 'green' : 'default'}>{label(t, 'cps', String(s))}</Tag> },
             { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
+            ...(manage
+              ? [
+                  {
+                    title: '',
+                    key: 'edit',
+                    render: (_: unknown, r: CardProduct) => (
+                      <Button size="small" type="link" data-testid={`cp-edit-${r.id}`} onClick={(e) => { e.stopPropagation(); setEditing(r); }}>
+                        {t('edit')}
+                      </Button>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       </Card>
       <ProductDrawer product={product} manage={manage} onClose={() => setSel(null)} onChanged={load} />
-      <Modal open={creating} title={t('cpd.new')} onCancel={() => setCreating(false)} onOk={() => form.submit()} okText={t('save')} cancelText={t('cancel')} destroyOnHidden>
+      <Modal
+        open={editing !== null}
+        title={editing === 'new' ? t('cpd.new') : t('edit')}
+        onCancel={() => setEditing(null)}
+        onOk={() => form.submit()}
+        okText={t('save')}
+        cancelText={t('cancel')}
+        destroyOnHidden
+      >
         <Form
           name="cardProduct"
           form={form}
           layout="vertical"
           preserve={false}
-          initialValues={{ type: 10, colour: '#E8590C', storeIds: [] }}
-          onFinish={async (v: { title: string; type: number; colour?: string; storeIds: number[]; summary?: string }) => {
-            try {
-              const p = await api.post<CardProduct>('/card-products', { title: v.title.trim(), type: v.type, colour: v.colour || undefined, storeIds: v.storeIds, summary: v.summary || undefined });
-              setCreating(false);
-              message.success(t('created'));
-              await load();
-              setSel(p.id);
-            } catch (e) {
-              message.error(errorText(t, e));
-            }
+          initialValues={
+            editing && editing !== 'new'
+              ? { title: editing.title, type: editing.type, colour: editing.colour ?? '', storeIds: editing.storeIds, summary: editing.summary ?? '', status: editing.status }
+              : { type: 10, colour: '#E8590C', storeIds: [] }
+          }
+          onFinish={async (v: { title: string; type: number; colour?: string; storeIds: number[]; summary?: string; status?: number }) => {
+            const save = async () => {
+              try {
+                const p =
+                  editing === 'new' || editing === null
+                    ? await api.post<CardProduct>('/card-products', { title: v.title.trim(), type: v.type, colour: v.colour || undefined, storeIds: v.storeIds, summary: v.summary || undefined })
+                    : await api.patch<CardProduct>(`/card-products/${editing.id}`, { title: v.title.trim(), colour: v.colour || null, storeIds: v.storeIds, summary: v.summary || null, status: v.status });
+                message.success(editing === 'new' ? t('created') : t('saved'));
+                setEditing(null);
+                await load();
+                setSel(p.id);
+              } catch (e) {
+                message.error(errorText(t, e));
+              }
+            };
+            // Disabling stops new cards of this product: say so before doing it.
+            if (editing && editing !== 'new' && editing.status === 1 && v.status === 2) {
+              modal.confirm({ title: t('cpd.disableTitle'), content: t('cpd.disableText', { title: editing.title }), okButtonProps: { danger: true }, okText: t('confirm'), cancelText: t('cancel'), onOk: save });
+            } else await save();
           }}
         >
           <Form.Item name="title" label={t('name')} rules={[{ required: true, whitespace: true, message: t('required') }, { max: 100 }]}>
             <Input data-testid="cp-title" />
           </Form.Item>
-          <Form.Item name="type" label={t('cpd.type')} extra={t('cpd.typeHint')}>
-            <Select options={TYPES.map((x) => ({ value: x, label: cardTypeText(t, x) }))} />
+          <Form.Item name="type" label={t('cpd.type')} extra={editing !== 'new' ? t('cpd.typeFixed') : t('cpd.typeHint')}>
+            <Select disabled={editing !== 'new'} options={TYPES.map((x) => ({ value: x, label: cardTypeText(t, x) }))} />
           </Form.Item>
           <Form.Item name="colour" label={t('cpd.colour')} rules={[{ pattern: /^#[0-9a-fA-F]{3,8}$/, message: '#E8590C' }]}>
             <Input style={{ width: 160 }} />
@@ -135,6 +170,11 @@ export function CardProductsPage() {
           <Form.Item name="summary" label={t('description')}>
             <Input.TextArea rows={3} maxLength={5000} />
           </Form.Item>
+          {editing !== 'new' && (
+            <Form.Item name="status" label={t('state')}>
+              <Select data-testid="cp-status" options={[1, 2].map((x) => ({ value: x, label: label(t, 'cps', String(x)) }))} />
+            </Form.Item>
+          )}
         </Form>
       </Modal>
     </div>
