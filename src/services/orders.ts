@@ -679,11 +679,16 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
             if (red.value.discountTotal !== qv.amountCoupon) throw new RollbackWith(refuse('coupon', 'the coupons changed while ordering; try again', ErrorCode.coupon_not_eligible));
             redemptionId = red.value.id;
           }
+          // The order, its lines and its first log entry in one statement.
           await q.query(
-            `INSERT INTO orders (id, tenant_id, user_id, order_number, status, store_id, goods_number, amount_goods, amount_coupon, amount_deduction,
+            `WITH o AS (INSERT INTO orders (id, tenant_id, user_id, order_number, status, store_id, goods_number, amount_goods, amount_coupon, amount_deduction,
                deduction_score, amount_logistics, amount_real, coupon_ids, hx_number, is_need_logistics, peisong_type, link_man, mobile, address,
                province_id, city_id, district_id, remark, ext, expires_at, created_at, updated_at, promo_codes, amount_promo, redemption_id)
-             VALUES ($27,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$26,$28,$29,$30)`,
+             VALUES ($27,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$26,$28,$29,$30) RETURNING id),
+                  l AS (INSERT INTO order_lines (tenant_id, order_id, goods_id, sku_id, category_id, goods_name, pic, property_child_ids, property_str, unit_price, number, amount, amount_coupon)
+             SELECT $1, $27, * FROM unnest($31::bigint[], $32::bigint[], $33::bigint[], $34::text[], $35::text[], $36::text[], $37::text[], $38::bigint[], $39::int[], $40::bigint[], $41::bigint[])),
+                  g AS (INSERT INTO order_logs (order_id, type, remark) SELECT o.id, 0, '下单' FROM o)
+             SELECT 1`,
             [
               tenantId,
               userId,
@@ -715,14 +720,6 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
               qv.promoCodes,
               qv.amountPromo,
               redemptionId,
-            ],
-          );
-          await q.query(
-            `INSERT INTO order_lines (tenant_id, order_id, goods_id, sku_id, category_id, goods_name, pic, property_child_ids, property_str, unit_price, number, amount, amount_coupon)
-             SELECT $1, $2, * FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::int[], $12::bigint[], $13::bigint[])`,
-            [
-              tenantId,
-              id,
               qv.lines.map((l) => l.goodsId),
               qv.lines.map((l) => l.skuId),
               qv.lines.map((l) => l.categoryId),
@@ -736,7 +733,6 @@ export function orderService(deps: Deps, promos: PromoCodeLoader) {
               qv.lines.map((l) => l.amountCoupon),
             ],
           );
-          await log(q, id, 0, '下单');
           // Last, so the hot goods row is locked for the shortest time.
           if (!(await takeStock(q, tenantId, qv.lines))) throw new RollbackWith(refuse('stock', '库存不足', ErrorCode.sold_out));
           return ok(id);

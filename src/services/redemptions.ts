@@ -186,39 +186,62 @@ export function redemptionService(deps: Deps, promos: PromoCodeLoader) {
         reasons: sel.rejected.map((r) => ({ code: r.id, reason: r.reason })),
       });
     }
-    const red = await q.query<{ id: number }>(
+    const staffId = by?.kind === 'staff' ? by.staffId : null;
+    const red = await q.query<{ id: number; created_at: Date }>(
       `INSERT INTO redemptions (tenant_id, kind, order_ref, user_id, store_id, staff_id, subtotal, discount_total)
-       VALUES ($1, 'order', $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
-      [tenantId, input.orderRef.trim(), input.userId ?? null, input.storeId ?? null, by?.kind === 'staff' ? by.staffId : null, g.value.quote.pricing.subtotal, sel.discount],
+       VALUES ($1, 'order', $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id, created_at`,
+      [tenantId, input.orderRef.trim(), input.userId ?? null, input.storeId ?? null, staffId, g.value.quote.pricing.subtotal, sel.discount],
     );
     if (!red.rows[0]) return fail(ErrorCode.conflict, `order ${input.orderRef} has already redeemed coupons`);
     const redemptionId = red.rows[0].id;
     const perCoupon = new Map<string, Fen>();
     for (const a of sel.adjustments) perCoupon.set(a.couponId, (perCoupon.get(a.couponId) ?? 0) + a.amount);
+    const couponItems: { id: number; code: string; discount: Fen }[] = [];
+    const promoItems: { code: string; discount: Fen }[] = [];
     for (const id of sel.couponIds) {
       const c = g.value.quote.coupons.get(id)!;
       const discount = perCoupon.get(id) ?? 0;
       if (c.kind === 'coupon') {
-        // The one write that decides: only an issued, in-date coupon flips to used.
-        const u = await q.query(
-          `UPDATE coupons SET status = 'used', used_at = $2, redemption_id = $3
-           WHERE id = $1 AND status = 'issued' AND owner_id IS NOT NULL AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)`,
-          [c.coupon!.id, at, redemptionId],
+        // The one write that decides: only an issued, in-date coupon flips to used; its
+        // redemption item and history entry are written by the same statement.
+        const u = await q.query<{ n: number }>(
+          `WITH c AS (UPDATE coupons SET status = 'used', used_at = $2, redemption_id = $3
+                      WHERE id = $1 AND status = 'issued' AND owner_id IS NOT NULL AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)
+                      RETURNING id),
+                i AS (INSERT INTO redemption_items (redemption_id, coupon_id, discount) SELECT $3, c.id, $4 FROM c),
+                e AS (INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, store_id, staff_id, details)
+                      SELECT $5, c.id, 'redeemed', $3, $6, $7, $8::jsonb FROM c)
+           SELECT count(*)::int AS n FROM c`,
+          [c.coupon!.id, at, redemptionId, discount, tenantId, input.storeId ?? null, staffId, JSON.stringify({ orderRef: input.orderRef, discount })],
         );
-        if (u.rowCount !== 1) throw new RollbackWith(fail(ErrorCode.coupon_used, `coupon ${id} has already been used`));
-        await q.query('INSERT INTO redemption_items (redemption_id, coupon_id, discount) VALUES ($1, $2, $3)', [redemptionId, c.coupon!.id, discount]);
-        await q.query(
-          `INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, store_id, staff_id, details) VALUES ($1, $2, 'redeemed', $3, $4, $5, $6)`,
-          [tenantId, c.coupon!.id, redemptionId, input.storeId ?? null, by?.kind === 'staff' ? by.staffId : null, JSON.stringify({ orderRef: input.orderRef, discount })],
-        );
+        if (u.rows[0]?.n !== 1) throw new RollbackWith(fail(ErrorCode.coupon_used, `coupon ${id} has already been used`));
+        couponItems.push({ id: c.coupon!.id, code: c.coupon!.code, discount });
       } else {
         const used = await promos.use(q, c.promoCodeId!, input.userId ?? null);
         if (!used.ok) throw new RollbackWith(used);
         await q.query('INSERT INTO redemption_items (redemption_id, promo_code_id, discount) VALUES ($1, $2, $3)', [redemptionId, c.promoCodeId, discount]);
+        promoItems.push({ code: id, discount });
       }
     }
     if (by) await audit(q, tenantId, by, { action: 'redemption.create', targetType: 'redemption', targetId: redemptionId, details: { orderRef: input.orderRef } });
-    return ok((await loadRedemption(q, tenantId, redemptionId))!);
+    // Everything the redemption holds was just written: no need to read it back.
+    return ok({
+      id: redemptionId,
+      kind: 'order',
+      orderRef: input.orderRef.trim(),
+      userId: input.userId ?? null,
+      storeId: input.storeId ?? null,
+      staffId,
+      subtotal: g.value.quote.pricing.subtotal,
+      discountTotal: sel.discount,
+      status: 'done',
+      createdAt: red.rows[0].created_at,
+      rolledBackAt: null,
+      items: [
+        ...couponItems.sort((a, b) => a.id - b.id).map((x) => ({ couponCode: x.code, promoCode: null, discount: x.discount })),
+        ...promoItems.map((x) => ({ couponCode: null, promoCode: x.code, discount: x.discount })),
+      ],
+    });
   }
 
   async function rollbackIn(q: Queryable, tenantId: number, id: number, by: Principal | null): Promise<Result<Redemption>> {
