@@ -547,6 +547,54 @@ export function cardService(deps: Deps) {
    * and counts; a refund that then fails for a business reason rolls back and
    * leaves the code unused.
    */
+  /** Before both refunds: the caller may refund, the movement exists and is not refunded yet, a code was given. */
+  async function findRefundable(
+    tenantId: number,
+    kind: 'expense' | 'recharge',
+    input: { orderNo: number; code: string },
+    by: Principal,
+  ): Promise<Result<{ id: number; user_card_id: number }>> {
+    const may = requirePermission(by, 'card.refund');
+    if (!may.ok) return may;
+    const orig = await deps.db.query<{ id: number; user_card_id: number }>(
+      `SELECT id, user_card_id FROM card_ledger WHERE tenant_id = $1 AND order_no = $2 AND kind = $3`,
+      [tenantId, input.orderNo, kind],
+    );
+    if (!orig.rows[0]) return fail(ErrorCode.not_found, `no ${kind} with order number ${input.orderNo}`);
+    const done = await deps.db.query('SELECT 1 FROM card_ledger WHERE refund_of = $1', [orig.rows[0].id]);
+    if (done.rowCount) return fail(ErrorCode.already_rolled_back, `this ${kind} has already been refunded`);
+    if (!input.code) return fail(ErrorCode.invalid_input, 'code: the SMS code is required', { field: 'code' });
+    return ok(orig.rows[0]);
+  }
+
+  /**
+   * Inside both refunds' transaction: the store and the card's stores, the SMS
+   * code, then the card's lock, and the "not refunded yet" check again under it.
+   * Failures before the lock are answers; after it they roll back.
+   */
+  async function lockForRefund(
+    q: Queryable,
+    tenantId: number,
+    orig: { id: number; user_card_id: number },
+    input: { code: string; storeId?: number | null },
+    by: Principal,
+  ): Promise<Result<{ store: number | null; card: CardRow }>> {
+    const store = await storeFor(q, tenantId, by, input.storeId);
+    if (!store.ok) return store;
+    const mine = await q.query<{ store_ids: number[] }>('SELECT p.store_ids FROM user_cards uc JOIN card_products p ON p.id = uc.card_product_id WHERE uc.id = $1', [orig.user_card_id]);
+    const inStores = requireCardStores(mine.rows[0]?.store_ids ?? [], by);
+    if (!inStores.ok) return inStores;
+    // The code first (its row lock before the card's, always in that order), used up only if the refund commits.
+    const code = await checkRefundCode(q, tenantId, by, input.code);
+    if (!code.ok) return code;
+    const c = await lockCard(q, tenantId, { cardId: orig.user_card_id });
+    if (!c.ok) throw new RollbackWith(c);
+    // Refunds of one card take turns on its lock: the one that waited sees the other's refund here.
+    const again = await q.query('SELECT 1 FROM card_ledger WHERE refund_of = $1', [orig.id]);
+    if (again.rowCount) throw new RollbackWith(fail(ErrorCode.already_rolled_back, 'this movement has already been refunded'));
+    return ok({ store: store.value, card: c.value });
+  }
+
   async function checkRefundCode(q: Queryable, tenantId: number, by: Principal, code: string | undefined | null): Promise<Result<void>> {
     if (!code) return fail(ErrorCode.invalid_input, 'code: the SMS code is required', { field: 'code' });
     const phone = await staffPhone(tenantId, by, q);
@@ -990,32 +1038,15 @@ export function cardService(deps: Deps) {
 
     /** Puts an expense back on the card, exactly as it was taken; once, and only with a fresh SMS code. */
     async refundExpense(tenantId: number, input: { orderNo: number; code: string; storeId?: number | null; explain?: string | null }, by: Principal): Promise<Result<CardEntry>> {
-      const may = requirePermission(by, 'card.refund');
-      if (!may.ok) return may;
-      const orig = await deps.db.query<{ id: number; user_card_id: number }>(
-        `SELECT id, user_card_id FROM card_ledger WHERE tenant_id = $1 AND order_no = $2 AND kind = 'expense'`,
-        [tenantId, input.orderNo],
-      );
-      if (!orig.rows[0]) return fail(ErrorCode.not_found, `no expense with order number ${input.orderNo}`);
-      const done = await deps.db.query('SELECT 1 FROM card_ledger WHERE refund_of = $1', [orig.rows[0].id]);
-      if (done.rowCount) return fail(ErrorCode.already_rolled_back, 'this expense has already been refunded');
-      if (!input.code) return fail(ErrorCode.invalid_input, 'code: the SMS code is required', { field: 'code' });
+      const pre = await findRefundable(tenantId, 'expense', input, by);
+      if (!pre.ok) return pre;
+      const orig = pre.value;
       return unwrap(() =>
         deps.db.tx(async (q) => {
-          const store = await storeFor(q, tenantId, by, input.storeId);
-          if (!store.ok) return store;
-          const mine = await q.query<{ store_ids: number[] }>('SELECT p.store_ids FROM user_cards uc JOIN card_products p ON p.id = uc.card_product_id WHERE uc.id = $1', [orig.rows[0]!.user_card_id]);
-          const inStores = requireCardStores(mine.rows[0]?.store_ids ?? [], by);
-          if (!inStores.ok) return inStores;
-          // The code first (its row lock before the card's, always in that order), used up only if the refund commits.
-          const code = await checkRefundCode(q, tenantId, by, input.code);
-          if (!code.ok) return code;
-          const c = await lockCard(q, tenantId, { cardId: orig.rows[0]!.user_card_id });
-          if (!c.ok) throw new RollbackWith(c);
-          // Refunds of one card take turns on its lock: the one that waited sees the other's refund here.
-          const again = await q.query('SELECT 1 FROM card_ledger WHERE refund_of = $1', [orig.rows[0]!.id]);
-          if (again.rowCount) throw new RollbackWith(fail(ErrorCode.already_rolled_back, 'this expense has already been refunded'));
-          const o = (await q.query<{ id: number; amount: number; capital_delta: number; bonus_delta: number }>('SELECT * FROM card_ledger WHERE id = $1', [orig.rows[0]!.id])).rows[0]!;
+          const locked = await lockForRefund(q, tenantId, orig, input, by);
+          if (!locked.ok) return locked;
+          const { store, card: c } = locked.value;
+          const o = (await q.query<{ id: number; amount: number; capital_delta: number; bonus_delta: number }>('SELECT * FROM card_ledger WHERE id = $1', [orig.id])).rows[0]!;
           const lines = (await q.query<{ bucket_id: number; capital_delta: number; bonus_delta: number }>('SELECT * FROM card_ledger_buckets WHERE entry_id = $1', [o.id])).rows;
           for (const l of lines) {
             const b = await q.query(
@@ -1028,15 +1059,15 @@ export function cardService(deps: Deps) {
           }
           const u = await q.query<{ capital: number; bonus: number }>(
             'UPDATE user_cards SET capital = capital - $2, bonus = bonus - $3 WHERE id = $1 RETURNING capital, bonus',
-            [c.value.id, o.capital_delta, o.bonus_delta],
+            [c.id, o.capital_delta, o.bonus_delta],
           );
           const entry = await appendEntry(q, {
-            tenantId, card: c.value, kind: 'refund', amount: o.amount, capitalDelta: -o.capital_delta, bonusDelta: -o.bonus_delta, after: u.rows[0]!,
-            refundOf: o.id, storeId: store.value, by, explain: input.explain,
+            tenantId, card: c, kind: 'refund', amount: o.amount, capitalDelta: -o.capital_delta, bonusDelta: -o.bonus_delta, after: u.rows[0]!,
+            refundOf: o.id, storeId: store, by, explain: input.explain,
             lines: lines.map((l) => ({ bucketId: l.bucket_id, capital: -l.capital_delta, bonus: -l.bonus_delta })),
           });
           if (!entry) throw new RollbackWith(fail(ErrorCode.already_rolled_back, 'this expense has already been refunded'));
-          await audit(q, tenantId, by, { action: 'card.refund', targetType: 'user_card', targetId: c.value.id, details: { orderNo: entry.orderNo, of: input.orderNo } });
+          await audit(q, tenantId, by, { action: 'card.refund', targetType: 'user_card', targetId: c.id, details: { orderNo: entry.orderNo, of: input.orderNo } });
           return ok(await entryById(q, tenantId, entry.id));
         }),
       );
@@ -1050,34 +1081,17 @@ export function cardService(deps: Deps) {
      * a fresh SMS code.
      */
     async refundRecharge(tenantId: number, input: { orderNo: number; code: string; storeId?: number | null; explain?: string | null }, by: Principal): Promise<Result<CardEntry>> {
-      const may = requirePermission(by, 'card.refund');
-      if (!may.ok) return may;
-      const orig = await deps.db.query<{ id: number; user_card_id: number }>(
-        `SELECT id, user_card_id FROM card_ledger WHERE tenant_id = $1 AND order_no = $2 AND kind = 'recharge'`,
-        [tenantId, input.orderNo],
-      );
-      if (!orig.rows[0]) return fail(ErrorCode.not_found, `no recharge with order number ${input.orderNo}`);
-      const done = await deps.db.query('SELECT 1 FROM card_ledger WHERE refund_of = $1', [orig.rows[0].id]);
-      if (done.rowCount) return fail(ErrorCode.already_rolled_back, 'this recharge has already been refunded');
-      if (!input.code) return fail(ErrorCode.invalid_input, 'code: the SMS code is required', { field: 'code' });
+      const pre = await findRefundable(tenantId, 'recharge', input, by);
+      if (!pre.ok) return pre;
+      const orig = pre.value;
       return unwrap(() =>
         deps.db.tx(async (q) => {
-          const store = await storeFor(q, tenantId, by, input.storeId);
-          if (!store.ok) return store;
-          const mine = await q.query<{ store_ids: number[] }>('SELECT p.store_ids FROM user_cards uc JOIN card_products p ON p.id = uc.card_product_id WHERE uc.id = $1', [orig.rows[0]!.user_card_id]);
-          const inStores = requireCardStores(mine.rows[0]?.store_ids ?? [], by);
-          if (!inStores.ok) return inStores;
-          // The code first (its row lock before the card's, always in that order), used up only if the refund commits.
-          const code = await checkRefundCode(q, tenantId, by, input.code);
-          if (!code.ok) return code;
-          const c = await lockCard(q, tenantId, { cardId: orig.rows[0]!.user_card_id });
-          if (!c.ok) throw new RollbackWith(c);
-          // Refunds of one card take turns on its lock: the one that waited sees the other's refund here.
-          const again = await q.query('SELECT 1 FROM card_ledger WHERE refund_of = $1', [orig.rows[0]!.id]);
-          if (again.rowCount) throw new RollbackWith(fail(ErrorCode.already_rolled_back, 'this recharge has already been refunded'));
+          const locked = await lockForRefund(q, tenantId, orig, input, by);
+          if (!locked.ok) return locked;
+          const { store, card: c } = locked.value;
           const o = (await q.query<{ id: number; amount: number; capital_delta: number; bonus_delta: number; bucket_id: number | null; coupon_ids: number[] }>(
             'SELECT * FROM card_ledger WHERE id = $1',
-            [orig.rows[0]!.id],
+            [orig.id],
           )).rows[0]!;
           if (o.bucket_id !== null) {
             const b = await q.query(`UPDATE card_buckets SET capital = 0, bonus = 0, status = 4 WHERE id = $1 AND status = 1`, [o.bucket_id]);
@@ -1086,10 +1100,10 @@ export function cardService(deps: Deps) {
           const u = await q.query<{ capital: number; bonus: number }>(
             `UPDATE user_cards SET capital = capital - $2, bonus = bonus - $3, charged = charged - $2
              WHERE id = $1 AND capital >= $2 AND bonus >= $3 AND charged - $2 >= invoiced RETURNING capital, bonus`,
-            [c.value.id, o.capital_delta, o.bonus_delta],
+            [c.id, o.capital_delta, o.bonus_delta],
           );
           if (!u.rows[0]) {
-            const card = c.value;
+            const card = c;
             if (card.charged - o.capital_delta < card.invoiced) throw new RollbackWith(fail(ErrorCode.invalid_state, 'invoices have been issued on this money: it can no longer be refunded'));
             throw new RollbackWith(fail(ErrorCode.insufficient_balance, 'the recharged money has already been spent'));
           }
@@ -1104,12 +1118,12 @@ export function cardService(deps: Deps) {
             }
           }
           const entry = await appendEntry(q, {
-            tenantId, card: c.value, kind: 'recharge_refund', amount: o.amount, capitalDelta: -o.capital_delta, bonusDelta: -o.bonus_delta, after: u.rows[0],
-            refundOf: o.id, bucketId: o.bucket_id, storeId: store.value, by, explain: input.explain, couponIds: ids,
+            tenantId, card: c, kind: 'recharge_refund', amount: o.amount, capitalDelta: -o.capital_delta, bonusDelta: -o.bonus_delta, after: u.rows[0],
+            refundOf: o.id, bucketId: o.bucket_id, storeId: store, by, explain: input.explain, couponIds: ids,
             lines: o.bucket_id ? [{ bucketId: o.bucket_id, capital: -o.capital_delta, bonus: -o.bonus_delta }] : [],
           });
           if (!entry) throw new RollbackWith(fail(ErrorCode.already_rolled_back, 'this recharge has already been refunded'));
-          await audit(q, tenantId, by, { action: 'card.recharge_refund', targetType: 'user_card', targetId: c.value.id, details: { orderNo: entry.orderNo, of: input.orderNo } });
+          await audit(q, tenantId, by, { action: 'card.recharge_refund', targetType: 'user_card', targetId: c.id, details: { orderNo: entry.orderNo, of: input.orderNo } });
           return ok(await entryById(q, tenantId, entry.id));
         }),
       );
