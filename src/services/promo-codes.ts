@@ -226,7 +226,11 @@ export function promoCodeService(deps: Deps) {
       const r = await deps.db.query<Row & { total: number }>(
         `SELECT *, count(*) OVER ()::int AS total FROM promo_codes
          WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR code ILIKE '%' || $3 || '%')
-           AND ($4::text IS NULL OR name ILIKE '%' || $4 || '%') AND ($5::bigint IS NULL OR department_id = $5)
+           AND ($4::text IS NULL OR name ILIKE '%' || $4 || '%') AND ($5::bigint IS NULL OR department_id IN (
+             -- a department's codes include those of every department under it
+             WITH RECURSIVE sub AS (SELECT id FROM departments WHERE tenant_id = $1 AND id = $5
+                                    UNION SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id)
+             SELECT id FROM sub))
            AND ($6::bigint IS NULL OR staff_id = $6)
          ORDER BY id DESC LIMIT $7 OFFSET $8`,
         [tenantId, f.state ?? null, f.code ?? null, f.name ?? null, f.departmentId ?? null, f.staffId ?? null, f.limit, f.offset],

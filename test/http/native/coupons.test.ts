@@ -378,6 +378,13 @@ describe('promo codes: contract field names', () => {
     expect(p.json()).toMatchObject({ department: dept.id, departmentId: dept.id, staff: null });
     const listed = (await get(`/promo-codes?department=${dept.id}`)).json();
     expect(listed.items.map((x: { id: number }) => x.id)).toEqual([p.json().id]);
+    // A parent department's filter takes in the codes of the departments under it.
+    const child = (await post('/departments', { name: `Sales north ${Date.now()}`, parentId: dept.id })).json();
+    const q = await post('/promo-codes', { ...body, code: `${body.code}N`, department: child.id });
+    expect(q.statusCode).toBe(201);
+    const tree = (await get(`/promo-codes?department=${dept.id}`)).json();
+    expect(tree.items.map((x: { id: number }) => x.id).sort()).toEqual([p.json().id, q.json().id].sort());
+    expect((await get(`/promo-codes?department=${child.id}`)).json().items.map((x: { id: number }) => x.id)).toEqual([q.json().id]);
     const cleared = await rt.app.inject({ method: 'PATCH', url: `/api/v1/promo-codes/${p.json().id}`, headers: t.auth, payload: { department: null } });
     expect(cleared.json()).toMatchObject({ department: null });
   });
