@@ -98,40 +98,39 @@ export function claimBatcher(deps: Deps) {
     if (!winners.length) return out;
     const at = now();
     const v = computeValidity(t.validity, at, timezone);
+    const byUser = new Map(batch.map((p) => [p.userId, p.by]));
+    const staffOf = (u: number) => {
+      const b = byUser.get(u);
+      return b?.kind === 'staff' ? b.staffId : null;
+    };
     const rows: CouponRow[] = [];
     let pendingUsers = winners;
     for (let attempt = 0; pendingUsers.length && attempt < 5; attempt++) {
       const codes = pendingUsers.map(() => newCouponCode());
+      // The coupons, their "issued" history and the audit of staff claims in one statement;
+      // a code that collides is skipped by ON CONFLICT and retried with a new one.
       const r = await q.query<CouponRow>(
-        `INSERT INTO coupons (tenant_id, template_id, code, owner_id, source, valid_from, valid_to, received_at)
-         SELECT $1, $2, x.code, x.owner, 'claim', $5, $6, $7 FROM unnest($3::text[], $4::bigint[]) AS x(code, owner)
-         ON CONFLICT (tenant_id, code) DO NOTHING RETURNING ${COUPON_COLUMNS}`,
-        [t.tenantId, t.id, codes, pendingUsers, v.from, v.to, at],
+        `WITH x AS (SELECT * FROM unnest($3::text[], $4::bigint[], $8::bigint[], $9::boolean[]) AS x(code, owner, sid, audited)),
+              c AS (INSERT INTO coupons (tenant_id, template_id, code, owner_id, source, valid_from, valid_to, received_at)
+                    SELECT $1, $2, x.code, x.owner, 'claim', $5, $6, $7 FROM x
+                    ON CONFLICT (tenant_id, code) DO NOTHING RETURNING ${COUPON_COLUMNS}),
+              e AS (INSERT INTO coupon_events (tenant_id, coupon_id, kind, to_user, staff_id, details)
+                    SELECT $1, c.id, 'issued', c.owner_id, x.sid, '{"source":"claim"}'::jsonb FROM c JOIN x ON x.owner = c.owner_id),
+              a AS (INSERT INTO audit_log (tenant_id, staff_id, action, target_type, target_id, details)
+                    SELECT $1, x.sid, 'coupon.claim', 'coupon', c.code, jsonb_build_object('templateId', $2::bigint, 'userId', c.owner_id)
+                    FROM c JOIN x ON x.owner = c.owner_id WHERE x.audited)
+         SELECT * FROM c`,
+        [
+          t.tenantId, t.id, codes, pendingUsers, v.from, v.to, at,
+          pendingUsers.map(staffOf),
+          pendingUsers.map((u) => byUser.get(u) != null),
+        ],
       );
       rows.push(...r.rows);
       const done = new Set(r.rows.map((c) => c.owner_id));
       pendingUsers = pendingUsers.filter((u) => !done.has(u));
     }
     if (pendingUsers.length) throw new Error('could not find free coupon codes');
-    const byUser = new Map(batch.map((p) => [p.userId, p.by]));
-    const staffOf = (u: number) => {
-      const b = byUser.get(u);
-      return b?.kind === 'staff' ? b.staffId : null;
-    };
-    await q.query(
-      `INSERT INTO coupon_events (tenant_id, coupon_id, kind, to_user, staff_id, details)
-       SELECT $1, x.cid, 'issued', x.uid, x.sid, '{"source":"claim"}'::jsonb FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS x(cid, uid, sid)`,
-      [t.tenantId, rows.map((c) => c.id), rows.map((c) => c.owner_id), rows.map((c) => staffOf(c.owner_id!))],
-    );
-    const audited = rows.filter((c) => byUser.get(c.owner_id!) != null);
-    if (audited.length) {
-      await q.query(
-        `INSERT INTO audit_log (tenant_id, staff_id, action, target_type, target_id, details)
-         SELECT $1, x.sid, 'coupon.claim', 'coupon', x.code, jsonb_build_object('templateId', $2::bigint, 'userId', x.uid)
-         FROM unnest($3::text[], $4::bigint[], $5::bigint[]) AS x(code, uid, sid)`,
-        [t.tenantId, t.id, audited.map((c) => c.code), audited.map((c) => c.owner_id), audited.map((c) => staffOf(c.owner_id!))],
-      );
-    }
     for (const c of rows) out.set(c.owner_id!, ok(toCoupon(c, at)));
     return out;
   }

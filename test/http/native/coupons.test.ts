@@ -481,6 +481,15 @@ describe('guards around issuing and redeeming', () => {
     expect((await get(`/coupons/${newest}`)).json().coupon.status).toBe('used');
   });
 
+  it('a claim made by staff leaves an audit entry and an issued history entry', async () => {
+    const tpl = await makeTemplate(rt.app, t, { stock: 50 });
+    const u = await makeUser(rt.services, t.tenantId);
+    const code = (await claim(tpl.id, { userId: u.id })).json().code;
+    const audit = (await get(`/audit-log?action=coupon.claim&limit=200`)).json();
+    expect(audit.items.some((a: { targetId: string; details: { userId: number } }) => a.targetId === code && a.details.userId === u.id)).toBe(true);
+    expect((await get(`/coupons/${code}`)).json().history).toEqual([expect.objectContaining({ kind: 'issued', toUser: u.id })]);
+  });
+
   it('pages lists by page/pageSize as well as limit/offset', async () => {
     const u = await makeUser(rt.services, t.tenantId);
     const tpl = await makeTemplate(rt.app, t);
