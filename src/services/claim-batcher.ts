@@ -8,6 +8,9 @@
 //     KEY SHARE locks other batches' foreign-key checks hold on it);
 //   - claimants past the granted count give their per-user count back in the
 //     same transaction.
+// Since migration 011 the batch is one call of quan_claim_batch (one round
+// trip): each round trip waited for a turn of an event loop busy with the
+// claimants' own requests, which made a batch of one take 10-40 ms under load.
 // A claim is answered only after its batch commits, so every acknowledged
 // claim is durable. Claims that need per-user facts (points cost, audience,
 // sign-in days) take the single-claim path instead.
@@ -56,46 +59,6 @@ export function claimBatcher(deps: Deps) {
   async function runBatch(q: Queryable, t: Template, timezone: string, batch: Pending[]): Promise<Map<number, Result<Coupon>>> {
     const out = new Map<number, Result<Coupon>>();
     const users = batch.map((p) => p.userId);
-    // Only this tenant's active users may claim.
-    const known = await q.query<{ id: number }>('SELECT id FROM users WHERE tenant_id = $1 AND id = ANY($2::bigint[]) AND NOT disabled', [t.tenantId, users]);
-    const valid = new Set(known.rows.map((r) => r.id));
-    for (const u of users) if (!valid.has(u)) out.set(u, fail(ErrorCode.not_found, 'user not found'));
-    let passing = users.filter((u) => valid.has(u));
-    if (t.perUserLimit !== null && passing.length) {
-      const r = await q.query<{ user_id: number }>(
-        `INSERT INTO template_user_claims AS c (template_id, user_id, claimed)
-         SELECT $1, u, 1 FROM unnest($2::bigint[]) AS u ORDER BY u
-         ON CONFLICT (template_id, user_id) DO UPDATE SET claimed = c.claimed + 1 WHERE c.claimed + 1 <= $3
-         RETURNING user_id`,
-        // Rows are locked in user-id order so two batches never wait on each other in a cycle.
-        [t.id, [...passing].sort((a, b) => a - b), t.perUserLimit],
-      );
-      const ok_ = new Set(r.rows.map((x) => x.user_id));
-      for (const u of passing) if (!ok_.has(u)) out.set(u, fail(ErrorCode.per_user_limit, `at most ${t.perUserLimit} per person`));
-      passing = passing.filter((u) => ok_.has(u));
-    }
-    if (!passing.length) return out;
-    const granted = await q.query<{ granted: number }>(
-      `WITH cur AS (SELECT id, issued, stock FROM coupon_templates WHERE tenant_id = $1 AND id = $2 AND state = 'active' FOR NO KEY UPDATE)
-       UPDATE coupon_templates t SET issued = t.issued + LEAST($3, COALESCE(cur.stock - cur.issued, $3))
-       FROM cur WHERE t.id = cur.id AND (cur.stock IS NULL OR cur.issued < cur.stock)
-       RETURNING LEAST($3, COALESCE(cur.stock - cur.issued, $3))::int AS granted`,
-      [t.tenantId, t.id, passing.length],
-    );
-    const g = granted.rows[0]?.granted ?? 0;
-    const winners = passing.slice(0, g);
-    const losers = passing.slice(g);
-    if (losers.length) {
-      if (t.perUserLimit !== null) {
-        await q.query('UPDATE template_user_claims SET claimed = claimed - 1 WHERE template_id = $1 AND user_id = ANY($2::bigint[])', [t.id, losers]);
-      }
-      const state = granted.rowCount === 0 ? await q.query<{ state: string }>('SELECT state FROM coupon_templates WHERE id = $1', [t.id]) : null;
-      const s = state?.rows[0]?.state;
-      for (const u of losers) {
-        out.set(u, s && s !== 'active' ? fail(ErrorCode.invalid_state, `this coupon cannot be claimed: its template is ${s}`) : fail(ErrorCode.sold_out, 'this coupon is sold out'));
-      }
-    }
-    if (!winners.length) return out;
     const at = now();
     const v = computeValidity(t.validity, at, timezone);
     const byUser = new Map(batch.map((p) => [p.userId, p.by]));
@@ -103,13 +66,31 @@ export function claimBatcher(deps: Deps) {
       const b = byUser.get(u);
       return b?.kind === 'staff' ? b.staffId : null;
     };
-    const rows: CouponRow[] = [];
-    let pendingUsers = winners;
-    for (let attempt = 0; pendingUsers.length && attempt < 5; attempt++) {
-      const codes = pendingUsers.map(() => newCouponCode());
-      // The coupons, their "issued" history and the audit of staff claims in one statement;
-      // a code that collides is skipped by ON CONFLICT and retried with a new one.
-      const r = await q.query<CouponRow>(
+    const couponOf = (id: number, owner: number, code: string, createdAt: Date): CouponRow => ({
+      id, tenant_id: t.tenantId, template_id: t.id, code, owner_id: owner, source: 'claim', batch_id: null, status: 'issued',
+      valid_from: v.from, valid_to: v.to, received_at: at, used_at: null, redemption_id: null, created_at: createdAt,
+    });
+    // The whole batch in one round trip (migration 011): users, per-user limit, stock, give-backs, coupons, history, audit.
+    const codes = users.map(() => newCouponCode());
+    const codeOf = new Map(users.map((u, i) => [u, codes[i]!]));
+    const r = await q.query<{ claimant: number; result: string; new_coupon: number | null; issued_at: Date | null }>(
+      'SELECT * FROM quan_claim_batch($1, $2, $3::bigint[], $4::text[], $5::bigint[], $6::boolean[], $7, $8, $9, $10)',
+      [t.tenantId, t.id, users, codes, users.map(staffOf), users.map((u) => byUser.get(u) != null), t.perUserLimit, v.from, v.to, at],
+    );
+    let collided: number[] = [];
+    for (const row of r.rows) {
+      const u = row.claimant;
+      if (row.result === 'issued') out.set(u, ok(toCoupon(couponOf(row.new_coupon!, u, codeOf.get(u)!, row.issued_at!), at)));
+      else if (row.result === 'code_taken') collided.push(u);
+      else if (row.result === 'not_found') out.set(u, fail(ErrorCode.not_found, 'user not found'));
+      else if (row.result === 'per_user_limit') out.set(u, fail(ErrorCode.per_user_limit, `at most ${t.perUserLimit} per person`));
+      else if (row.result === 'sold_out') out.set(u, fail(ErrorCode.sold_out, 'this coupon is sold out'));
+      else out.set(u, fail(ErrorCode.invalid_state, `this coupon cannot be claimed: its template is ${row.result.replace(/^state:/, '')}`));
+    }
+    // A code that collided (rare): the stock and limit are already taken; a fresh code, same transaction.
+    for (let attempt = 0; collided.length && attempt < 5; attempt++) {
+      const fresh = collided.map(() => newCouponCode());
+      const ins = await q.query<CouponRow>(
         `WITH x AS (SELECT * FROM unnest($3::text[], $4::bigint[], $8::bigint[], $9::boolean[]) AS x(code, owner, sid, audited)),
               c AS (INSERT INTO coupons (tenant_id, template_id, code, owner_id, source, valid_from, valid_to, received_at)
                     SELECT $1, $2, x.code, x.owner, 'claim', $5, $6, $7 FROM x
@@ -120,18 +101,13 @@ export function claimBatcher(deps: Deps) {
                     SELECT $1, x.sid, 'coupon.claim', 'coupon', c.code, jsonb_build_object('templateId', $2::bigint, 'userId', c.owner_id)
                     FROM c JOIN x ON x.owner = c.owner_id WHERE x.audited)
          SELECT * FROM c`,
-        [
-          t.tenantId, t.id, codes, pendingUsers, v.from, v.to, at,
-          pendingUsers.map(staffOf),
-          pendingUsers.map((u) => byUser.get(u) != null),
-        ],
+        [t.tenantId, t.id, fresh, collided, v.from, v.to, at, collided.map(staffOf), collided.map((u) => byUser.get(u) != null)],
       );
-      rows.push(...r.rows);
-      const done = new Set(r.rows.map((c) => c.owner_id));
-      pendingUsers = pendingUsers.filter((u) => !done.has(u));
+      for (const c of ins.rows) out.set(c.owner_id!, ok(toCoupon(c, at)));
+      const done = new Set(ins.rows.map((c) => c.owner_id));
+      collided = collided.filter((u) => !done.has(u));
     }
-    if (pendingUsers.length) throw new Error('could not find free coupon codes');
-    for (const c of rows) out.set(c.owner_id!, ok(toCoupon(c, at)));
+    if (collided.length) throw new Error('could not find free coupon codes');
     return out;
   }
 
