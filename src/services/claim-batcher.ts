@@ -17,7 +17,7 @@
 import { ErrorCode, fail, ok, type Result } from '../domain/result.ts';
 import { pgErrorCode, type Queryable } from '../db/store.ts';
 import { commitScope, type CommitScope } from '../db/commit-scope.ts';
-import { COUPON_COLUMNS, newCouponCode, toCoupon, type Coupon, type CouponRow } from './coupons.ts';
+import { newCouponCode, toCoupon, type Coupon, type CouponRow } from './coupons.ts';
 import { computeValidity } from '../domain/coupon-status.ts';
 import type { Deps, Principal } from './deps.ts';
 import type { Template } from './templates.ts';
@@ -90,21 +90,17 @@ export function claimBatcher(deps: Deps) {
     // A code that collided (rare): the stock and limit are already taken; a fresh code, same transaction.
     for (let attempt = 0; collided.length && attempt < 5; attempt++) {
       const fresh = collided.map(() => newCouponCode());
-      const ins = await q.query<CouponRow>(
-        `WITH x AS (SELECT * FROM unnest($3::text[], $4::bigint[], $8::bigint[], $9::boolean[]) AS x(code, owner, sid, audited)),
-              c AS (INSERT INTO coupons (tenant_id, template_id, code, owner_id, source, valid_from, valid_to, received_at)
-                    SELECT $1, $2, x.code, x.owner, 'claim', $5, $6, $7 FROM x
-                    ON CONFLICT (tenant_id, code) DO NOTHING RETURNING ${COUPON_COLUMNS}),
-              e AS (INSERT INTO coupon_events (tenant_id, coupon_id, kind, to_user, staff_id, details)
-                    SELECT $1, c.id, 'issued', c.owner_id, x.sid, '{"source":"claim"}'::jsonb FROM c JOIN x ON x.owner = c.owner_id),
-              a AS (INSERT INTO audit_log (tenant_id, staff_id, action, target_type, target_id, details)
-                    SELECT $1, x.sid, 'coupon.claim', 'coupon', c.code, jsonb_build_object('templateId', $2::bigint, 'userId', c.owner_id)
-                    FROM c JOIN x ON x.owner = c.owner_id WHERE x.audited)
-         SELECT * FROM c`,
-        [t.tenantId, t.id, fresh, collided, v.from, v.to, at, collided.map(staffOf), collided.map((u) => byUser.get(u) != null)],
+      const ins = await q.query<{ claimant: number; new_coupon: number | null; issued_at: Date | null }>(
+        'SELECT * FROM quan_issue_claim_coupons($1, $2, $3::bigint[], $4::text[], $5::bigint[], $6::boolean[], $7, $8, $9)',
+        [t.tenantId, t.id, collided, fresh, collided.map(staffOf), collided.map((u) => byUser.get(u) != null), v.from, v.to, at],
       );
-      for (const c of ins.rows) out.set(c.owner_id!, ok(toCoupon(c, at)));
-      const done = new Set(ins.rows.map((c) => c.owner_id));
+      const codeAt = new Map(collided.map((u, i) => [u, fresh[i]!]));
+      const done = new Set<number>();
+      for (const row of ins.rows) {
+        if (row.new_coupon === null) continue;
+        out.set(row.claimant, ok(toCoupon(couponOf(row.new_coupon, row.claimant, codeAt.get(row.claimant)!, row.issued_at!), at)));
+        done.add(row.claimant);
+      }
       collided = collided.filter((u) => !done.has(u));
     }
     if (collided.length) throw new Error('could not find free coupon codes');
