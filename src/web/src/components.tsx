@@ -1,7 +1,7 @@
 // Pieces every page uses: a paged list hook, a confirmation that states what
 // will happen, status tags, the coupon as the customer sees it.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { App as AntApp, Button, Input, InputNumber, Tag, type InputNumberProps } from 'antd';
+import { App as AntApp, Button, Form, Input, InputNumber, Space, Tag, type InputNumberProps } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { api, type Page, type Query, type Store, type Template } from './api.ts';
 import { exportCsv } from './csv.ts';
@@ -243,4 +243,19 @@ export function withReason(t: T, text: string): { content: ReactNode; reason: { 
     </div>
   );
   return { content, reason };
+}
+
+/** The search and reset buttons at the end of a list's filter form. */
+export function FilterButtons({ onReset }: { onReset: () => void }) {
+  const { t } = useI18n();
+  return (
+    <Form.Item>
+      <Space>
+        <Button type="primary" htmlType="submit">
+          {t('search')}
+        </Button>
+        <Button onClick={onReset}>{t('reset')}</Button>
+      </Space>
+    </Form.Item>
+  );
 }

@@ -5,7 +5,7 @@ import { DownloadOutlined, GiftOutlined } from '@ant-design/icons';
 import { api, newKey, type Coupon, type CouponDetail, type Template } from '../api.ts';
 import { errorText, useI18n, type MessageKey } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
-import { CouponCard, label, StateTag, useConfirm, useList } from '../components.tsx';
+import { CouponCard, label, StateTag, useConfirm, useList, FilterButtons } from '../components.tsx';
 import { exportCsv } from '../csv.ts';
 
 export function CouponDrawer({ code, onClose }: { code: string | null; onClose: () => void }) {
@@ -136,21 +136,12 @@ export function CouponsPage() {
           <Form.Item name="status">
             <Select allowClear placeholder={t('state')} style={{ width: 140 }} options={['usable', 'not_yet_valid', 'expired', 'used', 'voided'].map((s) => ({ value: s, label: t(`cstatus.${s}` as MessageKey) }))} onChange={() => filterForm.submit()} />
           </Form.Item>
-          <Form.Item>
-            <Space>
-              <Button type="primary" htmlType="submit">
-                {t('search')}
-              </Button>
-              <Button
-                onClick={() => {
-                  filterForm.resetFields();
-                  list.search({});
-                }}
-              >
-                {t('reset')}
-              </Button>
-            </Space>
-          </Form.Item>
+          <FilterButtons
+            onReset={() => {
+              filterForm.resetFields();
+              list.search({});
+            }}
+          />
         </Form>
         <Table<Coupon>
           rowKey="id"

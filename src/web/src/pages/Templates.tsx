@@ -6,7 +6,7 @@ import { BarChartOutlined, DownloadOutlined, DownOutlined, EditOutlined, PlusOut
 import { api, type Role, type Template, type TemplateStats } from '../api.ts';
 import { errorText, useI18n, type MessageKey } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
-import { discountText, StateTag, useConfirm, useList, label, withReason } from '../components.tsx';
+import { discountText, StateTag, useConfirm, useList, label, withReason, FilterButtons } from '../components.tsx';
 import { exportCsv } from '../csv.ts';
 import { TemplateForm } from './TemplateForm.tsx';
 
@@ -108,21 +108,12 @@ export function TemplatesPage() {
               onChange={() => filterForm.submit()}
             />
           </Form.Item>
-          <Form.Item>
-            <Space>
-              <Button type="primary" htmlType="submit">
-                {t('search')}
-              </Button>
-              <Button
-                onClick={() => {
-                  filterForm.resetFields();
-                  list.search({});
-                }}
-              >
-                {t('reset')}
-              </Button>
-            </Space>
-          </Form.Item>
+          <FilterButtons
+            onReset={() => {
+              filterForm.resetFields();
+              list.search({});
+            }}
+          />
         </Form>
         <Table<Template>
           rowKey="id"
