@@ -20,9 +20,9 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { startServer, tempDataDir } from '../test/helpers/server.ts';
-import { priceCart, type PricedCoupon } from '../src/domain/pricing/quote.ts';
-import type { CartLine, CouponRule, Scope } from '../src/domain/rules/types.ts';
-import { parseMoney, parseRate } from '../src/domain/money.ts';
+import { priceCart, type PricedCoupon } from '../src/contexts/coupons/index.ts';
+import type { CartLine, CouponRule, Scope } from '../src/contexts/coupons/index.ts';
+import { parseMoney, parseRate } from '../src/kernel/money.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');

@@ -3,7 +3,7 @@
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { openRuntime } from './runtime.ts';
-import { seedFirstStart } from './services/seed.ts';
+import { seedFirstStart } from './contexts/identity/index.ts';
 
 let config: Config;
 try {

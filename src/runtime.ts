@@ -5,7 +5,7 @@ import { memoryCache, redisCache, type Cache } from './cache/cache.ts';
 import type { Config } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openPglite, openPostgres, type Db } from './db/store.ts';
-import { createServices, type Services } from './services/index.ts';
+import { createServices, type Services } from './compose.ts';
 
 export async function openStore(config: Config): Promise<Db> {
   if (config.databaseUrl) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { runBeforeCommit } from './commit-scope.ts';
+import type { ErrorCode, Result } from '../kernel/result.ts';
 
 export interface QueryResult<R> {
   rows: R[];
@@ -21,6 +22,12 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn in one transaction (READ COMMITTED); rolls back when it throws. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs a use-case in one transaction that commits only when it returns ok:
+   * an expected failure rolls everything back and is returned as it is.
+   * Unexpected errors are thrown (and roll back) as with tx.
+   */
+  txResult<T, C extends ErrorCode>(fn: (q: Queryable) => Promise<Result<T, C>>): Promise<Result<T, C>>;
   /** Runs a multi-statement script (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -58,30 +65,36 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     const r = await pool.query(sql, params as unknown[]);
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
   };
+  async function pgTx<T>(fn: (q: Queryable) => Promise<T>, commits: (out: T) => boolean): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const q: Queryable = {
+        async query<R>(sql: string, params?: unknown[]) {
+          const r = await client.query(sql, params as unknown[]);
+          return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+        },
+      };
+      const out = await fn(q);
+      if (!commits(out)) {
+        await client.query('ROLLBACK');
+        return out;
+      }
+      await runBeforeCommit(q);
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
   return {
     kind: 'postgres',
     query,
-    async tx(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const q: Queryable = {
-          async query<R>(sql: string, params?: unknown[]) {
-            const r = await client.query(sql, params as unknown[]);
-            return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
-          },
-        };
-        const out = await fn(q);
-        await runBeforeCommit(q);
-        await client.query('COMMIT');
-        return out;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
+    tx: (fn) => pgTx(fn, () => true),
+    txResult: (fn) => pgTx(fn, (out) => out.ok),
     async exec(sql) {
       await pool.query(sql);
     },
@@ -122,16 +135,22 @@ export async function openPglite(opts: PgliteOptions): Promise<Db> {
     },
   });
   const base = wrap(db);
+  const pgliteTx = <T>(fn: (q: Queryable) => Promise<T>, commits: (out: T) => boolean): Promise<T> =>
+    db.transaction(async (t) => {
+      const q = wrap(t);
+      const out = await fn(q);
+      if (!commits(out)) {
+        await t.rollback();
+        return out;
+      }
+      await runBeforeCommit(q);
+      return out;
+    });
   return {
     kind: 'pglite',
     query: base.query,
-    tx: (fn) =>
-      db.transaction(async (t) => {
-        const q = wrap(t);
-        const out = await fn(q);
-        await runBeforeCommit(q);
-        return out;
-      }),
+    tx: (fn) => pgliteTx(fn, () => true),
+    txResult: (fn) => pgliteTx(fn, (out) => out.ok),
     async exec(sql) {
       await db.exec(sql);
     },

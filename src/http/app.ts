@@ -6,7 +6,7 @@ import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Services } from '../services/index.ts';
+import type { Services } from '../compose.ts';
 import { createMetrics, healthRoutes, type Metrics } from './health.ts';
 import { nativeApi } from './native/index.ts';
 import { apifmApi } from './apifm/index.ts';

@@ -1,7 +1,7 @@
 // Liveness, readiness (the store answers) and Prometheus metrics.
 import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
-import type { Services } from '../services/index.ts';
+import type { Services } from '../compose.ts';
 
 export function createMetrics() {
   const registry = new client.Registry();

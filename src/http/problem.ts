@@ -1,7 +1,7 @@
 // The native dialect's error shape: RFC 9457 problem details with a stable
 // `type` per domain error code.
 import type { FastifyReply } from 'fastify';
-import { ErrorCode, type DomainError, type Result } from '../domain/result.ts';
+import { ErrorCode, type DomainError, type Result } from '../kernel/result.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,

@@ -1,8 +1,8 @@
 // Small builders for tests: a tenant with an owner logged in, consumers, stores.
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../src/services/index.ts';
+import type { Services } from '../../src/compose.ts';
 import { uniqueName } from './runtime.ts';
-import { moveBalance } from '../../src/services/ledgers.ts';
+import { moveBalance } from '../../src/contexts/loyalty/ledgers.ts';
 
 export interface TenantFixture {
   tenantId: number;

@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { bootPglite, openPglite, openPostgres, quoteIdent, type Db } from '../../src/db/store.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { createServices, type Services } from '../../src/services/index.ts';
+import { createServices, type Services } from '../../src/compose.ts';
 
 const g = globalThis as { __quanPglite?: Promise<PGlite> };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedFirstStart } from '../../src/services/seed.ts';
+import { seedFirstStart } from '../../src/contexts/identity/seed.ts';
 import { openTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 let rt: TestRuntime;

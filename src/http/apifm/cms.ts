@@ -1,5 +1,5 @@
 // apifm shop content: banners, notices, config values and invoice requests.
-import type { Invoice } from '../../services/shop-content.ts';
+import type { Invoice } from '../../contexts/commerce/index.ts';
 import { apifmDate, CODE, err, failure, list, ok, pageOf, paged, route, yuan, type ApifmApp } from './kit.ts';
 
 const invoiceOut = (i: Invoice, tz: string) => ({

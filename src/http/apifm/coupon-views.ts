@@ -2,9 +2,9 @@
 // A coupon *rule* is a template; a user coupon is an issued coupon.
 //   moneyType 0 = amount off (moneyMin/moneyMax in yuan),
 //   moneyType 1 = discount rate shown in 折 (8.8 = pay 88 %), moneyMax = cap in yuan (0 = none).
-import type { CouponStatus } from '../../domain/coupon-status.ts';
-import type { Coupon } from '../../services/coupons.ts';
-import type { Template } from '../../services/templates.ts';
+import type { CouponStatus } from '../../contexts/coupons/index.ts';
+import type { Coupon } from '../../contexts/coupons/index.ts';
+import type { Template } from '../../contexts/coupons/index.ts';
 import { apifmDate, yuan } from './kit.ts';
 
 /** apifm user-coupon status: 0 normal (usable or not yet valid), 1 invalid, 2 expired, 3 used. */

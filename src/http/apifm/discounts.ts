@@ -1,7 +1,7 @@
 // apifm discounts (coupons) module: the rules a user can fetch, fetching,
 // the user's coupons, 卡密 exchange, gifts, statistics, merging, share links,
 // and write-off from a seller's account.
-import type { Principal } from '../../services/deps.ts';
+import type { Principal } from '../../kernel/deps.ts';
 import { couponRefs, couponRuleView, statusesOf, userCouponView } from './coupon-views.ts';
 import { err, failure, idList, list, ok, route, yuan, type ApifmApp, type CodeMap } from './kit.ts';
 

@@ -20,8 +20,8 @@
 //      or `throw new ApifmError(code, msg, data)`; empty lists: `list([])` / `paged(...)` answer 700.)
 //   2. Import it below and append it to APIFM_ROUTES. Nothing else.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../services/index.ts';
-import { RESERVED_SLUGS } from '../../services/tenants.ts';
+import type { Services } from '../../compose.ts';
+import { RESERVED_SLUGS } from '../../contexts/identity/index.ts';
 import { sendProblem } from '../problem.ts';
 import { ApifmError, CODE, err, type ApifmApp } from './kit.ts';
 import userRoutes from './user.ts';

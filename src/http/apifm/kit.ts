@@ -12,12 +12,12 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { addDays, parseLocalDate, startOfLocalDay } from '../../domain/local-time.ts';
-import { fenToYuan, parseMoney, type Fen } from '../../domain/money.ts';
-import type { DomainError, ErrorCode, Result } from '../../domain/result.ts';
-import type { ConsumerPrincipal } from '../../services/consumer-auth.ts';
-import type { Services } from '../../services/index.ts';
-import type { Tenant } from '../../services/tenants.ts';
+import { addDays, parseLocalDate, startOfLocalDay } from '../../kernel/local-time.ts';
+import { fenToYuan, parseMoney, type Fen } from '../../kernel/money.ts';
+import type { DomainError, ErrorCode, Result } from '../../kernel/result.ts';
+import type { ConsumerPrincipal } from '../../contexts/identity/index.ts';
+import type { Services } from '../../compose.ts';
+import type { Tenant } from '../../contexts/identity/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

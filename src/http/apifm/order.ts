@@ -2,10 +2,10 @@
 // points, list, detail, close, delete, pay from the wallet, pickup write-off,
 // confirm receipt, reviews, statistics and after-sales requests.
 import type { FastifyRequest } from 'fastify';
-import type { DomainError } from '../../domain/result.ts';
-import type { Services } from '../../services/index.ts';
-import { ORDER_STATUS_TEXT, type Order, type OrderInput, type OrderLine, type OrderQuote, type OrderRefusal, type UsableCoupon } from '../../services/orders.ts';
-import type { Tenant } from '../../services/tenants.ts';
+import type { DomainError } from '../../kernel/result.ts';
+import type { Services } from '../../compose.ts';
+import { ORDER_STATUS_TEXT, type Order, type OrderInput, type OrderLine, type OrderQuote, type OrderRefusal, type UsableCoupon } from '../../contexts/commerce/index.ts';
+import type { Tenant } from '../../contexts/identity/index.ts';
 import { userCouponView } from './coupon-views.ts';
 import { apifmDate, CODE, err, failure, idList, ok, pageOf, rawParams, route, yuan, type ApifmApp, type Envelope } from './kit.ts';
 

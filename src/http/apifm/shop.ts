@@ -1,6 +1,6 @@
 // apifm shop: goods categories, goods lists (v1 plain array, v2 paged),
 // goods detail with SKUs, and the price of one choice of properties.
-import type { Goods } from '../../services/catalogue.ts';
+import type { Goods } from '../../contexts/commerce/index.ts';
 import { ApifmError, apifmDate, CODE, err, idList, list, ok, pageOf, paged, route, toFen, yuan, type ApifmApp } from './kit.ts';
 
 const LIST_PARAMS = {

@@ -1,7 +1,7 @@
 // apifm user account: amounts, the cash log (v1 array, v2 paged), recharge
 // records and bonus rules, shipping addresses, user levels, in-app messages.
-import type { Address, AddressInput } from '../../services/addresses.ts';
-import type { Level, LevelPrice } from '../../services/shop-content.ts';
+import type { Address, AddressInput } from '../../contexts/commerce/index.ts';
+import type { Level, LevelPrice } from '../../contexts/commerce/index.ts';
 import { apifmDate, CODE, err, failure, list, ok, pageOf, paged, rawParams, route, yuan, type ApifmApp, type Envelope } from './kit.ts';
 
 const CASH_PARAMS = { behavior: 'int', type: 'int', types: 'string', orderId: 'string', dateAddBegin: 'string', dateAddEnd: 'string', page: 'int', pageSize: 'int' } as const;

@@ -1,10 +1,10 @@
 // apifm user module: register / login / reset / bind by mobile, username and
 // email, token check and logout, profile detail and modify.
 import type { FastifyRequest } from 'fastify';
-import type { ConsumerAuthService, LoginKind } from '../../services/consumer-auth.ts';
-import type { Services } from '../../services/index.ts';
-import type { Tenant } from '../../services/tenants.ts';
-import { SOURCE_RE } from '../../services/users.ts';
+import type { ConsumerAuthService, LoginKind } from '../../contexts/identity/index.ts';
+import type { Services } from '../../compose.ts';
+import type { Tenant } from '../../contexts/identity/index.ts';
+import { SOURCE_RE } from '../../contexts/identity/index.ts';
 import { apifmDate, CODE, err, failure, ok, rawParams, route, type ApifmApp, type CodeMap, type Envelope } from './kit.ts';
 
 /** Codes shared by the account endpoints: 10000 registered/unknown, 20000 bad verification code, 30000 wrong password. */

@@ -2,9 +2,9 @@
 // one per minute per recipient, a daily cap, limited tries, expiry) and
 // picture captchas.
 import crypto from 'node:crypto';
-import { CONSUMER_CODE_PURPOSE } from '../../services/consumer-auth.ts';
-import type { Services } from '../../services/index.ts';
-import { MOBILE_RE } from '../../services/users.ts';
+import { CONSUMER_CODE_PURPOSE } from '../../contexts/identity/index.ts';
+import type { Services } from '../../compose.ts';
+import { MOBILE_RE } from '../../contexts/identity/index.ts';
 import { err, failure, ok, route, type ApifmApp, type Envelope } from './kit.ts';
 
 /** sendCode's failures: 5001 within a minute, 503 over the daily cap. */

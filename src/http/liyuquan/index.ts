@@ -7,14 +7,14 @@ import multipart from '@fastify/multipart';
 import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { parseMoney } from '../../domain/money.ts';
-import { roleMay, type CardPermission } from '../../domain/staff-access.ts';
-import { ErrorCode, fail, ok as okResult, type Result } from '../../domain/result.ts';
-import type { Role } from '../../services/deps.ts';
-import type { Services } from '../../services/index.ts';
-import type { CardEntry, CardEvent, UserCard } from '../../services/cards.ts';
-import type { Invoice } from '../../services/invoices.ts';
-import { verifyStaffPasswordMd5 } from '../../services/security.ts';
+import { parseMoney } from '../../kernel/money.ts';
+import { roleMay, type CardPermission } from '../../contexts/identity/index.ts';
+import { ErrorCode, fail, ok as okResult, type Result } from '../../kernel/result.ts';
+import type { Role } from '../../kernel/deps.ts';
+import type { Services } from '../../compose.ts';
+import type { CardEntry, CardEvent, UserCard } from '../../contexts/cards/index.ts';
+import type { Invoice } from '../../contexts/cards/index.ts';
+import { verifyStaffPasswordMd5 } from '../../kernel/security.ts';
 import {
   envelope, javaTime, localTime, LYQ, lyqOf, msTime, pageFields, paging, sendCode, sendFail, staffAuth, staffCheck, tokenOf, yuan,
 } from './kit.ts';
@@ -30,7 +30,7 @@ const ALL_PATHS = [
   'manage/v3/coupon/forUser', 'manage/v3/coupon/xcx_list', 'manage/v3/invoice/list', 'manage/v3/invoice/add', 'manage/v3/card/card_detail', 'manage/v3/invoice/all_list',
 ];
 const MENUS = ['store', 'memberCard', 'recharge', 'expense', 'turnover', 'member', 'scan', 'coupon', 'invoice'];
-// Which card permission (domain/staff-access.ts, enforced by the services) each path and menu needs; the rest need none.
+// Which card permission (domain/permissions.ts, enforced by the services) each path and menu needs; the rest need none.
 const PATH_NEEDS: Partial<Record<string, CardPermission>> = {
   'manage/v3/turnover/refund': 'card.refund', 'manage/v3/turnover/refund_charge': 'card.refund', 'manage/ask/code': 'card.refund',
   'manage/v3/userCard/card_status': 'card.cash_back', 'manage/v3/invoice/add': 'card.invoice',

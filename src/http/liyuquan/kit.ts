@@ -4,10 +4,10 @@
 // 1002 login needed, 1003 permission denied, 1005 user not found, 1006 SMS
 // code wrong, 1007 phone already registered.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { fenToYuan } from '../../domain/money.ts';
-import { ErrorCode, type DomainError } from '../../domain/result.ts';
-import type { Principal } from '../../services/deps.ts';
-import type { Services } from '../../services/index.ts';
+import { fenToYuan } from '../../kernel/money.ts';
+import { ErrorCode, type DomainError } from '../../kernel/result.ts';
+import type { Principal } from '../../kernel/deps.ts';
+import type { Services } from '../../compose.ts';
 
 export const LYQ = {
   ok: 0,

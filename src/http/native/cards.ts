@@ -8,11 +8,11 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, IdParams, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { bearerToken, principalOf, tenantOf } from './guard.ts';
 import { sendError, sendProblem, sendResult } from '../problem.ts';
-import { formatMoney, parseMoney } from '../../domain/money.ts';
-import { ErrorCode, fail } from '../../domain/result.ts';
-import type { CardBucket, CardEntry, CardEvent, CardProduct, LedgerKind, UserCard } from '../../services/cards.ts';
-import type { Invoice } from '../../services/invoices.ts';
-import type { QrTarget } from '../../services/qr.ts';
+import { formatMoney, parseMoney } from '../../kernel/money.ts';
+import { ErrorCode, fail } from '../../kernel/result.ts';
+import type { CardBucket, CardEntry, CardEvent, CardProduct, LedgerKind, UserCard } from '../../contexts/cards/index.ts';
+import type { Invoice } from '../../contexts/cards/index.ts';
+import type { QrTarget } from '../../contexts/platform/index.ts';
 
 const sec = [{ bearer: [] }];
 const Time = Type.String({ format: 'date-time' });
@@ -424,15 +424,15 @@ export default async function cardRoutes(app: NativeApp) {
 
 /** The bytes of the one file of a multipart request. */
 export async function readUpload(req: FastifyRequest) {
-  if (!req.isMultipart()) return fail<Buffer>(ErrorCode.invalid_input, 'send the image as multipart/form-data (field "file")', { field: 'file' });
+  if (!req.isMultipart()) return fail(ErrorCode.invalid_input, 'send the image as multipart/form-data (field "file")', { field: 'file' });
   try {
     const file = await req.file();
-    if (!file) return fail<Buffer>(ErrorCode.invalid_input, 'no file in the request', { field: 'file' });
+    if (!file) return fail(ErrorCode.invalid_input, 'no file in the request', { field: 'file' });
     const data = await file.toBuffer();
     return { ok: true as const, value: data };
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') return fail<Buffer>(ErrorCode.invalid_input, 'the file is larger than 5 MiB', { field: 'file' });
+    if (code === 'FST_REQ_FILE_TOO_LARGE') return fail(ErrorCode.invalid_input, 'the file is larger than 5 MiB', { field: 'file' });
     throw e;
   }
 }

@@ -4,8 +4,8 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, IdParams, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendProblem, sendResult } from '../problem.ts';
-import { formatMoney } from '../../domain/money.ts';
-import type { Category, Goods } from '../../services/catalogue.ts';
+import { formatMoney } from '../../kernel/money.ts';
+import type { Category, Goods } from '../../contexts/commerce/index.ts';
 
 const CategoryOut = Type.Object({
   id: Id,

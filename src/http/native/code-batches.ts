@@ -3,7 +3,7 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendError, sendProblem, sendResult } from '../problem.ts';
-import type { CodeBatch } from '../../services/code-batches.ts';
+import type { CodeBatch } from '../../contexts/coupons/index.ts';
 
 const sec = [{ bearer: [] }];
 const BatchOut = Type.Object({

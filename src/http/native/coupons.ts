@@ -3,9 +3,9 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendError, sendProblem, sendResult } from '../problem.ts';
-import { formatMoney } from '../../domain/money.ts';
-import type { Coupon, CouponEvent } from '../../services/coupons.ts';
-import type { Redemption } from '../../services/redemptions.ts';
+import { formatMoney } from '../../kernel/money.ts';
+import type { Coupon, CouponEvent } from '../../contexts/coupons/index.ts';
+import type { Redemption } from '../../contexts/coupons/index.ts';
 import { TemplateOut, templateOut } from './templates.ts';
 
 const Time = Type.String({ format: 'date-time' });

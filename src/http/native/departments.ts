@@ -3,7 +3,7 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, Nullable } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendResult } from '../problem.ts';
-import type { Department, DepartmentNode } from '../../services/departments.ts';
+import type { Department, DepartmentNode } from '../../contexts/identity/index.ts';
 
 const sec = [{ bearer: [] }];
 const DepartmentOut = Type.Object({ id: Id, parentId: Nullable(Type.Integer()), name: Type.String(), createdAt: Type.String({ format: 'date-time' }) });

@@ -2,8 +2,8 @@
 // session or tenant API key) becomes request.principal; tenant-scoped routes
 // also get request.tenantId, always the caller's own tenant.
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { Principal, Role } from '../../services/deps.ts';
-import type { Services } from '../../services/index.ts';
+import type { Principal, Role } from '../../kernel/deps.ts';
+import type { Services } from '../../compose.ts';
 import { sendProblem } from '../problem.ts';
 
 declare module 'fastify' {

@@ -1,9 +1,9 @@
 // Idempotency-Key on native POSTs: a retry returns the first answer and changes nothing.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { principalKey } from '../../services/deps.ts';
-import { requestHash, withCommitScope } from '../../services/idempotency.ts';
-import type { CommitScope } from '../../services/idempotency.ts';
-import type { Services } from '../../services/index.ts';
+import { principalKey } from '../../kernel/deps.ts';
+import { requestHash, withCommitScope } from '../../contexts/platform/index.ts';
+import type { CommitScope } from '../../contexts/platform/index.ts';
+import type { Services } from '../../compose.ts';
 import { sendProblem } from '../problem.ts';
 
 declare module 'fastify' {

@@ -2,7 +2,7 @@
 import type { NativeApp } from './types.ts';
 import { makeGuard } from './guard.ts';
 import { makeIdempotent, registerIdempotencyHooks } from './idempotency.ts';
-import type { Services } from '../../services/index.ts';
+import type { Services } from '../../compose.ts';
 import sessionRoutes from './session.ts';
 import tenantRoutes from './tenants.ts';
 import staffRoutes from './staff.ts';

@@ -2,9 +2,9 @@
 // rules (given on events, points as money), points-voucher numbers (积分券)
 // and coupon merge rules.
 import { Type } from '@sinclair/typebox';
-import { parseMoney } from '../../domain/money.ts';
-import { formatMoney } from '../../domain/money.ts';
-import { fail } from '../../domain/result.ts';
+import { parseMoney } from '../../kernel/money.ts';
+import { formatMoney } from '../../kernel/money.ts';
+import { fail } from '../../kernel/result.ts';
 import type { NativeApp } from './types.ts';
 import { errors, Id, IdParams, Money } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
@@ -58,7 +58,7 @@ export default async function loyaltyRuleRoutes(app: NativeApp) {
     },
     async (req, reply) => {
       const money = parseMoney(req.body.money);
-      const r = money === null ? fail<never>('invalid_input', 'money is not an amount') : await services.pointsExtras.addDeductionRule(tenantOf(req), { ...req.body, money }, principalOf(req));
+      const r = money === null ? fail('invalid_input', 'money is not an amount') : await services.pointsExtras.addDeductionRule(tenantOf(req), { ...req.body, money }, principalOf(req));
       return sendResult(reply, r, 201, (d) => ({ ...d, money: formatMoney(d.money) }));
     },
   );

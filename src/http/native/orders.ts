@@ -4,8 +4,8 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, IdParams, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendProblem, sendResult } from '../problem.ts';
-import { formatMoney } from '../../domain/money.ts';
-import { ORDER_STATUS_TEXT, type Order, type OrderLine } from '../../services/orders.ts';
+import { formatMoney } from '../../kernel/money.ts';
+import { ORDER_STATUS_TEXT, type Order, type OrderLine } from '../../contexts/commerce/index.ts';
 
 const LineOut = Type.Object({
   id: Id,

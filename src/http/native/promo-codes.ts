@@ -3,7 +3,7 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendProblem, sendResult } from '../problem.ts';
-import type { PromoCode } from '../../services/promo-codes.ts';
+import type { PromoCode } from '../../contexts/coupons/index.ts';
 
 const sec = [{ bearer: [] }];
 const Amount = Type.Union([Type.String(), Type.Number()]);

@@ -3,8 +3,8 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendProblem, sendResult } from '../problem.ts';
-import { formatMoney } from '../../domain/money.ts';
-import type { Quote } from '../../services/redemptions.ts';
+import { formatMoney } from '../../kernel/money.ts';
+import type { Quote } from '../../contexts/coupons/index.ts';
 import { RedemptionOut, redemptionOut } from './coupons.ts';
 
 const sec = [{ bearer: [] }];

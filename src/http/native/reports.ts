@@ -5,7 +5,7 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, Money } from './schemas.ts';
 import { tenantOf } from './guard.ts';
 import { sendResult } from '../problem.ts';
-import { formatMoney } from '../../domain/money.ts';
+import { formatMoney } from '../../kernel/money.ts';
 
 const LocalDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: "a local date in the tenant's time zone" });
 

@@ -4,8 +4,8 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendProblem, sendResult } from '../problem.ts';
-import { formatMoney } from '../../domain/money.ts';
-import type { Customer, Seller, WriteOffRecord } from '../../services/sellers.ts';
+import { formatMoney } from '../../kernel/money.ts';
+import type { Customer, Seller, WriteOffRecord } from '../../contexts/sellers/index.ts';
 
 const sec = [{ bearer: [] }];
 const SellerOut = Type.Object({

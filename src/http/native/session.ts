@@ -3,8 +3,8 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, Nullable } from './schemas.ts';
 import { principalOf, bearerToken } from './guard.ts';
 import { sendProblem, sendError } from '../problem.ts';
-import type { Staff } from '../../services/staff.ts';
-import type { Tenant } from '../../services/tenants.ts';
+import type { Staff } from '../../contexts/identity/index.ts';
+import type { Tenant } from '../../contexts/identity/index.ts';
 
 export const TenantOut = Type.Object({
   id: Id,

@@ -6,8 +6,8 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, IdParams, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendResult } from '../problem.ts';
-import { formatMoney, parseMoney } from '../../domain/money.ts';
-import type { Banner, Invoice, Notice } from '../../services/shop-content.ts';
+import { formatMoney, parseMoney } from '../../kernel/money.ts';
+import type { Banner, Invoice, Notice } from '../../contexts/commerce/index.ts';
 
 const iso = (d: Date) => d.toISOString();
 const text = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));

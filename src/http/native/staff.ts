@@ -4,7 +4,7 @@ import { errors, IdParams, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendResult } from '../problem.ts';
 import { StaffOut, staffOut } from './session.ts';
-import { STAFF_ROLES } from '../../services/deps.ts';
+import { STAFF_ROLES } from '../../kernel/deps.ts';
 
 export default async function staffRoutes(app: NativeApp) {
   const { services, guard } = app;

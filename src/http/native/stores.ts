@@ -3,7 +3,7 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, IdParams, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendResult } from '../problem.ts';
-import type { Store } from '../../services/stores.ts';
+import type { Store } from '../../contexts/identity/index.ts';
 
 const StoreOut = Type.Object({
   id: Id,

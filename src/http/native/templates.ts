@@ -3,8 +3,8 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendProblem, sendResult } from '../problem.ts';
-import { formatMoney, fenToRate } from '../../domain/money.ts';
-import type { Template } from '../../services/templates.ts';
+import { formatMoney, fenToRate } from '../../kernel/money.ts';
+import type { Template } from '../../contexts/coupons/index.ts';
 
 const Time = Type.String({ format: 'date-time' });
 const DiscountIn = Type.Union([

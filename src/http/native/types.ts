@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Services } from '../../services/index.ts';
+import type { Services } from '../../compose.ts';
 import type { Guard } from './guard.ts';
 import type { makeIdempotent } from './idempotency.ts';
 

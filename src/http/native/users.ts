@@ -3,8 +3,8 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendProblem, sendResult } from '../problem.ts';
-import type { User } from '../../services/users.ts';
-import { formatMoney, parseMoney } from '../../domain/money.ts';
+import type { User } from '../../contexts/identity/index.ts';
+import { formatMoney, parseMoney } from '../../kernel/money.ts';
 
 export const UserOut = Type.Object({
   id: Id,

@@ -7,13 +7,13 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode } from '../../domain/result.ts';
-import type { PromoCodeAction, PromoCodeState } from '../../domain/promo-code-state.ts';
-import type { Principal, Role } from '../../services/deps.ts';
-import type { Services } from '../../services/index.ts';
-import type { PromoCode, PromoCodeInput } from '../../services/promo-codes.ts';
-import type { DepartmentNode } from '../../services/departments.ts';
-import { verifyStaffPassword, verifyStaffPasswordMd5 } from '../../services/security.ts';
+import { ErrorCode } from '../../kernel/result.ts';
+import type { PromoCodeAction, PromoCodeState } from '../../contexts/coupons/index.ts';
+import type { Principal, Role } from '../../kernel/deps.ts';
+import type { Services } from '../../compose.ts';
+import type { PromoCode, PromoCodeInput } from '../../contexts/coupons/index.ts';
+import type { DepartmentNode } from '../../contexts/identity/index.ts';
+import { verifyStaffPassword, verifyStaffPasswordMd5 } from '../../kernel/security.ts';
 import { formatLocalDateTime, parseLocalDateTime } from '../seller/time.ts';
 import { promoRuleFromPortal, promoRuleToPortal } from './promotion-info.ts';
 

@@ -3,8 +3,8 @@
 //   {type: "discount_market_price", condition: {amount_at_least, count_at_least},
 //    action: {discount, discount_at_most}}        rate off (0.88 = pay 88 %), capped
 //   {type: "amount_off", condition: {...}, action: {amount_off}}   a fixed amount off
-import { fenToYuan, parseMoney, parseRate } from '../../domain/money.ts';
-import type { PromoRule } from '../../services/promo-pricing.ts';
+import { fenToYuan, parseMoney, parseRate } from '../../kernel/money.ts';
+import type { PromoRule } from '../../contexts/coupons/index.ts';
 
 type Amount = string | number | null | undefined;
 

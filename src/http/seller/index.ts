@@ -7,12 +7,12 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fenToYuan } from '../../domain/money.ts';
-import { ErrorCode, type DomainError } from '../../domain/result.ts';
-import type { Principal } from '../../services/deps.ts';
-import type { Services } from '../../services/index.ts';
-import type { Customer, Seller, WriteOffRecord } from '../../services/sellers.ts';
-import { verifyStaffPassword, verifyStaffPasswordMd5 } from '../../services/security.ts';
+import { fenToYuan } from '../../kernel/money.ts';
+import { ErrorCode, type DomainError } from '../../kernel/result.ts';
+import type { Principal } from '../../kernel/deps.ts';
+import type { Services } from '../../compose.ts';
+import type { Customer, Seller, WriteOffRecord } from '../../contexts/sellers/index.ts';
+import { verifyStaffPassword, verifyStaffPasswordMd5 } from '../../kernel/security.ts';
 import { formatLocalDateTime } from './time.ts';
 
 export const SELLER_CODES = {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { makeTemplate, makeTenant, makeUser, type TenantFixture } from '../../helpers/fixtures.ts';
-import { moveBalance } from '../../../src/services/ledgers.ts';
+import { moveBalance } from '../../../src/contexts/loyalty/ledgers.ts';
 import { apifm, makeExchangeCodes, registerUser } from './helpers.ts';
 
 let rt: TestRuntime;

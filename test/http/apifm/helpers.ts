@@ -1,6 +1,6 @@
 // Calling the apifm dialect from tests: form-encoded like the mini-program SDKs.
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../../src/services/index.ts';
+import type { Services } from '../../../src/compose.ts';
 
 export interface Env {
   code: number;

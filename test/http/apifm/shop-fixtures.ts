@@ -1,7 +1,7 @@
 // Builders for the shop tests: catalogue through the native API, consumers
 // with a session, coupons claimed, wallets topped up.
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../../src/services/index.ts';
+import type { Services } from '../../../src/compose.ts';
 import type { TenantFixture } from '../../helpers/fixtures.ts';
 import { makeTemplate, makeUser } from '../../helpers/fixtures.ts';
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { makeTenant, type TenantFixture } from '../../helpers/fixtures.ts';
-import { CODE_LIMITS } from '../../../src/services/messages.ts';
+import { CODE_LIMITS } from '../../../src/contexts/platform/messages.ts';
 import { apifm, lastCode, newMobile, registerUser } from './helpers.ts';
 import { couponState, giveCoupon, makeGoods, makeShopper, topUp } from './shop-fixtures.ts';
 

@@ -1,6 +1,6 @@
 // Who may do what at the counter, through /web (seed 001) and the native API
 // alike, because the services enforce it: the role permission table
-// (src/domain/staff-access.ts: a cashier may not refund, invoice, cash back
+// (src/domain/permissions.ts: a cashier may not refund, invoice, cash back
 // or see record lists, and user/info says so) answers errCode 1003 on /web
 // and a 403 problem on /api/v1; and the store rule: staff bound to stores
 // work only with cards and coupons usable in one of them.

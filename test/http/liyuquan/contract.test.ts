@@ -3,7 +3,7 @@
 // and every field of the seed's example with the same JSON type.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/http/app.ts';
-import { createServices } from '../../../src/services/index.ts';
+import { createServices } from '../../../src/compose.ts';
 import { openTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { expectShape, lyq, lyqForm, makeMerchant, md5, refundCode, type Merchant } from './helpers.ts';
 
@@ -442,7 +442,7 @@ describe('6 scan and 7 coupons', () => {
     const forged = [...parts.slice(0, 3), String(card.id + 1), ...parts.slice(4)].join('.');
     expect((await call('manage/tool/scan', { qrcode: forged })).body.errCode).toBe(1);
     expect((await call('manage/tool/scan', { qrcode: 'member:' + card.id })).body.errCode).toBe(1);
-    const { qrService } = await import('../../../src/services/qr.ts');
+    const { qrService } = await import('../../../src/contexts/platform/qr.ts');
     const past = qrService({ ...rt.services.deps, now: () => new Date(Date.now() - 10 * 60_000) });
     const old = await past.issue({ kind: 'card', tenantId: m.t.tenantId, cardId: card.id });
     const expired = await call('manage/tool/scan', { qrcode: old.payload });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTemplate, makeTenant, makeUser, type TenantFixture } from '../../helpers/fixtures.ts';
 import { openTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-import { addDays, localDateOf } from '../../../src/domain/local-time.ts';
+import { addDays, localDateOf } from '../../../src/kernel/local-time.ts';
 
 let rt: TestRuntime;
 let t: TenantFixture;

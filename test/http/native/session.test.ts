@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_LIMITS } from '../../../src/services/auth.ts';
+import { LOGIN_LIMITS } from '../../../src/contexts/identity/auth.ts';
 import { makeTenant, makeUser, type TenantFixture } from '../../helpers/fixtures.ts';
 import { openTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 
@@ -137,10 +137,10 @@ describe('tenants', () => {
 
 describe('one staff password, two forms', () => {
   it('accepts the password in clear and as MD5 hex in either case', async () => {
-    const { staffPasswordForm } = await import('../../../src/services/security.ts');
+    const { staffPasswordForm } = await import('../../../src/kernel/security.ts');
     const md5 = staffPasswordForm(a.password);
     const v = (pw: string, f: (p: string, h: string) => Promise<boolean>) => rt.services.auth.verifyCredentials(a.ownerUsername, pw, '10.7.7.7', f);
-    const { verifyStaffPasswordMd5 } = await import('../../../src/services/security.ts');
+    const { verifyStaffPasswordMd5 } = await import('../../../src/kernel/security.ts');
     expect((await v(md5, verifyStaffPasswordMd5)).ok).toBe(true);
     expect((await v(md5.toUpperCase(), verifyStaffPasswordMd5)).ok).toBe(true);
     expect((await v(a.password, verifyStaffPasswordMd5)).ok).toBe(false);

@@ -2,8 +2,8 @@
 // coupons, and calls in the dialect's form.
 import type { FastifyInstance } from 'fastify';
 import type { TenantFixture } from '../../helpers/fixtures.ts';
-import type { Services } from '../../../src/services/index.ts';
-import type { Principal } from '../../../src/services/deps.ts';
+import type { Services } from '../../../src/compose.ts';
+import type { Principal } from '../../../src/kernel/deps.ts';
 
 export const SELLER_PASSWORD = 'seller-pass-123';
 

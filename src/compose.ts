@@ -1,0 +1,28 @@
+// The composition root: every service of every context is built here, once per
+// process, and collaborators are passed in. No service builds another (so one
+// process has one claim batcher, one template cache, one message service with
+// the configured providers). The dialects reach the use-cases through the
+// returned facade.
+import type { Deps } from './kernel/deps.ts';
+import { buildCards } from './contexts/cards/index.ts';
+import { buildCommerce } from './contexts/commerce/index.ts';
+import { buildCoupons } from './contexts/coupons/index.ts';
+import { buildIdentity } from './contexts/identity/index.ts';
+import { buildLoyalty } from './contexts/loyalty/index.ts';
+import { buildPlatform } from './contexts/platform/index.ts';
+import { buildReports } from './contexts/reports/index.ts';
+import { buildSellers } from './contexts/sellers/index.ts';
+
+export function createServices(deps: Deps) {
+  const platform = buildPlatform(deps);
+  const identity = buildIdentity(deps, { messages: platform.messages });
+  const loyalty = buildLoyalty(deps);
+  const coupons = buildCoupons(deps);
+  const cards = buildCards(deps, { coupons, platform });
+  const commerce = buildCommerce(deps, { coupons });
+  const sellers = buildSellers(deps, { coupons });
+  const reports = buildReports(deps);
+  return { deps, ...platform, ...identity, ...loyalty, ...coupons, ...cards, ...commerce, ...sellers, ...reports };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,24 @@
+// The commerce context's public face: the only module other contexts and the dialects import.
+export * from './addresses.ts';
+export * from './catalogue.ts';
+export * from './orders.ts';
+export * from './shop-content.ts';
+
+import type { Deps } from '../../kernel/deps.ts';
+import type { Coupons } from '../coupons/index.ts';
+import { addressService } from './addresses.ts';
+import { catalogueService } from './catalogue.ts';
+import { orderService } from './orders.ts';
+import { contentService } from './shop-content.ts';
+
+/** Builds the commerce services once (compose.ts calls this). */
+export function buildCommerce(deps: Deps, c: { coupons: Coupons }) {
+  const catalogue = catalogueService(deps);
+  return {
+    catalogue,
+    orders: orderService(deps, { catalogue, redemptions: c.coupons.redemptions }),
+    addresses: addressService(deps),
+    shopContent: contentService(deps),
+  };
+}
+export type Commerce = ReturnType<typeof buildCommerce>;
