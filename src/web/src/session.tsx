@@ -5,7 +5,7 @@ import { api, auth, type Role, type Staff, type Tenant } from './api.ts';
 import { dateOnly, dateTime, money } from './format.ts';
 import { useI18n } from './i18n.tsx';
 // The server's own card permission table (pure, shared): the console shows what the server allows.
-import { roleMay, type CardPermission } from '../../contexts/identity/domain/staff-access.ts';
+import { roleMay, type CardPermission } from '../../contexts/identity/domain/permissions.ts';
 
 interface Me {
   staff: Staff;
