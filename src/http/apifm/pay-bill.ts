@@ -1,5 +1,6 @@
 // apifm 买单 (pay-bill): the discount rules, and paying an amount from the
 // wallet (calculate=true only says what would be paid).
+import { PAY_BILL_LABELS } from './wire/loyalty.ts';
 import { err, failure, list, ok, route, yuan, type ApifmApp } from './kit.ts';
 
 export default async function payBillRoutes(app: ApifmApp) {
@@ -16,7 +17,7 @@ export default async function payBillRoutes(app: ApifmApp) {
         const q = await services.account.payBillQuote(tenant.id, p.money);
         return q.ok ? ok({ money: yuan(q.value.money), discounts: yuan(q.value.discount), realMoney: yuan(q.value.realMoney) }) : failure(q.error);
       }
-      const r = await services.account.payBill(tenant.id, user.userId, p.money);
+      const r = await services.account.payBill(tenant.id, user.userId, p.money, PAY_BILL_LABELS);
       if (r.ok) return ok({ id: r.value.id, money: yuan(r.value.money), discounts: yuan(r.value.discount), realMoney: yuan(r.value.realMoney) });
       if (r.error.code === 'insufficient_balance') {
         // Like payDeposit: not enough balance, `data` is what is still to pay.

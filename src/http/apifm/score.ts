@@ -1,5 +1,6 @@
 // apifm score (points) module: daily sign-in, its rules and history, the
 // points history, the rules shown to consumers, and 积分券 exchange.
+import { directionOfBehavior, SIGN_IN_LABELS, VOUCHER_LABELS, voucherMessage } from './wire/loyalty.ts';
 import { apifmDate, dateRange, empty, err, list, ok, pageOf, paged, route, yuan, type ApifmApp } from './kit.ts';
 
 /** apifm's points types (score/logs `type`): ledger reasons grouped under each. */
@@ -23,7 +24,7 @@ export function scoreTypeOf(reason: string): { type: number; typeStr: string } {
 export default async function scoreRoutes(app: ApifmApp) {
   route(app, { method: 'POST', url: '/score/sign', summary: '签到: 0 signed (data {continuous, score}), 10000 already signed today', params: {}, login: true },
     async ({ tenant, user, services }) => {
-      const r = await services.signIns.sign(tenant.id, user.userId);
+      const r = await services.signIns.sign(tenant.id, user.userId, SIGN_IN_LABELS);
       if (!r.ok) return r.error.code === 'conflict' ? err(10000, '今日已签到') : err(30000, r.error.message);
       return ok({ continuous: r.value.continuous, score: r.value.score, dateAdd: apifmDate(r.value.createdAt, tenant.timezone) });
     });
@@ -65,7 +66,7 @@ export default async function scoreRoutes(app: ApifmApp) {
       if (p.behavior !== undefined && p.behavior !== 0 && p.behavior !== 1) return err(601, '参数格式错误: behavior is 0 or 1');
       const reasons = p.type === undefined ? undefined : (SCORE_TYPES[p.type]?.reasons ?? ['-none-']);
       const r = await services.pointsExtras.logs(tenant.id, user.userId, {
-        behavior: p.behavior as 0 | 1 | undefined,
+        direction: directionOfBehavior(p.behavior),
         reasons,
         remark: p.remark,
         from: range.from,
@@ -100,10 +101,11 @@ export default async function scoreRoutes(app: ApifmApp) {
 
   route(app, { method: 'POST', url: '/score/exchange', summary: '积分券兑换积分: data.score; 700 bad number (data.msg carries the reason)', params: { number: 'string!' }, login: true },
     async ({ p, tenant, user, services }) => {
-      const r = await services.pointsExtras.redeemVoucher(tenant.id, user.userId, p.number);
+      const r = await services.pointsExtras.redeemVoucher(tenant.id, user.userId, p.number, VOUCHER_LABELS);
       if (r.ok) return ok({ score: r.value.score, scoreLeft: r.value.balanceAfter });
       // EW score-excharge shows res.data.msg on failure.
       const code = r.error.code === 'rate_limited' ? 4000 : r.error.code === 'not_found' ? 700 : r.error.code === 'coupon_used' ? 20000 : 20004;
-      return err(code, r.error.message, { msg: r.error.message });
+      const msg = voucherMessage(r.error);
+      return err(code, msg, { msg });
     });
 }

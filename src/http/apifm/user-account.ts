@@ -2,6 +2,7 @@
 // records and bonus rules, shipping addresses, user levels, in-app messages.
 import type { Address, AddressInput } from '../../contexts/commerce/index.ts';
 import type { Level, LevelPrice } from '../../contexts/commerce/index.ts';
+import { amountsOut, cashLogEntryOut, cashLogFilter } from './wire/loyalty.ts';
 import { apifmDate, CODE, err, failure, list, ok, pageOf, paged, rawParams, route, yuan, type ApifmApp, type Envelope } from './kit.ts';
 
 const CASH_PARAMS = { behavior: 'int', type: 'int', types: 'string', orderId: 'string', dateAddBegin: 'string', dateAddEnd: 'string', page: 'int', pageSize: 'int' } as const;
@@ -80,24 +81,13 @@ export default async function userAccountRoutes(app: ApifmApp) {
   route(app, { method: 'GET', url: '/user/amount', summary: '查看用户资产 (wallet balance, points, spending)', login: true, params: {} }, async ({ tenant, user, services }) => {
     const a = await services.account.amounts(tenant.id, user.userId);
     if (!a) return err(CODE.noData, '当前账户存在异常');
-    return ok({
-      balance: yuan(a.balance),
-      freeze: yuan(a.freeze),
-      score: a.score,
-      scoreLastRound: 0,
-      growth: a.growth,
-      totleConsumed: yuan(a.totleConsumed),
-      totalPayAmount: yuan(a.totleConsumed),
-      totalPayNumber: 0,
-      fxCommisionPaying: 0,
-      totalScore: a.score,
-    });
+    return ok(amountsOut(a));
   });
 
   const cashLog = async (p: { [k in keyof typeof CASH_PARAMS]?: string | number }, tenantId: number, tz: string, userId: number, services: ApifmApp['services']) => {
     const pg = pageOf({ page: p.page as number | undefined, pageSize: p.pageSize as number | undefined });
     const types = typeof p.types === 'string' ? p.types.split(',').filter((s) => /^\d+$/.test(s)).map(Number) : null;
-    const r = await services.account.cashLog(tenantId, userId, {
+    const f = cashLogFilter({
       behavior: (p.behavior as number | undefined) ?? null,
       type: (p.type as number | undefined) ?? null,
       types,
@@ -107,19 +97,11 @@ export default async function userAccountRoutes(app: ApifmApp) {
       limit: pg.limit,
       offset: pg.offset,
     });
+    if (!f.ok) return { error: failure(f.error) };
+    if (!f.value) return { items: [], total: 0, pg };
+    const r = await services.account.cashLog(tenantId, userId, f.value);
     if (!r.ok) return { error: failure(r.error) };
-    const items = r.value.items.map((x) => ({
-      id: x.id,
-      type: x.type,
-      typeStr: x.typeStr,
-      behavior: x.behavior,
-      behaviorStr: x.behavior === 0 ? '收入' : '支出',
-      amount: yuan(x.amount),
-      balance: yuan(x.balance),
-      orderId: x.ref ?? '',
-      remark: x.remark ?? '',
-      dateAdd: apifmDate(x.createdAt, tz),
-    }));
+    const items = r.value.items.map((x) => cashLogEntryOut(x, tz));
     return { items, total: r.value.total, pg };
   };
 

@@ -158,7 +158,7 @@ export default async function userRoutes(app: ApifmApp) {
       const u = await services.consumerAuth.profile(tenant.id, user.userId);
       if (!u) return failure({ code: 'unauthenticated', message: 'user not found' });
       const amounts = await services.account.amounts(tenant.id, user.userId);
-      const level = await services.consumerAuth.level(tenant.id, amounts?.totleConsumed ?? 0);
+      const level = await services.consumerAuth.level(tenant.id, amounts?.totalConsumed ?? 0);
       return ok({
         base: {
           id: u.id,

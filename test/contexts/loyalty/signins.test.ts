@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { makeTenant, makeUser, type TenantFixture } from '../../helpers/fixtures.ts';
-import { scoreForStreak, signInService } from '../../../src/contexts/loyalty/signins.ts';
+import { signInService } from '../../../src/contexts/loyalty/signins.ts';
+import { scoreForStreak } from '../../../src/contexts/loyalty/domain/sign-in-streak.ts';
 import { consumerAuthService, CONSUMER_SESSION_DAYS } from '../../../src/contexts/identity/consumer-auth.ts';
 import { messageService } from '../../../src/contexts/platform/messages.ts';
 
@@ -35,6 +36,51 @@ describe('sign-in streaks', () => {
     expect((await rt.services.users.get(t.tenantId, u.id))!.points).toBe(8);
     const logs = await s.logs(t.tenantId, u.id, { from: '2026-03-02', to: '2026-03-05', limit: 10, offset: 0 });
     expect(logs.items.map((x) => x.day)).toEqual(['2026-03-05', '2026-03-02']);
+  });
+});
+
+describe('sign-in points', () => {
+  it('credits the rule\'s points once per local day, with one ledger entry and the caller\'s remark', async () => {
+    let now = new Date('2026-04-10T01:00:00Z');
+    const s = signInService({ ...rt.services.deps, now: () => now });
+    const tz = await makeTenant(rt.services, rt.app, { timezone: 'Asia/Shanghai' });
+    await s.setRules(tz.tenantId, [{ continuous: 1, score: 3 }, { continuous: 2, score: 7 }], null);
+    const u = await makeUser(rt.services, tz.tenantId);
+    const labels = { remark: (n: number) => `day ${n}` };
+    expect((await s.sign(tz.tenantId, u.id, labels)).ok).toBe(true);
+    const again = await s.sign(tz.tenantId, u.id, labels);
+    expect(again.ok ? null : again.error.code).toBe('conflict');
+    now = new Date('2026-04-11T01:00:00Z');
+    expect(await s.sign(tz.tenantId, u.id, labels)).toMatchObject({ ok: true, value: { continuous: 2, score: 7 } });
+    const entries = await rt.db.query<{ delta: number; ref: string; remark: string }>(
+      `SELECT delta, ref, remark FROM points_ledger WHERE tenant_id = $1 AND user_id = $2 AND reason = 'sign_in' ORDER BY id`,
+      [tz.tenantId, u.id],
+    );
+    expect(entries.rows).toEqual([
+      { delta: 3, ref: 'signin:2026-04-10', remark: 'day 1' },
+      { delta: 7, ref: 'signin:2026-04-11', remark: 'day 2' },
+    ]);
+    expect((await rt.services.users.get(tz.tenantId, u.id))!.points).toBe(10);
+    expect(await s.today(tz.tenantId, u.id)).toMatchObject({ day: '2026-04-11', continuous: 2 });
+  });
+
+  it('refuses bad rule sets and keeps the old ones', async () => {
+    const s = signInService(rt.services.deps);
+    const tz = await makeTenant(rt.services, rt.app);
+    await s.setRules(tz.tenantId, [{ continuous: 1, score: 1 }], null);
+    const twice = await s.setRules(tz.tenantId, [{ continuous: 2, score: 1 }, { continuous: 2, score: 3 }], null);
+    expect(twice.ok ? null : twice.error.code).toBe('invalid_input');
+    expect((await s.setRules(tz.tenantId, [{ continuous: 0, score: 1 }], null)).ok).toBe(false);
+    expect(await s.rules(tz.tenantId)).toEqual([{ continuous: 1, score: 1 }]);
+  });
+
+  it('a day without rules signs in for no points and writes no ledger entry', async () => {
+    const s = signInService(rt.services.deps);
+    const tz = await makeTenant(rt.services, rt.app);
+    const u = await makeUser(rt.services, tz.tenantId);
+    expect(await s.sign(tz.tenantId, u.id)).toMatchObject({ ok: true, value: { continuous: 1, score: 0 } });
+    const n = await rt.db.query('SELECT 1 FROM points_ledger WHERE tenant_id = $1 AND user_id = $2', [tz.tenantId, u.id]);
+    expect(n.rowCount).toBe(0);
   });
 });
 
