@@ -2,14 +2,24 @@
 export * from './addresses.ts';
 export * from './catalogue.ts';
 export * from './orders.ts';
-export * from './shop-content.ts';
+export * from './domain/content.ts';
+export * from './domain/invoice-request.ts';
 
 import type { Deps } from '../../kernel/deps.ts';
 import type { Coupons } from '../coupons/index.ts';
 import { addressService } from './addresses.ts';
 import { catalogueService } from './catalogue.ts';
 import { orderService } from './orders.ts';
-import { contentService } from './shop-content.ts';
+import { contentUseCases } from './content.ts';
+import { levelUseCases } from './levels.ts';
+import { inboxUseCases } from './inbox.ts';
+import { invoiceRequestUseCases } from './invoice-requests.ts';
+
+/** What a shop shows (banners, notices, config), user levels, in-app messages and invoice requests: one facade. */
+export function contentService(deps: Deps) {
+  return { ...contentUseCases(deps), ...levelUseCases(deps), ...inboxUseCases(deps), ...invoiceRequestUseCases(deps) };
+}
+export type ContentService = ReturnType<typeof contentService>;
 
 /** Builds the commerce services once (compose.ts calls this). */
 export function buildCommerce(deps: Deps, c: { coupons: Coupons }) {

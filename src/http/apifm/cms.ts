@@ -1,6 +1,7 @@
 // apifm shop content: banners, notices, config values and invoice requests.
 import type { Invoice } from '../../contexts/commerce/index.ts';
 import { apifmDate, CODE, err, failure, list, ok, pageOf, paged, route, yuan, type ApifmApp } from './kit.ts';
+import { BANNER_SHOWN, INVOICE_WIRE } from './wire/shop.ts';
 
 const invoiceOut = (i: Invoice, tz: string) => ({
   id: i.id,
@@ -13,8 +14,8 @@ const invoiceOut = (i: Invoice, tz: string) => ({
   email: i.email ?? '',
   remark: i.remark ?? '',
   extJson: i.ext ?? {},
-  status: i.status,
-  statusStr: ['待处理', '已开票', '已拒绝'][i.status] ?? String(i.status),
+  status: INVOICE_WIRE[i.state].status,
+  statusStr: INVOICE_WIRE[i.state].label,
   file: i.file ?? '',
   dateAdd: apifmDate(i.createdAt, tz),
 });
@@ -33,8 +34,8 @@ export default async function cmsRoutes(app: ApifmApp) {
         appid: b.appid ?? '',
         businessId: b.businessId ?? 0,
         paixu: b.sort,
-        status: 0,
-        statusStr: '显示',
+        status: BANNER_SHOWN.status,
+        statusStr: BANNER_SHOWN.statusStr,
         dateAdd: apifmDate(b.createdAt, tenant.timezone),
       })),
     );

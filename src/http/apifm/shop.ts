@@ -2,6 +2,7 @@
 // goods detail with SKUs, and the price of one choice of properties.
 import type { Goods } from '../../contexts/commerce/index.ts';
 import { ApifmError, apifmDate, CODE, err, idList, list, ok, pageOf, paged, route, toFen, yuan, type ApifmApp } from './kit.ts';
+import { GOODS_NOT_FOUND, goodsStatus, PRICE_REFUSAL, propertyName } from './wire/shop.ts';
 
 const LIST_PARAMS = {
   categoryId: 'int',
@@ -33,8 +34,7 @@ export function goodsItem(g: Goods, tz: string) {
     numberOrders: g.sold,
     numberSells: g.sold,
     recommendStatus: g.recommend ? 1 : 0,
-    status: g.onSale ? 0 : 1,
-    statusStr: g.onSale ? '上架' : '下架',
+    ...goodsStatus(g.onSale),
     paixu: g.sort,
     pingtuan: false,
     kanjia: false,
@@ -56,7 +56,7 @@ function propertiesOf(g: Goods) {
     pairs.forEach((pair, i) => {
       const [pid, cid] = pair.split(':').map(Number) as [number, number];
       const [pname, cname] = (labels[i] ?? '').split(/[:：]/);
-      const p = props.get(pid) ?? { id: pid, name: pname || `规格${pid}`, childsCurGoods: [] };
+      const p = props.get(pid) ?? { id: pid, name: pname || propertyName(pid), childsCurGoods: [] };
       if (!p.childsCurGoods.some((c) => c.id === cid)) p.childsCurGoods.push({ id: cid, propertyId: pid, name: cname || String(cid) });
       props.set(pid, p);
     });
@@ -113,7 +113,7 @@ export default async function shopRoutes(app: ApifmApp) {
 
   route(app, { method: 'GET', url: '/shop/goods/detail', summary: '商品详情 (goods detail with SKUs)', params: { id: 'int!' } }, async ({ p, tenant, services }) => {
     const g = await services.catalogue.get(tenant.id, p.id);
-    if (!g) return err(CODE.noData, '商品不存在');
+    if (!g) return err(CODE.noData, GOODS_NOT_FOUND);
     const cats = g.categoryId ? (await services.catalogue.listCategories(tenant.id)).find((c) => c.id === g.categoryId) : undefined;
     return ok({
       basicInfo: goodsItem(g, tenant.timezone),
@@ -143,8 +143,8 @@ export default async function shopRoutes(app: ApifmApp) {
     async ({ p, tenant, services }) => {
       const r = await services.catalogue.price(tenant.id, p.goodsId, p.propertyChildIds ?? '');
       if (!r.ok) {
-        if (r.error.details?.reason === 'sku_needed') return err(20001, '未选择商品的规格和尺寸');
-        if (r.error.code === 'invalid_input' || r.error.details?.reason === 'bad_sku') return err(90000, '错误的规格和尺寸参数');
+        if (r.error.details?.reason === 'sku_needed') return err(PRICE_REFUSAL.skuNeeded.code, PRICE_REFUSAL.skuNeeded.msg);
+        if (r.error.code === 'invalid_input' || r.error.details?.reason === 'bad_sku') return err(PRICE_REFUSAL.badSku.code, PRICE_REFUSAL.badSku.msg);
         return err(CODE.noData, r.error.message);
       }
       const v = r.value;

@@ -7,7 +7,7 @@ import { errors, Id, IdParams, Money, Nullable, PageQuery, pageOf } from './sche
 import { principalOf, tenantOf } from './guard.ts';
 import { sendResult } from '../problem.ts';
 import { formatMoney, parseMoney } from '../../kernel/money.ts';
-import type { Banner, Invoice, Notice } from '../../contexts/commerce/index.ts';
+import type { Banner, Invoice, InvoiceState, Notice } from '../../contexts/commerce/index.ts';
 
 const iso = (d: Date) => d.toISOString();
 const text = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
@@ -44,7 +44,10 @@ const InvoiceOut = Type.Object({
   file: Nullable(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
 });
-const invoiceOut = ({ ext: _e, ...i }: Invoice) => ({ ...i, amount: formatMoney(i.amount), createdAt: iso(i.createdAt) });
+/** The native API's invoice status numbers (0 pending, 1 issued, 2 refused) for the core's states. */
+const INVOICE_STATUS: Record<InvoiceState, number> = { pending: 0, issued: 1, refused: 2 };
+const INVOICE_STATE_OF: InvoiceState[] = ['pending', 'issued', 'refused'];
+const invoiceOut = ({ ext: _e, state, ...i }: Invoice) => ({ ...i, status: INVOICE_STATUS[state], amount: formatMoney(i.amount), createdAt: iso(i.createdAt) });
 
 export default async function shopContentRoutes(app: NativeApp) {
   const { services, guard } = app;
@@ -240,7 +243,7 @@ export default async function shopContentRoutes(app: NativeApp) {
         response: { 200: InvoiceOut, ...errors(400, 401, 403, 404) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.shopContent.setInvoiceStatus(tenantOf(req), req.params.id, req.body.status, req.body.file ?? null, principalOf(req)), 200, invoiceOut),
+    async (req, reply) => sendResult(reply, await services.shopContent.setInvoiceStatus(tenantOf(req), req.params.id, INVOICE_STATE_OF[req.body.status]!, req.body.file ?? null, principalOf(req)), 200, invoiceOut),
   );
 
   app.post(
