@@ -6,6 +6,10 @@ import type { Config } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openPglite, openPostgres, type Db } from './db/store.ts';
 import { createServices, type Services } from './compose.ts';
+import { startOrderRecovery } from './contexts/commerce/index.ts';
+
+/** How often crash recovery of orders runs (it also runs once at start). */
+const ORDER_RECOVERY_EVERY_MS = 60_000;
 
 export async function openStore(config: Config): Promise<Db> {
   if (config.databaseUrl) {
@@ -30,10 +34,13 @@ export async function openRuntime(config: Config, log: Logger = pino({ level: co
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const services = createServices({ db, cache, log, config });
+  // Orders half-made by a crash, expired unpaid orders, coupons of closed orders not yet given back.
+  const recovery = startOrderRecovery(() => services.orders.recover(120, null), log, ORDER_RECOVERY_EVERY_MS);
   return {
     services,
     log,
     async close() {
+      await recovery.stop();
       await cache.close();
       await db.close();
     },

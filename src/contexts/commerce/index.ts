@@ -4,6 +4,15 @@ export * from './catalogue.ts';
 export * from './orders.ts';
 export * from './domain/content.ts';
 export * from './domain/invoice-request.ts';
+export * from './order-errors.ts';
+export * from './domain/order.ts';
+export * from './domain/order-state.ts';
+export * from './domain/score-deduction.ts';
+export type { OrderCollaborators } from './order-deps.ts';
+export type { CreateCode } from './create.ts';
+export type { QuoteCode } from './quote.ts';
+export type { OrderWithAliases } from './read.ts';
+export { startOrderRecovery, type Recovered, type RecoveryJob } from './recover.ts';
 
 import type { Deps } from '../../kernel/deps.ts';
 import type { Coupons } from '../coupons/index.ts';
@@ -26,7 +35,7 @@ export function buildCommerce(deps: Deps, c: { coupons: Coupons }) {
   const catalogue = catalogueService(deps);
   return {
     catalogue,
-    orders: orderService(deps, { catalogue, redemptions: c.coupons.redemptions }),
+    orders: orderService(deps, { catalogue, redemptions: c.coupons.redemptions, promoLoader: c.coupons.promoLoader }),
     addresses: addressService(deps),
     shopContent: contentService(deps),
   };

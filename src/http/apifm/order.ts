@@ -2,36 +2,20 @@
 // points, list, detail, close, delete, pay from the wallet, pickup write-off,
 // confirm receipt, reviews, statistics and after-sales requests.
 import type { FastifyRequest } from 'fastify';
-import type { DomainError } from '../../kernel/result.ts';
-import type { Services } from '../../compose.ts';
-import { ORDER_STATUS_TEXT, type Order, type OrderInput, type OrderLine, type OrderQuote, type OrderRefusal, type UsableCoupon } from '../../contexts/commerce/index.ts';
-import type { Tenant } from '../../contexts/identity/index.ts';
+import type { Order, OrderError, OrderFailureReason, OrderInput, OrderLine, OrderQuote, OrderState, UsableCoupon } from '../../contexts/commerce/index.ts';
 import { userCouponView } from './coupon-views.ts';
 import { apifmDate, CODE, err, failure, idList, ok, pageOf, rawParams, route, yuan, type ApifmApp, type Envelope } from './kit.ts';
+import { CREATE_CODES, createMessage, ORDER_LOG_TYPE, ORDER_STATUS, ORDER_STATUS_TEXT, orderMessage, orderStateOfWire, pickupRefusal, REFUND_STATUS, REFUND_STATUS_TEXT, STATE_TEXT, TEXT } from './wire/commerce.ts';
 
-/** Refusals of order/create → its documented codes. */
-const CREATE_CODES: Record<OrderRefusal, number> = {
-  bad_lines: 10001,
-  no_lines: 90004,
-  bad_goods: 20000,
-  off_sale: 40002,
-  sku_needed: 20001,
-  bad_sku: 90000,
-  stores: 9000,
-  stock: 60000,
-  coupon: 30000,
-  threshold: 30001,
-  points: 70001,
-  remark: 10005,
-  // Not in seed 004 (it has no promo codes): the coupon code, with the reason in msg.
-  promo: 30000,
-};
-
-function createFailure(e: DomainError): Envelope {
-  const reason = e.details?.reason as OrderRefusal | undefined;
-  if (reason && CREATE_CODES[reason]) return err(CREATE_CODES[reason], e.message);
+function createFailure(e: OrderError): Envelope {
+  const reason = e.details.orderReason;
+  const code = (CREATE_CODES as Partial<Record<OrderFailureReason, number>>)[reason];
+  if (code !== undefined) return err(code, createMessage(e));
   return failure(e, { not_found: 20000, sold_out: 60000, not_enough_points: 70001, coupon_used: 30000, conflict: 900 });
 }
+
+/** The failure with the seed's text for a refused move of this use-case. */
+const withText = (e: OrderError, step: Parameters<typeof orderMessage>[1]): OrderError => ({ ...e, message: orderMessage(e, step) });
 
 /** goodsJsonStr → lines; null when it is not the documented JSON array. */
 export function parseGoodsJson(s: string): OrderInput['lines'] | null {
@@ -72,10 +56,10 @@ function quoteOut(q: OrderQuote, tz: string) {
     amountLogistics2: 0,
     freightScore: 0,
     peisongfee: 0,
-    amountReal: yuan(q.amountReal),
+    amountReal: yuan(q.amountPayable),
     score: 0,
     goodsNumber: q.goodsNumber,
-    isNeedLogistics: q.isNeedLogistics,
+    isNeedLogistics: q.needsDelivery,
     couponId: q.couponIds,
     // Promo codes (quan's `promoCode` parameter): the codes applied and what they take off (included in couponAmount).
     promoCode: q.promoCodes.join(','),
@@ -92,8 +76,8 @@ export function orderInfo(o: Order, tz: string) {
     id: o.id,
     orderNumber: o.orderNumber,
     uid: o.userId,
-    status: o.status,
-    statusStr: ORDER_STATUS_TEXT[o.status] ?? String(o.status),
+    status: ORDER_STATUS[o.state],
+    statusStr: ORDER_STATUS_TEXT[o.state],
     amount: yuan(o.amountGoods),
     amountTotle: yuan(o.amountGoods),
     couponAmount: yuan(o.amountCoupon),
@@ -101,17 +85,17 @@ export function orderInfo(o: Order, tz: string) {
     deductionMoney: yuan(o.amountDeduction),
     deductionScore: o.deductionScore,
     amountLogistics: yuan(o.amountLogistics),
-    amountReal: yuan(o.amountReal),
+    amountReal: yuan(o.amountPayable),
     score: 0,
     goodsNumber: o.goodsNumber,
-    isNeedLogistics: o.isNeedLogistics,
-    hxNumber: o.hxNumber,
-    isHx: o.hxAt !== null,
+    isNeedLogistics: o.needsDelivery,
+    hxNumber: o.pickupNumber,
+    isHx: o.pickedUpAt !== null,
     shopId: o.storeId ?? 0,
     remark: o.remark ?? '',
     hasRefund: o.hasRefund,
     refundStatus: o.hasRefund ? 1 : 0,
-    isEnd: o.status === -1 || o.status === 4,
+    isEnd: o.state === 'closed' || o.state === 'reviewed',
     isPay: o.paidAt !== null,
     couponId: o.couponIds,
     promoCode: o.promoCodes.join(','),
@@ -144,9 +128,9 @@ const goodsOf = (o: Order, lines: OrderLine[]) =>
   }));
 
 function logisticsOf(o: Order) {
-  if (!o.isNeedLogistics && !o.address) return null;
+  if (!o.needsDelivery && !o.address) return null;
   return {
-    linkMan: o.linkMan ?? '',
+    linkMan: o.contactName ?? '',
     mobile: o.mobile ?? '',
     address: o.address ?? '',
     provinceId: o.provinceId ?? '',
@@ -159,12 +143,6 @@ function logisticsOf(o: Order) {
     trackingNumber: '',
     shipperName: '',
   };
-}
-
-/** The pickup clerks: users listed in the tenant's config value `order_hx_uids` ("12,15"). */
-async function isClerk(services: Services, tenantId: number, userId: number): Promise<boolean> {
-  const v = await services.shopContent.configValues(tenantId, ['order_hx_uids']);
-  return idList(v[0]?.value).includes(userId);
 }
 
 function orderInput(req: FastifyRequest, goodsJsonStr: string): OrderInput | Envelope {
@@ -190,13 +168,13 @@ function orderInput(req: FastifyRequest, goodsJsonStr: string): OrderInput | Env
     promoCodes: (raw.promoCode ?? '').split(',').map((c) => c.trim()).filter(Boolean),
     deductionScore: deduction === undefined ? -1 : Number(deduction.trim()),
     remark: raw.remark ?? null,
-    linkMan: raw.linkMan ?? null,
+    contactName: raw.linkMan ?? null,
     mobile: raw.mobile ?? null,
     address: raw.address ?? null,
     provinceId: raw.provinceId ?? null,
     cityId: raw.cityId ?? null,
     districtId: raw.districtId ?? null,
-    peisongType: raw.peisongType ?? null,
+    deliveryType: raw.peisongType ?? null,
     expireMinutes: expire && /^\d{1,6}$/.test(expire) ? Number(expire) : null,
     ext,
     filterStoreId: raw.filterShopId && /^\d{1,15}$/.test(raw.filterShopId) ? Number(raw.filterShopId) : null,
@@ -256,7 +234,10 @@ export default async function orderRoutes(app: ApifmApp) {
     async ({ p, tenant, user, services }) => {
       const pg = pageOf(p);
       const statuses = [...idListSigned(p.status), ...idListSigned(p.statusBatch)];
-      const r = await services.orders.list(tenant.id, { userId: user.userId, status: statuses, hasRefund: p.hasRefund ?? null, orderNumber: p.orderNumber ?? null, limit: pg.limit, offset: pg.offset });
+      const states = statuses.map(orderStateOfWire).filter((s): s is OrderState => s !== undefined);
+      // Only unknown status numbers: nothing can match.
+      if (statuses.length && !states.length) return err(CODE.noData, '暂无数据');
+      const r = await services.orders.list(tenant.id, { userId: user.userId, states: states.length ? states : null, hasRefund: p.hasRefund ?? null, orderNumber: p.orderNumber ?? null, limit: pg.limit, offset: pg.offset });
       if (!r.items.length) return err(CODE.noData, '暂无数据');
       const u = await services.users.get(tenant.id, user.userId);
       const goodsMap: Record<number, unknown[]> = {};
@@ -279,8 +260,7 @@ export default async function orderRoutes(app: ApifmApp) {
 
   route(app, { method: 'GET', url: '/order/detail', summary: '订单详情 (order detail)', login: true, params: { id: 'int', hxNumber: 'string' } }, async ({ p, tenant, user, services }) => {
     if (p.id === undefined && !p.hxNumber) return err(300, '缺少id参数');
-    const clerk = p.hxNumber ? await isClerk(services, tenant.id, user.userId) : false;
-    const d = await services.orders.detail(tenant.id, p.id !== undefined ? { id: p.id } : { hxNumber: p.hxNumber }, clerk ? null : user.userId);
+    const d = await services.orders.detailForUser(tenant.id, user.userId, { id: p.id, pickupNumber: p.hxNumber });
     if (!d) return err(404, '暂无数据');
     const coupons = await services.orders.couponsOf(tenant.id, d.order.couponIds);
     return ok({
@@ -291,7 +271,7 @@ export default async function orderRoutes(app: ApifmApp) {
       orderLogisticsShippers: [],
       orderStores: [],
       extJson: d.order.ext ?? {},
-      logs: d.logs.map((l) => ({ type: l.type, typeStr: l.remark ?? '', remark: l.remark ?? '', dateAdd: apifmDate(l.createdAt, tenant.timezone) })),
+      logs: d.logs.map((l) => ({ type: ORDER_LOG_TYPE[l.event], typeStr: l.remark ?? '', remark: l.remark ?? '', dateAdd: apifmDate(l.createdAt, tenant.timezone) })),
       goodsCoupons: [],
       coupons: coupons.map((c) => ({ id: c.coupon.id, pid: c.coupon.templateId, name: c.template?.name ?? '', code: c.coupon.code })),
     });
@@ -299,35 +279,33 @@ export default async function orderRoutes(app: ApifmApp) {
 
   route(app, { method: 'POST', url: '/order/close', summary: '关闭订单 (close an unpaid order)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
     const r = await services.orders.close(tenant.id, p.orderId, user.userId);
-    return r.ok ? ok() : failure(r.error, { invalid_state: 20000, not_found: 20000 });
+    return r.ok ? ok() : failure(withText(r.error, 'close'), { invalid_state: 20000, not_found: 20000 });
   });
 
   route(app, { method: 'POST', url: '/order/delete', summary: '删除订单 (delete a closed or finished order)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
     const r = await services.orders.remove(tenant.id, user.userId, p.orderId);
-    return r.ok ? ok() : failure(r.error, { invalid_state: 20000, not_found: 700 });
+    return r.ok ? ok() : failure(withText(r.error, 'remove'), { invalid_state: 20000, not_found: 700 });
   });
 
   route(app, { method: 'POST', url: '/order/pay', summary: '钱包支付订单 (pay an order from the wallet)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
     const r = await services.orders.pay(tenant.id, user.userId, p.orderId);
     if (r.ok) return ok();
-    if (r.error.code === 'not_found' && /user/.test(r.error.message)) return err(20001, '找不到用户钱包');
-    return failure(r.error, { invalid_state: 20000, not_found: 700, insufficient_balance: 20002, not_enough_points: 20003 });
+    if (r.error.details.orderReason === 'no_wallet') return err(20001, TEXT.noWallet);
+    return failure(withText(r.error, 'pay'), { invalid_state: 20000, not_found: 700, insufficient_balance: 20002, not_enough_points: 20003 });
   });
 
   route(app, { method: 'POST', url: '/order/hx', summary: '订单核销 (pickup write-off by number; clerks only)', login: true, params: { hxNumber: 'string!' } }, async ({ p, tenant, user, services }) => {
-    if (!(await isClerk(services, tenant.id, user.userId))) return err(CODE.forbidden, '您未获得该接口权限');
     const r = await services.orders.writeOff(tenant.id, p.hxNumber, { userId: user.userId });
     if (r.ok) return ok();
-    const reason = r.error.details?.reason;
-    if (reason === 'closed') return err(10000, '订单已关闭');
-    if (reason === 'unpaid') return err(20000, '订单未付款');
-    if (reason === 'done') return err(30000, '已核销，无需重复核销');
-    return err(CODE.noData, r.error.message);
+    const d = r.error.details;
+    if (d.orderReason === 'not_clerk') return err(CODE.forbidden, TEXT.notClerk);
+    if (d.orderReason === 'state') return err(...pickupRefusal(d.state));
+    return err(CODE.noData, d.orderReason === 'unknown_pickup' ? TEXT.unknownPickup : r.error.message);
   });
 
   route(app, { method: 'POST', url: '/order/delivery', summary: '确认收货 (confirm receipt)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
     const r = await services.orders.confirm(tenant.id, user.userId, p.orderId);
-    return r.ok ? ok() : failure(r.error, { invalid_state: 20000 });
+    return r.ok ? ok() : failure(withText(r.error, 'receive'), { invalid_state: 20000 });
   });
 
   route(app, { method: 'POST', url: '/order/reputation', summary: '评价接口 (review every line of a received order)', params: { postJsonString: 'string!' } }, async ({ req, p, tenant, services }) => {
@@ -351,22 +329,22 @@ export default async function orderRoutes(app: ApifmApp) {
     if (!Number.isSafeInteger(orderId)) return err(CODE.missing, '缺少参数 orderId');
     const r = await services.orders.review(tenant.id, who.userId, orderId, reviews);
     if (r.ok) return ok();
-    const reason = r.error.details?.reason;
-    if (reason === 'state') return err(20000, r.error.message);
-    if (reason === 'missing') return err(30000, r.error.message);
-    if (reason === 'line') return err(40000, r.error.message);
+    const reason = r.error.details.orderReason;
+    if (reason === 'state') return err(20000, STATE_TEXT.review);
+    if (reason === 'review_missing') return err(30000, TEXT.reviewMissing);
+    if (reason === 'review_line') return err(40000, TEXT.reviewLine);
     return err(CODE.badFormat, r.error.message);
   });
 
   route(app, { method: 'GET', url: '/order/statistics', summary: '订单统计 (order counts by status)', login: true, params: {} }, async ({ tenant, user, services }) => {
     const s = await services.orders.statistics(tenant.id, user.userId);
     return ok({
-      count_id_no_pay: s[0] ?? 0,
-      count_id_no_transfer: s[1] ?? 0,
-      count_id_no_confirm: s[2] ?? 0,
-      count_id_no_reputation: s[3] ?? 0,
-      count_id_success: s[4] ?? 0,
-      count_id_close: s[-1] ?? 0,
+      count_id_no_pay: s.unpaid ?? 0,
+      count_id_no_transfer: s.paid ?? 0,
+      count_id_no_confirm: s.shipped ?? 0,
+      count_id_no_reputation: s.received ?? 0,
+      count_id_success: s.reviewed ?? 0,
+      count_id_close: s.closed ?? 0,
     });
   });
 
@@ -389,21 +367,22 @@ export default async function orderRoutes(app: ApifmApp) {
         remark: p.remark ?? null,
         pics: p.pic ? p.pic.split(',').filter(Boolean) : [],
       });
-      return r.ok ? ok() : failure(r.error, { invalid_state: 30000, conflict: 20000, invalid_input: 601 });
+      if (r.ok) return ok();
+      const e = r.error.details.orderReason === 'after_sales_open' ? { ...r.error, message: TEXT.afterSalesOpen } : withText(r.error, 'after_sales');
+      return failure(e, { invalid_state: 30000, conflict: 20000, invalid_input: 601 });
     },
   );
 
   route(app, { method: 'POST', url: '/order/refundApply/cancel', summary: '撤销退换货申请 (cancel the after-sales request)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
     const r = await services.orders.refundCancel(tenant.id, user.userId, p.orderId);
-    return r.ok ? ok() : err(20000, '无权查看该订单的售后信息');
+    return r.ok ? ok() : err(20000, TEXT.afterSalesNone);
   });
 
   route(app, { method: 'GET', url: '/order/refundApply/info', summary: '退换货详情 (after-sales requests of an order)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
     const o = await services.orders.get(tenant.id, { id: p.orderId }, user.userId);
-    if (!o) return err(20000, '无权查看该订单的售后信息');
+    if (!o) return err(20000, TEXT.afterSalesNone);
     const list = await services.orders.refunds(tenant.id, user.userId, p.orderId);
     if (!list.length) return err(CODE.noData, '暂无数据');
-    const status = ['处理中', '已撤销', '已处理', '已拒绝'];
     return ok(
       list.map((x) => ({
         id: x.id,
@@ -414,15 +393,13 @@ export default async function orderRoutes(app: ApifmApp) {
         remark: x.remark ?? '',
         amount: yuan(x.amount),
         pics: x.pics,
-        status: x.status,
-        statusStr: status[x.status] ?? String(x.status),
-        dateAdd: apifmDate(x.createdAt, tenantTz(tenant)),
+        status: REFUND_STATUS[x.state],
+        statusStr: REFUND_STATUS_TEXT[x.state],
+        dateAdd: apifmDate(x.createdAt, tenant.timezone),
       })),
     );
   });
 }
-
-const tenantTz = (t: Tenant) => t.timezone;
 
 /** "-1,0" → [-1, 0] (order statuses may be negative). */
 function idListSigned(v: string | undefined): number[] {

@@ -3,9 +3,35 @@ import { Type } from '@sinclair/typebox';
 import type { NativeApp } from './types.ts';
 import { errors, Id, IdParams, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
-import { sendProblem, sendResult } from '../problem.ts';
+import { sendProblem, sendResult, statusOf } from '../problem.ts';
 import { formatMoney } from '../../kernel/money.ts';
-import { ORDER_STATUS_TEXT, type Order, type OrderLine } from '../../contexts/commerce/index.ts';
+import type { Order, OrderError, OrderLine, OrderResult, OrderState } from '../../contexts/commerce/index.ts';
+import type { FastifyReply } from 'fastify';
+
+// The native API's order words (kept as they were): status numbers and labels,
+// and the problem details its order refusals have always carried.
+const STATUS: Record<OrderState, number> = { creating: -2, closed: -1, unpaid: 0, paid: 1, shipped: 2, received: 3, reviewed: 4 };
+const STATUS_TEXT: Record<OrderState, string> = { creating: '创建中', closed: '订单关闭', unpaid: '待支付', paid: '待发货', shipped: '待收货', received: '待评价', reviewed: '已完成' };
+const STATE_OF = new Map((Object.entries(STATUS) as [OrderState, number][]).map(([k, v]) => [v, k]));
+
+/** An order refusal as the native problem it has always been (detail text and extra members). */
+function problemOf(e: OrderError): { detail: string; extra?: Record<string, unknown> } {
+  const d = e.details;
+  if (d.orderReason === 'unknown_pickup') return { detail: '核销码不存在' };
+  if (d.orderReason === 'state' && d.step === 'close') return { detail: '当前订单无法关闭', extra: d.state ? { status: STATUS[d.state] } : undefined };
+  if (d.orderReason === 'state' && d.step === 'write_off') {
+    if (d.state === 'closed') return { detail: '订单已关闭', extra: { reason: 'closed' } };
+    if (d.state === 'unpaid') return { detail: '订单未付款', extra: { reason: 'unpaid' } };
+    return { detail: '已核销，无需重复核销', extra: { reason: 'done' } };
+  }
+  return { detail: e.message };
+}
+
+function sendOrder<T>(reply: FastifyReply, r: OrderResult<T>, map: (v: T) => unknown) {
+  if (r.ok) return sendResult(reply, r, 200, map);
+  const p = problemOf(r.error);
+  return sendProblem(reply, r.error.code, statusOf(r.error.code), p.detail, p.extra);
+}
 
 const LineOut = Type.Object({
   id: Id,
@@ -47,18 +73,18 @@ const orderOut = (o: Order, lines?: OrderLine[]) => ({
   id: o.id,
   orderNumber: o.orderNumber,
   userId: o.userId,
-  status: o.status,
-  statusText: ORDER_STATUS_TEXT[o.status] ?? String(o.status),
+  status: STATUS[o.state],
+  statusText: STATUS_TEXT[o.state],
   storeId: o.storeId,
   goodsNumber: o.goodsNumber,
   amountGoods: formatMoney(o.amountGoods),
   amountCoupon: formatMoney(o.amountCoupon),
   amountDeduction: formatMoney(o.amountDeduction),
   deductionScore: o.deductionScore,
-  amountReal: formatMoney(o.amountReal),
+  amountReal: formatMoney(o.amountPayable),
   couponIds: o.couponIds,
   redemptionId: o.redemptionId,
-  hxAt: iso(o.hxAt),
+  hxAt: iso(o.pickedUpAt),
   remark: o.remark,
   paidAt: iso(o.paidAt),
   closedAt: iso(o.closedAt),
@@ -99,7 +125,7 @@ export default async function orderRoutes(app: NativeApp) {
     },
     async (req) => {
       const q = req.query;
-      const r = await services.orders.list(tenantOf(req), { userId: q.userId, status: q.status === undefined ? null : [q.status], orderNumber: q.orderNumber, ...pageOf(q) });
+      const r = await services.orders.list(tenantOf(req), { userId: q.userId, states: q.status === undefined ? null : [STATE_OF.get(q.status)!], orderNumber: q.orderNumber, ...pageOf(q) });
       return { items: r.items.map((x) => orderOut(x.order, x.lines)), total: r.total };
     },
   );
@@ -117,7 +143,7 @@ export default async function orderRoutes(app: NativeApp) {
   app.post(
     '/orders/:id/ship',
     { preHandler: act, schema: { tags: ['orders'], summary: 'Mark a paid order shipped', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderOut, ...errors(401, 403, 409) } } },
-    async (req, reply) => sendResult(reply, await services.orders.ship(tenantOf(req), req.params.id, principalOf(req)), 200, (o) => orderOut(o)),
+    async (req, reply) => sendOrder(reply, await services.orders.ship(tenantOf(req), req.params.id, principalOf(req)), (o) => orderOut(o)),
   );
 
   app.post(
@@ -126,7 +152,7 @@ export default async function orderRoutes(app: NativeApp) {
       preHandler: [guard({ roles: ['owner', 'admin', 'operator'] }), app.idempotent],
       schema: { tags: ['orders'], summary: 'Close an unpaid order: stock, points and coupons go back', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderOut, ...errors(401, 403, 404, 409) } },
     },
-    async (req, reply) => sendResult(reply, await services.orders.close(tenantOf(req), req.params.id, null, 'staff'), 200, (o) => orderOut(o)),
+    async (req, reply) => sendOrder(reply, await services.orders.close(tenantOf(req), req.params.id, null, 'staff'), (o) => orderOut(o)),
   );
 
   app.post(
@@ -141,6 +167,6 @@ export default async function orderRoutes(app: NativeApp) {
         response: { 200: OrderOut, ...errors(401, 403, 404, 409) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.orders.writeOff(tenantOf(req), req.body.hxNumber, { principal: principalOf(req) }), 200, (o) => orderOut(o)),
+    async (req, reply) => sendOrder(reply, await services.orders.writeOff(tenantOf(req), req.body.hxNumber, { principal: principalOf(req) }), (o) => orderOut(o)),
   );
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { makeTenant, type TenantFixture } from '../../helpers/fixtures.ts';
 import { couponState, giveCoupon, makeGoods, makeShopper, stockOf } from '../../http/apifm/shop-fixtures.ts';
-import { scoreDeduction } from '../../../src/contexts/commerce/orders.ts';
+import { scoreDeduction } from '../../../src/contexts/commerce/domain/score-deduction.ts';
 import { normalizePropertyChildIds } from '../../../src/contexts/commerce/catalogue.ts';
 import { bestPayBillDiscount } from '../../../src/contexts/loyalty/account.ts';
 
