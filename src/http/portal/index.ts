@@ -12,7 +12,7 @@ import type { PromoCodeAction, PromoCodeState } from '../../contexts/coupons/ind
 import type { Principal, Role } from '../../kernel/deps.ts';
 import type { Services } from '../../compose.ts';
 import type { PromoCode, PromoCodeInput } from '../../contexts/coupons/index.ts';
-import type { DepartmentNode } from '../../contexts/identity/index.ts';
+import { roleMay, type DepartmentNode } from '../../contexts/identity/index.ts';
 import { verifyStaffPassword, verifyStaffPasswordMd5 } from '../../kernel/security.ts';
 import { formatLocalDateTime, parseLocalDateTime } from '../seller/time.ts';
 import { promoRuleFromPortal, promoRuleToPortal } from './promotion-info.ts';
@@ -35,13 +35,6 @@ export const PORTAL_CODES = {
 export const STATE_NUMBERS: Record<PromoCodeState, number> = { pending: 0, approved: 1, rejected: 2, voided: 3, draft: 4 };
 const STATE_OF_NUMBER = Object.fromEntries(Object.entries(STATE_NUMBERS).map(([s, n]) => [n, s])) as Record<number, PromoCodeState>;
 const ACTION_FOR_STATE: Partial<Record<PromoCodeState, PromoCodeAction>> = { pending: 'submit', approved: 'approve', rejected: 'reject', voided: 'void' };
-/** Who may move a code to each state (as the native API). */
-const ACTION_ROLES: Record<PromoCodeAction, Role[]> = {
-  submit: ['owner', 'admin', 'operator'],
-  approve: ['owner', 'admin', 'auditor'],
-  reject: ['owner', 'admin', 'auditor'],
-  void: ['owner', 'admin'],
-};
 const EDITORS: Role[] = ['owner', 'admin', 'operator'];
 const READERS: Role[] = ['owner', 'admin', 'operator', 'auditor'];
 
@@ -73,7 +66,7 @@ function menuFor(role: Role) {
   const promo = [
     ...(has(READERS) ? [{ title: '优惠码列表', href: '/promotioncode', icon: 'list' }] : []),
     ...(has(EDITORS) ? [{ title: '新增优惠码', href: '/promotioncode/add', icon: 'plus' }] : []),
-    ...(has(ACTION_ROLES.approve) ? [{ title: '优惠码审核', href: '/promotioncode/audit', icon: 'check' }] : []),
+    ...(roleMay(role, 'promo.approve') ? [{ title: '优惠码审核', href: '/promotioncode/audit', icon: 'check' }] : []),
   ];
   const system = [
     ...(has(READERS) ? [{ title: '部门', href: '/department', icon: 'sitemap' }] : []),
@@ -320,9 +313,11 @@ function calls(services: Services): Record<string, Call> {
         const target = stateNo === undefined || stateNo === null ? undefined : STATE_OF_NUMBER[stateNo];
         const action = target && ACTION_FOR_STATE[target];
         if (!action) return msg(PORTAL_CODES.setFailed, '设置失败: state 应为 1 (通过), 2 (驳回), 3 (作废) 或 0 (重新提交)');
-        if (!may(c, ACTION_ROLES[action])) return denied(ACTION_ROLES[action], PORTAL_CODES.setFailed, '设置失败: ');
+        // The use-case decides who may take the action (identity's permission table); a refusal names the roles.
         const r = await services.promoCodes.act(c.tenantId, id, action, c.principal);
-        return r.ok ? msg(PORTAL_CODES.saved, '设置成功!') : msg(PORTAL_CODES.setFailed, `设置失败: ${r.error.message}`);
+        if (r.ok) return msg(PORTAL_CODES.saved, '设置成功!');
+        if (r.error.code === 'forbidden') return denied([...r.error.details.approval.roles], PORTAL_CODES.setFailed, '设置失败: ');
+        return msg(PORTAL_CODES.setFailed, `设置失败: ${r.error.message}`);
       },
     },
   };
