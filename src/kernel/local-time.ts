@@ -57,8 +57,8 @@ function wallClock(ms: number, timeZone: string): WallClock {
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const dateText = (y: number, m: number, d: number): LocalDate => `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
 
-/** How far the zone's wall clock is ahead of UTC at `ms`, in ms. */
-function offsetAt(ms: number, timeZone: string): number {
+/** How far the zone's wall clock is ahead of UTC at `ms` (whole seconds), in ms. */
+export function offsetAt(ms: number, timeZone: string): number {
   const w = wallClock(ms, timeZone);
   const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return wallAsUtc - (ms - (((ms % 1000) + 1000) % 1000));
@@ -121,4 +121,10 @@ export function startOfLocalDay(date: LocalDate, timeZone: string): Date {
     if (best === null || c < best) best = c;
   }
   return new Date(best ?? midnightUtc - offsetAt(midnightUtc, timeZone));
+}
+
+/** An instant as "YYYY-MM-DD HH:mm:ss" on the wall clock of `timeZone` (2018-09-16T13:43:40Z in Asia/Shanghai: "2018-09-16 21:43:40"). */
+export function formatLocalDateTime(instant: Date, timeZone: string): string {
+  const w = wallClock(instant.getTime(), timeZone);
+  return `${dateText(w.year, w.month, w.day)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
 }

@@ -1,5 +1,9 @@
-// The platform context's public face: the only module other contexts and the dialects import.
+// The platform context's public face: the only module other contexts and the
+// dialects import. Platform owns audit_log, idempotency_keys, outbox_messages,
+// verification_codes and app_secrets; every context writes its audit rows
+// through `audit(q, …)` inside its own transaction.
 export * from './audit.ts';
+export * from './errors.ts';
 export * from './idempotency.ts';
 export * from './messages.ts';
 export * from './qr.ts';

@@ -12,7 +12,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { addDays, parseLocalDate, startOfLocalDay } from '../../kernel/local-time.ts';
+import { addDays, formatLocalDateTime, parseLocalDate, startOfLocalDay } from '../../kernel/local-time.ts';
 import { fenToYuan, parseMoney, type Fen } from '../../kernel/money.ts';
 import type { DomainError, ErrorCode, Result } from '../../kernel/result.ts';
 import type { ConsumerPrincipal } from '../../contexts/identity/index.ts';
@@ -123,27 +123,9 @@ export const yuan = (fen: Fen | null | undefined): number => (fen == null ? 0 : 
 /** Yuan text/number from a client → fen, or null when not a valid amount. */
 export const toFen = (v: string | number | null | undefined): Fen | null => (v == null || v === '' ? null : parseMoney(v));
 
-const fmtCache = new Map<string, Intl.DateTimeFormat>();
 /** A Date as "YYYY-MM-DD HH:mm:ss" in the zone (the tenant's). */
 export function apifmDate(d: Date | null | undefined, tz: string): string | null {
-  if (!d) return null;
-  let f = fmtCache.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone: tz,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    fmtCache.set(tz, f);
-  }
-  const p: Record<string, string> = {};
-  for (const part of f.formatToParts(d)) p[part.type] = part.value;
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  return d ? formatLocalDateTime(d, tz) : null;
 }
 
 /**

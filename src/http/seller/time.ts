@@ -1,38 +1,11 @@
 // Wall-clock times "YYYY-MM-DD HH:mm:ss" in a tenant's zone, as the seller
-// and portal contracts show and take them.
+// and portal contracts show and take them. The formatting and the zone
+// offsets are the kernel's (kernel/local-time.ts).
+import { formatLocalDateTime as formatInZone, offsetAt } from '../../kernel/local-time.ts';
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-function formatFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formats.set(timeZone, f);
-  }
-  return f;
-}
-
-function parts(ms: number, timeZone: string) {
-  const w: Record<string, number> = {};
-  for (const p of formatFor(timeZone).formatToParts(ms)) if (p.type !== 'literal') w[p.type] = Number(p.value);
-  return { year: w.year!, month: w.month!, day: w.day!, hour: w.hour!, minute: w.minute!, second: w.second! };
-}
-
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-/** 2018-09-16T13:43:40Z in Asia/Shanghai → "2018-09-16 21:43:40". */
+/** 2018-09-16T13:43:40Z in Asia/Shanghai → "2018-09-16 21:43:40"; null stays null. */
 export function formatLocalDateTime(d: Date | null | undefined, timeZone: string): string | null {
-  if (!d) return null;
-  const p = parts(d.getTime(), timeZone);
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+  return d ? formatInZone(d, timeZone) : null;
 }
 
 const LOCAL = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
@@ -48,10 +21,6 @@ export function parseLocalDateTime(text: string, timeZone: string): Date | null 
   if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1) return null;
   // The offset at a guess, then at the corrected instant (enough for DST edges).
   let t = wall;
-  for (let i = 0; i < 2; i++) {
-    const p = parts(t, timeZone);
-    const off = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - t;
-    t = wall - off;
-  }
+  for (let i = 0; i < 2; i++) t = wall - offsetAt(t, timeZone);
   return new Date(t);
 }
