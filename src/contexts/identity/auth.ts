@@ -33,6 +33,36 @@ export type PasswordCheck = (password: string, hash: string) => Promise<boolean>
 export const verifyStaffPasswordOrMd5: PasswordCheck = async (password, hash) =>
   (await verifyStaffPassword(password, hash)) || (/^[0-9a-fA-F]{32}$/.test(password) && (await verifyStaffPasswordMd5(password, hash)));
 
+/** Checks a username/password pair under the login throttle. */
+async function verifyStaffCredentials(
+  deps: Deps,
+  username: string,
+  password: string,
+  ip: string,
+  check: PasswordCheck = verifyStaffPassword,
+): Promise<Result<Staff, StaffLoginFailure>> {
+  const acctKey = `login-fail:acct:${username.toLowerCase()}`;
+  const ipKey = `login-fail:ip:${ip}`;
+  for (const [key, limit] of [[acctKey, LOGIN_LIMITS.perAccount], [ipKey, LOGIN_LIMITS.perIp]] as const) {
+    const r = await reached(deps.cache, key, limit);
+    if (!r.allowed) {
+      return fail(ErrorCode.rate_limited, `too many failed logins; try again in ${r.retryAfterSec} s`, {
+        retryAfterSec: r.retryAfterSec,
+      });
+    }
+  }
+  const found = await staffCredentials(deps.db, username);
+  // Hash even for an unknown user so timing does not reveal which usernames exist.
+  const good = found ? await check(password, found.passwordHash) : (await check(password, await dummyPasswordHash()), false);
+  if (!found || !good || found.staff.disabled) {
+    await hit(deps.cache, acctKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowSec);
+    await hit(deps.cache, ipKey, LOGIN_LIMITS.perIp, LOGIN_LIMITS.windowSec);
+    return fail(ErrorCode.invalid_credentials, found?.staff.disabled ? 'this account is disabled' : 'wrong username or password');
+  }
+  await deps.cache.del(acctKey);
+  return ok(found.staff);
+}
+
 export function authService(deps: Deps, loadTenant: (id: number) => Promise<Tenant | null>) {
   const now = () => deps.now?.() ?? new Date();
   // Each request authenticates; a short in-process cache of token → principal
@@ -41,35 +71,6 @@ export function authService(deps: Deps, loadTenant: (id: number) => Promise<Tena
   const principalCache = new Map<string, { p: Principal; until: number }>();
   const CACHE_MS = 5_000;
   const forgetPrincipals = () => principalCache.clear();
-
-  /** Checks a username/password pair under the login throttle. */
-  async function verifyCredentials(
-    username: string,
-    password: string,
-    ip: string,
-    check: PasswordCheck = verifyStaffPassword,
-  ): Promise<Result<Staff, StaffLoginFailure>> {
-    const acctKey = `login-fail:acct:${username.toLowerCase()}`;
-    const ipKey = `login-fail:ip:${ip}`;
-    for (const [key, limit] of [[acctKey, LOGIN_LIMITS.perAccount], [ipKey, LOGIN_LIMITS.perIp]] as const) {
-      const r = await reached(deps.cache, key, limit);
-      if (!r.allowed) {
-        return fail(ErrorCode.rate_limited, `too many failed logins; try again in ${r.retryAfterSec} s`, {
-          retryAfterSec: r.retryAfterSec,
-        });
-      }
-    }
-    const found = await staffCredentials(deps.db, username);
-    // Hash even for an unknown user so timing does not reveal which usernames exist.
-    const good = found ? await check(password, found.passwordHash) : (await check(password, await dummyPasswordHash()), false);
-    if (!found || !good || found.staff.disabled) {
-      await hit(deps.cache, acctKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowSec);
-      await hit(deps.cache, ipKey, LOGIN_LIMITS.perIp, LOGIN_LIMITS.windowSec);
-      return fail(ErrorCode.invalid_credentials, found?.staff.disabled ? 'this account is disabled' : 'wrong username or password');
-    }
-    await deps.cache.del(acctKey);
-    return ok(found.staff);
-  }
 
   /** Opens a session for a verified staff member. */
   async function openSession(staff: Staff): Promise<LoginResult> {
@@ -93,11 +94,11 @@ export function authService(deps: Deps, loadTenant: (id: number) => Promise<Tena
   }
 
   return {
-    verifyCredentials,
+    verifyCredentials: (username: string, password: string, ip: string, check?: PasswordCheck) => verifyStaffCredentials(deps, username, password, ip, check),
     openSession,
 
     async login(username: string, password: string, ip: string): Promise<Result<LoginResult, StaffLoginFailure>> {
-      const v = await verifyCredentials(username, password, ip);
+      const v = await verifyStaffCredentials(deps, username, password, ip);
       if (!v.ok) return v;
       return ok(await openSession(v.value));
     },
