@@ -11,11 +11,12 @@ import { buildIdentity } from './contexts/identity/index.ts';
 import { buildLoyalty } from './contexts/loyalty/index.ts';
 import { buildPlatform } from './contexts/platform/index.ts';
 import { buildReports } from './contexts/reports/index.ts';
-import { buildSellers } from './contexts/sellers/index.ts';
+import { buildSellers, sellerByAccount, sellerByReferral } from './contexts/sellers/index.ts';
 
 export function createServices(deps: Deps) {
   const platform = buildPlatform(deps);
-  const identity = buildIdentity(deps, { messages: platform.messages });
+  // Registration asks sellers which seller a referral code or a seller's own account names.
+  const identity = buildIdentity(deps, { messages: platform.messages, referrals: { sellerByReferral, sellerOfAccount: sellerByAccount } });
   const loyalty = buildLoyalty(deps);
   const coupons = buildCoupons(deps);
   const cards = buildCards(deps, { coupons, platform });

@@ -6,6 +6,7 @@ import svgCaptcha from 'svg-captcha';
 import { hit } from '../../cache/cache.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Deps } from '../../kernel/deps.ts';
+import type { CaptchaCheckFailure, CaptchaCreateFailure } from './errors.ts';
 
 export const CAPTCHA_LIMITS = { ttlSec: 300, attempts: 5, perIpPerMinute: 30 };
 
@@ -15,7 +16,7 @@ const hashOf = (text: string) => crypto.createHash('sha256').update(`captcha:${t
 export function captchaService(deps: Deps) {
   return {
     /** A new captcha for `key` (replacing any earlier one): the SVG to show. */
-    async create(tenantId: number, key: string, ip = 'unknown'): Promise<Result<{ svg: string }>> {
+    async create(tenantId: number, key: string, ip = 'unknown'): Promise<Result<{ svg: string }, CaptchaCreateFailure>> {
       if (!key || key.length > 128) return fail(ErrorCode.invalid_input, 'key is required (at most 128 characters)');
       const rl = await hit(deps.cache, `captcha-ip:${ip}`, CAPTCHA_LIMITS.perIpPerMinute, 60);
       if (!rl.allowed) return fail(ErrorCode.rate_limited, `too many captchas; retry in ${rl.retryAfterSec} s`, { retryAfterSec: rl.retryAfterSec });
@@ -26,7 +27,7 @@ export function captchaService(deps: Deps) {
     },
 
     /** Checks the answer; `consume` forgets the captcha once it was right (single use). */
-    async check(tenantId: number, key: string, answer: string, consume: boolean): Promise<Result<void>> {
+    async check(tenantId: number, key: string, answer: string, consume: boolean): Promise<Result<void, CaptchaCheckFailure>> {
       const k = keyOf(tenantId, key);
       const stored = await deps.cache.get(k);
       if (!stored) return fail(ErrorCode.not_found, 'no captcha for this key (or it expired): get a new one');

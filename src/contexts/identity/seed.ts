@@ -3,6 +3,8 @@
 // passwords; every later start finds the rows and says nothing.
 import type { Deps } from '../../kernel/deps.ts';
 import { generatePassword } from '../../kernel/security.ts';
+import { insertDemoStore } from './repo/stores.repo.ts';
+import { lockFirstStart, platformAdminExists } from './repo/staff.repo.ts';
 import { createStaffIn } from './staff.ts';
 import type { TenantService } from './tenants.ts';
 
@@ -13,21 +15,19 @@ export interface SeedReport {
 }
 
 export async function seedFirstStart(deps: Deps, tenants: TenantService): Promise<SeedReport> {
-  const exists = await deps.db.query("SELECT 1 FROM staff WHERE role = 'platform_admin' LIMIT 1");
-  if (exists.rowCount > 0) return { created: false };
+  if (await platformAdminExists(deps.db)) return { created: false };
   const adminPassword = deps.config.adminPassword ?? generatePassword();
   const demoPassword = deps.config.demoPassword ?? generatePassword();
   return deps.db.tx(async (q) => {
-    await q.query('SELECT pg_advisory_xact_lock(727002)');
-    const again = await q.query("SELECT 1 FROM staff WHERE role = 'platform_admin' LIMIT 1");
-    if (again.rowCount > 0) return { created: false };
+    await lockFirstStart(q);
+    if (await platformAdminExists(q)) return { created: false };
     const admin = await createStaffIn(q, null, { username: 'admin', password: adminPassword, role: 'platform_admin', name: 'Platform admin' });
     if (!admin.ok) throw new Error(`seeding admin failed: ${admin.error.message}`);
     const tenant = await tenants.insertTenant(q, { slug: 'demo', name: 'Demo Shop', timezone: 'Asia/Shanghai', approvalRequired: false });
     if (!tenant.ok) throw new Error(`seeding demo tenant failed: ${tenant.error.message}`);
     const owner = await createStaffIn(q, tenant.value.id, { username: 'demo', password: demoPassword, role: 'owner', name: 'Demo owner' });
     if (!owner.ok) throw new Error(`seeding demo owner failed: ${owner.error.message}`);
-    await q.query(`INSERT INTO stores (tenant_id, name, address) VALUES ($1, 'Demo Store', 'No. 1 Demo Road')`, [tenant.value.id]);
+    await insertDemoStore(q, tenant.value.id);
     return {
       created: true,
       admin: { username: 'admin', password: adminPassword, generated: !deps.config.adminPassword },

@@ -12,8 +12,7 @@ import type { PromoCodeAction, PromoCodeState } from '../../contexts/coupons/ind
 import type { Principal, Role } from '../../kernel/deps.ts';
 import type { Services } from '../../compose.ts';
 import type { PromoCode, PromoCodeInput } from '../../contexts/coupons/index.ts';
-import { roleMay, type DepartmentNode } from '../../contexts/identity/index.ts';
-import { verifyStaffPassword, verifyStaffPasswordMd5 } from '../../kernel/security.ts';
+import { roleMay, verifyStaffPasswordOrMd5, type DepartmentNode } from '../../contexts/identity/index.ts';
 import { formatLocalDateTime, parseLocalDateTime } from '../seller/time.ts';
 import { promoRuleFromPortal, promoRuleToPortal } from './promotion-info.ts';
 
@@ -81,8 +80,6 @@ function menuFor(role: Role) {
 
 const departmentJson = (n: DepartmentNode): Reply => (n.children.length ? { name: n.name, id: n.id, sub: n.children.map(departmentJson) } : { name: n.name, id: n.id });
 
-const checkPassword = async (password: string, hash: string) =>
-  (await verifyStaffPassword(password, hash)) || (/^[0-9a-fA-F]{32}$/.test(password) && (await verifyStaffPasswordMd5(password, hash)));
 
 function calls(services: Services): Record<string, Call> {
   /** Everything a promo code's portal form shows besides itself. */
@@ -199,9 +196,9 @@ function calls(services: Services): Record<string, Call> {
         const user = str(p.user) ?? str(p.username);
         const password = p.password === undefined ? undefined : String(p.password);
         if (!user || !password) return msg(PORTAL_CODES.loginFailed, '登录失败! 请填写用户名和密码');
-        const v = await services.auth.verifyCredentials(user, password, req.ip, checkPassword);
+        const v = await services.auth.verifyCredentials(user, password, req.ip, verifyStaffPasswordOrMd5);
         if (!v.ok) return msg(PORTAL_CODES.loginFailed, v.error.code === ErrorCode.rate_limited ? `登录失败! ${v.error.message}` : '登录失败!');
-        if (v.value.tenant_id === null) return msg(PORTAL_CODES.loginFailed, '登录失败! 平台管理员请使用管理控制台');
+        if (v.value.tenantId === null) return msg(PORTAL_CODES.loginFailed, '登录失败! 平台管理员请使用管理控制台');
         const s = await services.auth.openSession(v.value);
         return { code: PORTAL_CODES.loggedIn, data: { auth: s.token } };
       },

@@ -12,7 +12,7 @@ import { ErrorCode, type DomainError } from '../../kernel/result.ts';
 import type { Principal } from '../../kernel/deps.ts';
 import type { Services } from '../../compose.ts';
 import type { Customer, Seller, WriteOffRecord } from '../../contexts/sellers/index.ts';
-import { verifyStaffPassword, verifyStaffPasswordMd5 } from '../../kernel/security.ts';
+import { verifyStaffPasswordOrMd5 } from '../../contexts/identity/index.ts';
 import { formatLocalDateTime } from './time.ts';
 
 export const SELLER_CODES = {
@@ -152,9 +152,6 @@ function tokenOf(req: FastifyRequest, p: P): string | null {
   return m ? m[1]! : null;
 }
 
-/** Staff passwords come in clear from the back office, or as MD5 hex from older clients. */
-const checkPassword = async (password: string, hash: string) =>
-  (await verifyStaffPassword(password, hash)) || (/^[0-9a-fA-F]{32}$/.test(password) && (await verifyStaffPasswordMd5(password, hash)));
 
 function side(services: Services, which: 'cus' | 'sell') {
   const defaultSize = which === 'cus' ? 999 : 9999;
@@ -196,11 +193,11 @@ function side(services: Services, which: 'cus' | 'sell') {
         const p = paramsOf<{ account?: string; username?: string; password?: string }>(req);
         const account = (p.account ?? p.username ?? '').trim();
         if (!account || !p.password) return replyFail(reply, SELLER_CODES.invalidInput, 'account and password are required');
-        const v = await services.auth.verifyCredentials(account, p.password, req.ip, checkPassword);
+        const v = await services.auth.verifyCredentials(account, p.password, req.ip, verifyStaffPasswordOrMd5);
         if (!v.ok) return replyFail(reply, sellerCodeOf(v.error), v.error.code === ErrorCode.invalid_credentials ? 'wrong account or password' : v.error.message);
-        if (v.value.role !== 'seller' || v.value.tenant_id === null) return replyFail(reply, SELLER_CODES.notSeller, 'this account is not a seller');
+        if (v.value.role !== 'seller' || v.value.tenantId === null) return replyFail(reply, SELLER_CODES.notSeller, 'this account is not a seller');
         const s = await services.auth.openSession(v.value);
-        const info = await services.sellers.get(v.value.tenant_id, v.value.id);
+        const info = await services.sellers.get(v.value.tenantId, v.value.id);
         return reply1000(reply, 'login success', { token: s.token, expiresAt: formatLocalDateTime(s.expiresAt, s.tenant?.timezone ?? 'Asia/Shanghai'), seller: sellerJson(info) });
       },
     );

@@ -9,8 +9,7 @@
 // usable in one of those stores; a thing limited to no store (empty list) is
 // usable everywhere, and a staff member bound to no store (owners, admins)
 // works everywhere.
-/** The staff roles (the same union as services/deps.ts's Role; domain imports nothing above it). */
-export type StaffRoleName = 'platform_admin' | 'owner' | 'admin' | 'operator' | 'auditor' | 'seller';
+import type { Role } from '../../../kernel/deps.ts';
 
 export const CARD_PERMISSIONS = [
   /** Refund an expense or a recharge, and ask for the SMS code that allows it. */
@@ -27,7 +26,7 @@ export type CardPermission = (typeof CARD_PERMISSIONS)[number];
 const ALL: readonly CardPermission[] = CARD_PERMISSIONS;
 
 /** The table. A cashier (seller) opens, recharges and spends cards, nothing more; an auditor only reads. */
-export const CARD_PERMISSION_TABLE: Readonly<Record<StaffRoleName, readonly CardPermission[]>> = {
+export const CARD_PERMISSION_TABLE: Readonly<Record<Role, readonly CardPermission[]>> = {
   platform_admin: ALL,
   owner: ALL,
   admin: ALL,
@@ -43,7 +42,7 @@ export type TemplatePermission = `template.${(typeof TEMPLATE_ACTIONS)[number]}`
 export type PromoPermission = `promo.${(typeof PROMO_ACTIONS)[number]}`;
 export type Permission = CardPermission | TemplatePermission | PromoPermission;
 
-type Roles = readonly StaffRoleName[];
+type Roles = readonly Role[];
 const EDITORS: Roles = ['platform_admin', 'owner', 'admin', 'operator'];
 const APPROVERS: Roles = ['platform_admin', 'owner', 'admin', 'auditor'];
 const MANAGERS: Roles = ['platform_admin', 'owner', 'admin'];
@@ -66,12 +65,12 @@ export const APPROVAL_TABLE: Readonly<Record<TemplatePermission | PromoPermissio
 
 const isCardPermission = (p: Permission): p is CardPermission => (CARD_PERMISSIONS as readonly string[]).includes(p);
 
-export function roleMay(role: StaffRoleName, permission: Permission): boolean {
+export function roleMay(role: Role, permission: Permission): boolean {
   if (isCardPermission(permission)) return CARD_PERMISSION_TABLE[role]?.includes(permission) ?? false;
   return APPROVAL_TABLE[permission].includes(role);
 }
 
-export function permissionsOf(role: StaffRoleName): readonly CardPermission[] {
+export function permissionsOf(role: Role): readonly CardPermission[] {
   return CARD_PERMISSION_TABLE[role] ?? [];
 }
 
