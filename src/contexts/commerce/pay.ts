@@ -6,7 +6,8 @@ import type { Order } from './domain/order.ts';
 import { orderTx, type OrderDeps } from './order-deps.ts';
 import { orderFail, orderMissing, stateRefusal, type OrderResult } from './order-errors.ts';
 import { LEDGER_REMARK } from './repo/order-rows.ts';
-import { addLog, findOrder, LOG_REMARK, markPaid, markUserPurchased } from './repo/orders.repo.ts';
+import { markPurchasedIn } from '../identity/index.ts';
+import { addLog, findOrder, LOG_REMARK, markPaid } from './repo/orders.repo.ts';
 
 export type PayCode = 'not_found' | 'invalid_state' | 'insufficient_balance';
 
@@ -26,7 +27,7 @@ export async function payOrder(d: OrderDeps, tenantId: number, userId: number, o
         throw new Error(`wallet payment failed: ${paid.error.message}`);
       }
     }
-    await markUserPurchased(q, tenantId, userId);
+    await markPurchasedIn(q, tenantId, userId);
     await addLog(q, orderId, 'paid', LOG_REMARK.paid);
     return ok(o);
   });

@@ -8,7 +8,11 @@ import { audit } from '../platform/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { creditReason, isCreditAmount, shortfall, type Book, type LedgerEntry } from './domain/ledger.ts';
 import type { CreditCode, MoveCode } from './errors.ts';
-import { appendEntry, bumpBalance, listEntries, pointsLog, userExists, type Page, type PointsLogFilter } from './repo/ledgers.repo.ts';
+import { moveUserBalanceIn, type BalanceColumn } from '../identity/index.ts';
+import { appendEntry, listEntries, pointsLog, userExists, type Page, type PointsLogFilter } from './repo/ledgers.repo.ts';
+
+/** The users column that holds each book's balance (identity writes it, conditionally). */
+const BALANCE_OF: Record<Book, BalanceColumn> = { points: 'points', wallet: 'wallet_balance' };
 
 export type { Book, LedgerDirection, LedgerEntry } from './domain/ledger.ts';
 export type { PointsLogFilter } from './repo/ledgers.repo.ts';
@@ -26,7 +30,7 @@ export async function moveBalance(
   ref: string | null = null,
   remark: string | null = null,
 ): Promise<Result<LedgerEntry, MoveCode>> {
-  const balanceAfter = await bumpBalance(q, book, tenantId, userId, delta);
+  const balanceAfter = await moveUserBalanceIn(q, BALANCE_OF[book], tenantId, userId, delta);
   if (balanceAfter === null) {
     if (!(await userExists(q, tenantId, userId))) return fail(ErrorCode.not_found, 'user not found');
     return shortfall(book);

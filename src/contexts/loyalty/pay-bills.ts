@@ -7,7 +7,8 @@ import type { Deps, Principal } from '../../kernel/deps.ts';
 import { checkPayBillRule, payBillRef, quotePayBill, type PayBillQuote, type PayBillRule } from './domain/pay-bill.ts';
 import type { PayBillCode } from './errors.ts';
 import { moveBalance } from './ledgers.ts';
-import { insertPayBill, markPurchased, payBillRules, upsertPayBillRule } from './repo/pay-bills.repo.ts';
+import { markPurchasedIn } from '../identity/index.ts';
+import { insertPayBill, payBillRules, upsertPayBillRule } from './repo/pay-bills.repo.ts';
 
 export { bestPayBillDiscount } from './domain/pay-bill.ts';
 export type { PayBillQuote, PayBillRule } from './domain/pay-bill.ts';
@@ -49,7 +50,7 @@ export function payBillService(deps: Deps) {
           const paid = await moveBalance(q, 'wallet', tenantId, userId, -bill.realMoney, 'pay_bill', payBillRef(id), labels.remark ?? 'pay-bill');
           if (!paid.ok) return paid;
         }
-        await markPurchased(q, tenantId, userId);
+        await markPurchasedIn(q, tenantId, userId);
         return ok({ id, ...bill });
       });
     },

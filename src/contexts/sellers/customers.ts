@@ -6,7 +6,8 @@ import { fail, ok, type Result } from '../../kernel/result.ts';
 import { audit } from '../platform/index.ts';
 import type { AssignFailure } from './errors.ts';
 import type { Customer } from './domain/seller.ts';
-import { customersOf, ownerOf, setSeller, unownedCustomer } from './repo/customers.repo.ts';
+import { assignSellerIn } from '../identity/index.ts';
+import { customersOf, ownerOf, unownedCustomer } from './repo/customers.repo.ts';
 import { loadSeller } from './repo/sellers.repo.ts';
 
 /** A seller's customers, oldest first (only `userId` when given). */
@@ -46,7 +47,7 @@ export async function assign(
       if (!s) return fail('invalid_input', 'sellerId: no such seller (a staff member with role seller)', { field: 'sellerId' });
       if (s.disabled) return fail('invalid_input', 'sellerId: this seller is disabled', { field: 'sellerId' });
     }
-    if (!(await setSeller(q, tenantId, userId, sellerId, sellerId === null ? null : (channel ?? 'assigned')))) return fail('not_found', 'user not found');
+    if (!(await assignSellerIn(q, tenantId, userId, sellerId, sellerId === null ? null : (channel ?? 'assigned')))) return fail('not_found', 'user not found');
     await audit(q, tenantId, by, { action: 'seller.assign', targetType: 'user', targetId: userId, details: { sellerId, channel: channel ?? null } });
     return ok(userId);
   });

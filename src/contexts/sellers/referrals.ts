@@ -7,8 +7,8 @@ import type { Queryable } from '../../db/store.ts';
 import type { Deps } from '../../kernel/deps.ts';
 import { fail, ok, type Result } from '../../kernel/result.ts';
 import type { BindFailure } from './errors.ts';
-import { bindUnbound } from './repo/customers.repo.ts';
-import { sellerIdByAccount, sellerIdByReferral, userExists } from './repo/sellers.repo.ts';
+import { bindSellerIn } from '../identity/index.ts';
+import { sellerIdByAccount, sellerIdByReferral } from './repo/sellers.repo.ts';
 
 /** The active seller behind a referral code, or null. */
 export const sellerByReferral = (q: Queryable, tenantId: number, referralCode: string): Promise<number | null> => sellerIdByReferral(q, tenantId, referralCode);
@@ -18,8 +18,8 @@ export const sellerByAccount = (q: Queryable, tenantId: number, userId: number):
 
 /** Binds an unbound consumer to a seller in one conditional write (first binding wins). */
 async function bindIn(q: Queryable, tenantId: number, userId: number, sellerId: number, channel: string): Promise<Result<{ bound: boolean; sellerId: number }, BindFailure>> {
-  const bound = await bindUnbound(q, tenantId, userId, sellerId, channel);
-  if (!bound && !(await userExists(q, tenantId, userId))) return fail('not_found', 'user not found');
+  const bound = await bindSellerIn(q, tenantId, userId, sellerId, channel);
+  if (bound === null) return fail('not_found', 'user not found');
   return ok({ bound, sellerId });
 }
 

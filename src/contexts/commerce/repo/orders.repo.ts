@@ -151,11 +151,6 @@ export async function markPaid(q: Queryable, tenantId: number, orderId: number, 
   return r.rows[0] ? toOrder(r.rows[0]) : null;
 }
 
-// FOREIGN WRITE (identity): users.has_purchased set on the first paid order (audience rules read it).
-export async function markUserPurchased(q: Queryable, tenantId: number, userId: number): Promise<void> {
-  await q.query('UPDATE users SET has_purchased = true WHERE tenant_id = $1 AND id = $2 AND NOT has_purchased', [tenantId, userId]);
-}
-
 /** Hides a closed or finished order from the user's list; false when it is not one. */
 export async function hideOrder(q: Queryable, tenantId: number, userId: number, orderId: number): Promise<boolean> {
   const r = await q.query(

@@ -33,20 +33,6 @@ export interface Page<T> {
 
 const pageOf = <R extends { total: number }, T>(rows: R[], map: (r: R) => T): Page<T> => ({ items: rows.map(map), total: rows[0]?.total ?? 0 });
 
-/**
- * Adds delta to the user's balance unless that would take it below zero;
- * the new balance, or null when refused (or no such user).
- */
-export async function bumpBalance(q: Queryable, book: Book, tenantId: number, userId: number, delta: number): Promise<number | null> {
-  const { column } = TABLE[book];
-  // FOREIGN WRITE (identity): users.points / users.wallet_balance, conditional on the balance staying ≥ 0
-  const u = await q.query<{ balance: number }>(
-    `UPDATE users SET ${column} = ${column} + $3 WHERE tenant_id = $1 AND id = $2 AND ${column} + $3 >= 0 RETURNING ${column} AS balance`,
-    [tenantId, userId, delta],
-  );
-  return u.rows[0]?.balance ?? null;
-}
-
 export async function userExists(q: Queryable, tenantId: number, userId: number): Promise<boolean> {
   const exists = await q.query('SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2', [tenantId, userId]);
   return exists.rowCount > 0;

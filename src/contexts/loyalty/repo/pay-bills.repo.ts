@@ -29,9 +29,3 @@ export async function insertPayBill(q: Queryable, tenantId: number, userId: numb
   ]);
   return r.rows[0]!.id;
 }
-
-/** Marks the user as having bought something (once). */
-export async function markPurchased(q: Queryable, tenantId: number, userId: number): Promise<void> {
-  // FOREIGN WRITE (identity): users.has_purchased after a paid bill
-  await q.query('UPDATE users SET has_purchased = true WHERE tenant_id = $1 AND id = $2 AND NOT has_purchased', [tenantId, userId]);
-}

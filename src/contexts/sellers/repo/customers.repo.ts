@@ -85,24 +85,3 @@ export async function unownedCustomer(q: Queryable, tenantId: number, userId: nu
   if (!x) return null;
   return { id: x.id, uid: x.uid, phone: x.mobile, nick: x.nick, seller: null, bound: false, isSeller: false, frequenter: false, channel: null, boundAt: null, createdAt: x.created_at };
 }
-
-/** Binds an unbound consumer in one conditional write; false when it already had a seller or does not exist. */
-// FOREIGN WRITE (identity): users.seller_id/seller_channel/seller_bound_at of an unbound consumer, first binding wins (identity's coming bindSellerIn(q, tenantId, userId, sellerId), plus the channel).
-export async function bindUnbound(q: Queryable, tenantId: number, userId: number, sellerId: number, channel: string): Promise<boolean> {
-  const u = await q.query(
-    `UPDATE users SET seller_id = $3, seller_channel = $4, seller_bound_at = now() WHERE tenant_id = $1 AND id = $2 AND seller_id IS NULL`,
-    [tenantId, userId, sellerId, channel],
-  );
-  return u.rowCount === 1;
-}
-
-/** Sets (or clears) a consumer's seller; false when there is no such consumer. */
-// FOREIGN WRITE (identity): users.seller_id/seller_channel/seller_bound_at set by staff assignment, or cleared (back to the default seller).
-export async function setSeller(q: Queryable, tenantId: number, userId: number, sellerId: number | null, channel: string | null): Promise<boolean> {
-  const u = await q.query<RowOf<'users', 'id'>>(
-    `UPDATE users SET seller_id = $3, seller_channel = $4, seller_bound_at = CASE WHEN $3::bigint IS NULL THEN NULL ELSE now() END
-     WHERE tenant_id = $1 AND id = $2 RETURNING id`,
-    [tenantId, userId, sellerId, channel],
-  );
-  return !!u.rows[0];
-}
