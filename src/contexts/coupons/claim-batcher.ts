@@ -22,7 +22,7 @@ import { newCouponCode } from './domain/codes.ts';
 import type { Coupon } from './domain/coupon.ts';
 import type { Template } from './domain/template.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
-import { claimBatch, issueClaimCoupons, type BatchOutcome, type ClaimBatchInput } from './repo/coupons.repo.ts';
+import { claimBatch, issueClaimCoupons, type BatchOutcome, type ClaimBatchInput } from './repo/claim-batch.repo.ts';
 
 /** The refusals a batched claim can end in. */
 export type BatchClaimCode = 'not_found' | 'per_user_limit' | 'sold_out' | 'invalid_state' | 'conflict';
