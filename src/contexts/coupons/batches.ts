@@ -37,49 +37,50 @@ function optionsOf(input: BatchInput): CodeOptions {
   };
 }
 
+/** One chunk of fresh codes (and passwords); clashes with earlier chunks or other batches are made up by later chunks. */
+async function insertChunk(deps: Deps, b: repo.BatchJob, window: { validFrom: Date | null; validTo: Date | null }, n: number): Promise<number> {
+  const codes = generateCodes({ ...b.options, count: n });
+  if (!codes.ok) throw new Error(codes.error.message);
+  const passwords = b.withPassword ? codes.value.map(() => generatePassword(8)) : null;
+  const hashes = passwords ? codes.value.map((c, i) => exchangePasswordDigest(b.passwordSalt!, c, passwords[i]!)) : null;
+  const none = codes.value.map(() => null);
+  return deps.db.tx((q) => repo.insertBatchCodes(q, b, { codes: codes.value, hashes: hashes ?? none, passwords: passwords ?? none, ...window }));
+}
+
+/** Generates a batch's missing codes, chunk by chunk; marks it done or failed. */
+async function generate(deps: Deps, batchId: number): Promise<void> {
+  const b = await repo.claimBatchJob(deps.db, batchId, STALE_SEC);
+  if (!b) return; // another process has it
+  try {
+    const window = await templateWindow(deps.db, b.templateId);
+    let generated = b.generated;
+    let stuck = 0;
+    // Two chunks in flight (on PostgreSQL they use two connections), never
+    // asking for more than is still missing.
+    while (generated < b.count) {
+      const wave: Promise<number>[] = [];
+      for (let left = b.count - generated; left > 0 && wave.length < PARALLEL; left -= CHUNK) wave.push(insertChunk(deps, b, window, Math.min(CHUNK, left)));
+      const got = (await Promise.all(wave)).reduce((a, x) => a + x, 0);
+      generated += got;
+      stuck = got === 0 ? stuck + 1 : 0;
+      if (stuck >= 5) throw new Error('the code pattern has run out of free codes');
+      // Let request handling run between chunks.
+      await new Promise((res) => setImmediate(res));
+    }
+    await repo.finishBatch(deps.db, b.id);
+  } catch (e) {
+    deps.log.error({ err: e, batchId }, 'code batch failed');
+    await repo.failBatch(deps.db, batchId, (e as Error).message);
+  }
+}
+
 export function codeBatchService(deps: Deps) {
   const running = new Map<number, Promise<void>>();
-
-  /** One chunk of fresh codes (and passwords); clashes with earlier chunks or other batches are made up by later chunks. */
-  async function insertChunk(b: repo.BatchJob, window: { validFrom: Date | null; validTo: Date | null }, n: number): Promise<number> {
-    const codes = generateCodes({ ...b.options, count: n });
-    if (!codes.ok) throw new Error(codes.error.message);
-    const passwords = b.withPassword ? codes.value.map(() => generatePassword(8)) : null;
-    const hashes = passwords ? codes.value.map((c, i) => exchangePasswordDigest(b.passwordSalt!, c, passwords[i]!)) : null;
-    const none = codes.value.map(() => null);
-    return deps.db.tx((q) => repo.insertBatchCodes(q, b, { codes: codes.value, hashes: hashes ?? none, passwords: passwords ?? none, ...window }));
-  }
-
-  async function generate(batchId: number): Promise<void> {
-    const b = await repo.claimBatchJob(deps.db, batchId, STALE_SEC);
-    if (!b) return; // another process has it
-    try {
-      const window = await templateWindow(deps.db, b.templateId);
-      let generated = b.generated;
-      let stuck = 0;
-      // Two chunks in flight (on PostgreSQL they use two connections), never
-      // asking for more than is still missing.
-      while (generated < b.count) {
-        const wave: Promise<number>[] = [];
-        for (let left = b.count - generated; left > 0 && wave.length < PARALLEL; left -= CHUNK) wave.push(insertChunk(b, window, Math.min(CHUNK, left)));
-        const got = (await Promise.all(wave)).reduce((a, x) => a + x, 0);
-        generated += got;
-        stuck = got === 0 ? stuck + 1 : 0;
-        if (stuck >= 5) throw new Error('the code pattern has run out of free codes');
-        // Let request handling run between chunks.
-        await new Promise((res) => setImmediate(res));
-      }
-      await repo.finishBatch(deps.db, b.id);
-    } catch (e) {
-      deps.log.error({ err: e, batchId }, 'code batch failed');
-      await repo.failBatch(deps.db, batchId, (e as Error).message);
-    }
-  }
 
   function start(batchId: number): Promise<void> {
     const existing = running.get(batchId);
     if (existing) return existing;
-    const p = generate(batchId).finally(() => running.delete(batchId));
+    const p = generate(deps, batchId).finally(() => running.delete(batchId));
     running.set(batchId, p);
     return p;
   }

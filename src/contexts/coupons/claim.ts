@@ -1,7 +1,6 @@
 // Claiming a coupon of a template: the single-claim path (per-user facts:
 // points, audience, sign-in days) with one conditional write per invariant in
-// one transaction, and the flash-sale path handed to the claim batcher. Also
-// what a user can still claim, and claiming by 口令.
+// one transaction, and the flash-sale path handed to the claim batcher.
 import { localDateOf } from '../../kernel/local-time.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Queryable } from '../../db/store.ts';
@@ -9,13 +8,13 @@ import type { Deps, Principal } from '../../kernel/deps.ts';
 import { audit } from '../platform/index.ts';
 import { moveBalance } from '../loyalty/index.ts';
 import { computeValidity } from './domain/coupon-status.ts';
-import { audienceMismatch, checkClaim, consecutiveSignInDays, isNewUser } from './domain/claim-rules.ts';
+import { checkClaim, consecutiveSignInDays, isNewUser } from './domain/claim-rules.ts';
 import { claimPasswordDigest, type Template } from './domain/template.ts';
 import type { Coupon } from './domain/coupon.ts';
 import type { ClaimCode } from './errors.ts';
 import type { ClaimBatcher } from './claim-batcher.ts';
-import { claimableTemplates, loadTemplate, passwordTemplates, takeStock, templateWithZone } from './repo/templates.repo.ts';
-import { audienceFacts, claimantFacts, claimedCount, issueCoupons, signInDays, takePerUser, type ClaimantFacts } from './repo/coupons.repo.ts';
+import { takeStock, templateWithZone } from './repo/templates.repo.ts';
+import { claimantFacts, claimedCount, issueCoupons, signInDays, takePerUser, type ClaimantFacts } from './repo/coupons.repo.ts';
 
 export interface ClaimOptions {
   password?: string | null;
@@ -118,47 +117,7 @@ export function claimService(deps: Deps, batcher: ClaimBatcher) {
     return claimOne(found, u, opts, by, at);
   }
 
-  /**
-   * Active templates whose claim window is open and stock not gone; with a
-   * user, only those the user may still fetch: per-person limit not reached,
-   * and an audience (new users, users who have not bought, sources) that
-   * includes the user, by the claim's own rule (domain/claim-rules).
-   */
-  async function available(tenantId: number, userId: number | null, f: { ids?: number[]; refId?: number } = {}): Promise<Template[]> {
-    const at = now();
-    const templates = await claimableTemplates(deps.db, tenantId, at, userId, f);
-    const forAll = (t: Template) => t.audience.userType === 'any' && !t.audience.sources.length;
-    if (userId === null || templates.every(forAll)) return templates;
-    const row = await audienceFacts(deps.db, tenantId, userId);
-    if (!row) return templates.filter(forAll);
-    const user = { isNew: isNewUser(row.createdAt, at), hasPurchased: row.hasPurchased, source: row.source };
-    return templates.filter((t) => audienceMismatch(t.audience, user) === null);
-  }
-
-  const template = (tenantId: number, id: number): Promise<Template | null> => loadTemplate(deps.db, tenantId, id);
-
-  /**
-   * Fetches a coupon by template id (password when it has one) or by 口令
-   * alone (the active template whose password it is). A template whose fixed
-   * validity is over answers coupon_expired.
-   */
-  async function fetch(tenantId: number, userId: number, input: { id?: number; pwd?: string; detect?: boolean }): Promise<Result<ClaimOutcome, ClaimCode>> {
-    let templateId = input.id;
-    if (templateId === undefined) {
-      if (!input.pwd) return fail(ErrorCode.invalid_input, 'give the coupon id or its password');
-      const pwd = input.pwd;
-      templateId = (await passwordTemplates(deps.db, tenantId)).find((t) => claimPasswordDigest(t.id, pwd) === t.claimPasswordHash)?.id;
-      if (templateId === undefined) return fail(ErrorCode.not_found, 'no coupon has this password');
-    }
-    const t = await template(tenantId, templateId);
-    if (!t) return fail(ErrorCode.not_found, 'coupon not found');
-    if (t.validity.type === 'fixed' && t.validity.to.getTime() < now().getTime() && t.state === 'active') {
-      return fail(ErrorCode.coupon_expired, 'this coupon has expired');
-    }
-    return claim(tenantId, templateId, userId, { password: input.pwd ?? null, detect: input.detect });
-  }
-
-  return { claim, available, template, fetch };
+  return { claim };
 }
 
 function passwordMatches(t: Template, password: string | null | undefined): boolean {

@@ -2,6 +2,7 @@
 export * from './batches.ts';
 export * from './claim-batcher.ts';
 export * from './claim.ts';
+export * from './claimable.ts';
 export * from './coupons.ts';
 export * from './errors.ts';
 export * from './exchange.ts';
@@ -32,6 +33,7 @@ import type { Deps } from '../../kernel/deps.ts';
 import { codeBatchService } from './batches.ts';
 import { claimBatcher } from './claim-batcher.ts';
 import { claimService } from './claim.ts';
+import { claimableService } from './claimable.ts';
 import { couponReader, couponService } from './coupons.ts';
 import { issueService } from './issue.ts';
 import { mergeShareService } from './merge-share.ts';
@@ -47,6 +49,7 @@ export function buildCoupons(deps: Deps) {
   const claims = claimService(deps, batcher);
   const issuing = issueService(deps);
   const reader = couponReader(deps);
+  const claimable = claimableService(deps, claims);
   return {
     templates: templateService(deps),
     coupons: couponService(deps, { claims, issuing, reader }),
@@ -54,9 +57,7 @@ export function buildCoupons(deps: Deps) {
     redemptions: redemptionService(deps, promoCodeLoader),
     promoCodes: promoCodeService(deps),
     couponExtras: {
-      available: claims.available,
-      template: claims.template,
-      fetch: claims.fetch,
+      ...claimable,
       mine: reader.mine,
       own: reader.own,
       stats: reader.stats,

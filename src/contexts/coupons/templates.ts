@@ -47,23 +47,43 @@ function mayAct(by: Principal, action: TemplateAction): Result<void, 'forbidden'
   return fail(ErrorCode.forbidden, `${action} needs one of the roles: ${roles.join(', ')}`);
 }
 
-export function templateService(deps: Deps) {
-  async function insert(q: Queryable, tenantId: number, spec: TemplateSpec, activate: boolean, by: Principal): Promise<Result<Template, TemplateCode>> {
-    const storeCheck = await checkStores(q, tenantId, spec.storeIds);
-    if (!storeCheck.ok) return storeCheck;
-    let state: TemplateState = 'draft';
-    if (activate) {
-      if (await repo.approvalRequired(q, tenantId)) {
-        return fail(ErrorCode.invalid_state, 'this tenant requires approval: create the template, then submit it for approval');
-      }
-      state = 'active';
+async function insert(q: Queryable, tenantId: number, spec: TemplateSpec, activate: boolean, by: Principal): Promise<Result<Template, TemplateCode>> {
+  const storeCheck = await checkStores(q, tenantId, spec.storeIds);
+  if (!storeCheck.ok) return storeCheck;
+  let state: TemplateState = 'draft';
+  if (activate) {
+    if (await repo.approvalRequired(q, tenantId)) {
+      return fail(ErrorCode.invalid_state, 'this tenant requires approval: create the template, then submit it for approval');
     }
-    let t = await repo.insertTemplate(q, tenantId, spec, state, staffIdOf(by));
-    if (spec.claimPassword) t = await repo.setClaimPasswordHash(q, t.id, claimPasswordDigest(t.id, spec.claimPassword));
-    await audit(q, tenantId, by, { action: 'template.create', targetType: 'coupon_template', targetId: t.id, details: { state } });
-    return ok(t);
+    state = 'active';
   }
+  let t = await repo.insertTemplate(q, tenantId, spec, state, staffIdOf(by));
+  if (spec.claimPassword) t = await repo.setClaimPasswordHash(q, t.id, claimPasswordDigest(t.id, spec.claimPassword));
+  await audit(q, tenantId, by, { action: 'template.create', targetType: 'coupon_template', targetId: t.id, details: { state } });
+  return ok(t);
+}
 
+/** One state move, from the state read under the row lock; voiding withdraws the template's unused coupons too. */
+async function move(q: Queryable, tenantId: number, id: number, action: TemplateAction, by: Principal, reason?: string): Promise<Result<Template, TemplateCode>> {
+  const current = await repo.loadTemplate(q, tenantId, id, true);
+  if (!current) return notFound();
+  const next = transitionTemplate(current.state, action, { approvalRequired: await repo.approvalRequired(q, tenantId) });
+  if (!next.ok) return next;
+  const moved = await repo.moveTemplateState(q, tenantId, id, current.state, next.value);
+  if (!moved) return fail(ErrorCode.conflict, 'the template changed meanwhile; try again');
+  // Voiding a campaign withdraws it: every coupon of it not yet used is voided too,
+  // in the same statement that records why (ended templates keep their coupons usable).
+  const voidedCoupons = next.value === 'voided' ? (await voidIssuedIn(q, tenantId, { templateId: id }, { kind: 'template_voided', staffId: staffIdOf(by) })).length : 0;
+  await audit(q, tenantId, by, {
+    action: `template.${action}`,
+    targetType: 'coupon_template',
+    targetId: id,
+    details: { from: current.state, to: next.value, ...(reason ? { reason } : {}), ...(next.value === 'voided' ? { voidedCoupons } : {}) },
+  });
+  return ok(moved);
+}
+
+export function templateService(deps: Deps) {
   async function create(tenantId: number, input: TemplateInput & { activate?: boolean }, by: Principal): Promise<Result<Template, TemplateCode>> {
     const spec = parseTemplate(input);
     if (!spec.ok) return spec;
@@ -86,26 +106,6 @@ export function templateService(deps: Deps) {
       await audit(q, tenantId, by, { action: 'template.update', targetType: 'coupon_template', targetId: id, details: { fields: Object.keys(input) } });
       return ok(t);
     });
-  }
-
-  /** One state move, from the state read under the row lock; voiding withdraws the template's unused coupons too. */
-  async function move(q: Queryable, tenantId: number, id: number, action: TemplateAction, by: Principal, reason?: string): Promise<Result<Template, TemplateCode>> {
-    const current = await repo.loadTemplate(q, tenantId, id, true);
-    if (!current) return notFound();
-    const next = transitionTemplate(current.state, action, { approvalRequired: await repo.approvalRequired(q, tenantId) });
-    if (!next.ok) return next;
-    const moved = await repo.moveTemplateState(q, tenantId, id, current.state, next.value);
-    if (!moved) return fail(ErrorCode.conflict, 'the template changed meanwhile; try again');
-    // Voiding a campaign withdraws it: every coupon of it not yet used is voided too,
-    // in the same statement that records why (ended templates keep their coupons usable).
-    const voidedCoupons = next.value === 'voided' ? (await voidIssuedIn(q, tenantId, { templateId: id }, { kind: 'template_voided', staffId: staffIdOf(by) })).length : 0;
-    await audit(q, tenantId, by, {
-      action: `template.${action}`,
-      targetType: 'coupon_template',
-      targetId: id,
-      details: { from: current.state, to: next.value, ...(reason ? { reason } : {}), ...(next.value === 'voided' ? { voidedCoupons } : {}) },
-    });
-    return ok(moved);
   }
 
   async function act(tenantId: number, id: number, action: TemplateAction, by: Principal, reason?: string): Promise<Result<Template, TemplateCode>> {

@@ -28,8 +28,8 @@ describe('the claim batcher', () => {
     const before = rt.services.claimBatches.stats();
     let mixed: BatchReport | undefined;
     let sent = 0;
-    // Each round: fresh users, both paths interleaved, all in flight at once.
-    for (let round = 0; round < 4 && !mixed; round++) {
+    // Each round: fresh users, both paths' requests all in flight at once.
+    for (let round = 0; round < 8 && !mixed; round++) {
       const consumers = [];
       for (let i = 0; i < PER_PATH; i++) consumers.push(await registerUser(call, rt.services, t.tenantId));
       const users = [];
@@ -38,15 +38,22 @@ describe('the claim batcher', () => {
       // requests line up at it and reach the batcher together once it is free.
       let release!: () => void;
       const busy = rt.db.tx(() => new Promise<void>((r) => (release = r)));
-      const requests: Array<Promise<unknown>> = [];
-      for (let i = 0; i < PER_PATH; i++) {
-        requests.push(call('/discounts/fetch', { token: consumers[i]!.token, id: tpl.id }).then((r) => expect(r.code).toBe(0)));
-        requests.push(
-          rt.app
-            .inject({ method: 'POST', url: `/api/v1/coupon-templates/${tpl.id}/claims`, headers: t.auth, payload: { userId: users[i]!.id } })
-            .then((r) => expect(r.statusCode).toBe(201)),
-        );
-      }
+      // The two paths take a different number of store round trips before they reach the
+      // batcher; the rounds vary which is sent first and whether staff send an Idempotency-Key.
+      const keyed = round % 2 === 1;
+      const consumersFirst = round % 4 < 2;
+      const fetches = consumers.map((c) => () => call('/discounts/fetch', { token: c.token, id: tpl.id }).then((r) => expect(r.code).toBe(0)));
+      const claims = users.map((u, i) => () =>
+        rt.app
+          .inject({
+            method: 'POST',
+            url: `/api/v1/coupon-templates/${tpl.id}/claims`,
+            headers: { ...t.auth, ...(keyed ? { 'idempotency-key': `one-batcher-${round}-${i}` } : {}) },
+            payload: { userId: u.id },
+          })
+          .then((r) => expect(r.statusCode).toBe(201)),
+      );
+      const requests = [...(consumersFirst ? [...fetches, ...claims] : [...claims, ...fetches])].map((send) => send());
       await new Promise((r) => setTimeout(r, 300));
       release();
       await busy;
