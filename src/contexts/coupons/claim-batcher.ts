@@ -17,17 +17,36 @@
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { pgErrorCode, type Queryable } from '../../db/store.ts';
 import { commitScope, type CommitScope } from '../../db/commit-scope.ts';
-import { newCouponCode, toCoupon, type Coupon, type CouponRow } from './coupons.ts';
 import { computeValidity } from './domain/coupon-status.ts';
+import { newCouponCode } from './domain/codes.ts';
+import type { Coupon } from './domain/coupon.ts';
+import type { Template } from './domain/template.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
-import type { Template } from './templates.ts';
+import { claimBatch, issueClaimCoupons, type BatchOutcome, type ClaimBatchInput } from './repo/claim-batch.repo.ts';
+
+/** The refusals a batched claim can end in. */
+export type BatchClaimCode = 'not_found' | 'per_user_limit' | 'sold_out' | 'invalid_state' | 'conflict';
+
+/** What one batch held: reported to observers once it has committed or failed. */
+export interface BatchReport {
+  templateId: number;
+  size: number;
+  /** Who asked for each claim: staff, an API key, or the consumer themself (no principal). */
+  claimants: Array<{ userId: number; by: Principal['kind'] | 'consumer' }>;
+}
+
+export interface ClaimBatchStats {
+  batches: number;
+  claims: number;
+  largest: number;
+}
 
 interface Pending {
   userId: number;
   by: Principal | null;
   /** The claimant's request hook (its Idempotency-Key mark), run in the batch's transaction. */
   beforeCommit: CommitScope['beforeCommit'];
-  resolve: (r: Result<Coupon>) => void;
+  resolve: (r: Result<Coupon, BatchClaimCode>) => void;
   reject: (e: unknown) => void;
 }
 
@@ -52,59 +71,65 @@ async function withRetry<T>(fn: () => Promise<T>, tries = 3): Promise<T> {
   }
 }
 
-export function claimBatcher(deps: Deps) {
+const staffOf = (by: Principal | null) => (by?.kind === 'staff' ? by.staffId : null);
+
+function outcomeResult(o: BatchOutcome, t: Template): Result<Coupon, BatchClaimCode> | 'retry' {
+  switch (o.kind) {
+    case 'issued':
+      return ok(o.coupon);
+    case 'code_taken':
+      return 'retry';
+    case 'not_found':
+      return fail(ErrorCode.not_found, 'user not found');
+    case 'per_user_limit':
+      return fail(ErrorCode.per_user_limit, `at most ${t.perUserLimit} per person`);
+    case 'sold_out':
+      return fail(ErrorCode.sold_out, 'this coupon is sold out');
+    case 'template_state':
+      return fail(ErrorCode.invalid_state, `this coupon cannot be claimed: its template is ${o.state}`);
+  }
+}
+
+/** One batch in its transaction (one round trip, migration 011), then fresh codes for any that collided (rare). */
+async function runBatch(q: Queryable, t: Template, timezone: string, batch: Pending[], at: Date): Promise<Map<number, Result<Coupon, BatchClaimCode>>> {
+  const out = new Map<number, Result<Coupon, BatchClaimCode>>();
+  const base = { template: t, window: computeValidity(t.validity, at, timezone), at };
+  const claimantOf = (p: Pending, code: string) => ({ userId: p.userId, code, staffId: staffOf(p.by), audited: p.by != null });
+  const outcomes = await claimBatch(q, { ...base, claimants: batch.map((p) => claimantOf(p, newCouponCode())) });
+  const byUser = new Map(batch.map((p) => [p.userId, p]));
+  let collided: Pending[] = [];
+  for (const o of outcomes) {
+    const r = outcomeResult(o, t);
+    if (r === 'retry') collided.push(byUser.get(o.claimant)!);
+    else out.set(o.claimant, r);
+  }
+  // The stock and limit are already taken; a fresh code, same transaction.
+  for (let attempt = 0; collided.length && attempt < 5; attempt++) {
+    const input: ClaimBatchInput = { ...base, claimants: collided.map((p) => claimantOf(p, newCouponCode())) };
+    const done = new Set<number>();
+    for (const { claimant, coupon } of await issueClaimCoupons(q, input)) {
+      out.set(claimant, ok(coupon));
+      done.add(claimant);
+    }
+    collided = collided.filter((p) => !done.has(p.userId));
+  }
+  if (collided.length) throw new Error('could not find free coupon codes');
+  return out;
+}
+
+/** One batch per template at a time; the queue of the rest. One batcher per process (compose.ts builds coupons once). */
+export function claimBatcher(deps: Deps, opts: { onBatch?: (b: BatchReport) => void } = {}) {
   const queues = new Map<number, Queue>();
   const now = () => deps.now?.() ?? new Date();
+  const observers = new Set<(b: BatchReport) => void>(opts.onBatch ? [opts.onBatch] : []);
+  const stats: ClaimBatchStats = { batches: 0, claims: 0, largest: 0 };
 
-  async function runBatch(q: Queryable, t: Template, timezone: string, batch: Pending[]): Promise<Map<number, Result<Coupon>>> {
-    const out = new Map<number, Result<Coupon>>();
-    const users = batch.map((p) => p.userId);
-    const at = now();
-    const v = computeValidity(t.validity, at, timezone);
-    const byUser = new Map(batch.map((p) => [p.userId, p.by]));
-    const staffOf = (u: number) => {
-      const b = byUser.get(u);
-      return b?.kind === 'staff' ? b.staffId : null;
-    };
-    const couponOf = (id: number, owner: number, code: string, createdAt: Date): CouponRow => ({
-      id, tenant_id: t.tenantId, template_id: t.id, code, owner_id: owner, source: 'claim', batch_id: null, status: 'issued',
-      valid_from: v.from, valid_to: v.to, received_at: at, used_at: null, redemption_id: null, created_at: createdAt,
-    });
-    // The whole batch in one round trip (migration 011): users, per-user limit, stock, give-backs, coupons, history, audit.
-    const codes = users.map(() => newCouponCode());
-    const codeOf = new Map(users.map((u, i) => [u, codes[i]!]));
-    const r = await q.query<{ claimant: number; result: string; new_coupon: number | null; issued_at: Date | null }>(
-      'SELECT * FROM quan_claim_batch($1, $2, $3::bigint[], $4::text[], $5::bigint[], $6::boolean[], $7, $8, $9, $10)',
-      [t.tenantId, t.id, users, codes, users.map(staffOf), users.map((u) => byUser.get(u) != null), t.perUserLimit, v.from, v.to, at],
-    );
-    let collided: number[] = [];
-    for (const row of r.rows) {
-      const u = row.claimant;
-      if (row.result === 'issued') out.set(u, ok(toCoupon(couponOf(row.new_coupon!, u, codeOf.get(u)!, row.issued_at!), at)));
-      else if (row.result === 'code_taken') collided.push(u);
-      else if (row.result === 'not_found') out.set(u, fail(ErrorCode.not_found, 'user not found'));
-      else if (row.result === 'per_user_limit') out.set(u, fail(ErrorCode.per_user_limit, `at most ${t.perUserLimit} per person`));
-      else if (row.result === 'sold_out') out.set(u, fail(ErrorCode.sold_out, 'this coupon is sold out'));
-      else out.set(u, fail(ErrorCode.invalid_state, `this coupon cannot be claimed: its template is ${row.result.replace(/^state:/, '')}`));
-    }
-    // A code that collided (rare): the stock and limit are already taken; a fresh code, same transaction.
-    for (let attempt = 0; collided.length && attempt < 5; attempt++) {
-      const fresh = collided.map(() => newCouponCode());
-      const ins = await q.query<{ claimant: number; new_coupon: number | null; issued_at: Date | null }>(
-        'SELECT * FROM quan_issue_claim_coupons($1, $2, $3::bigint[], $4::text[], $5::bigint[], $6::boolean[], $7, $8, $9)',
-        [t.tenantId, t.id, collided, fresh, collided.map(staffOf), collided.map((u) => byUser.get(u) != null), v.from, v.to, at],
-      );
-      const codeAt = new Map(collided.map((u, i) => [u, fresh[i]!]));
-      const done = new Set<number>();
-      for (const row of ins.rows) {
-        if (row.new_coupon === null) continue;
-        out.set(row.claimant, ok(toCoupon(couponOf(row.new_coupon, row.claimant, codeAt.get(row.claimant)!, row.issued_at!), at)));
-        done.add(row.claimant);
-      }
-      collided = collided.filter((u) => !done.has(u));
-    }
-    if (collided.length) throw new Error('could not find free coupon codes');
-    return out;
+  function report(t: Template, batch: Pending[]) {
+    stats.batches++;
+    stats.claims += batch.length;
+    stats.largest = Math.max(stats.largest, batch.length);
+    const r: BatchReport = { templateId: t.id, size: batch.length, claimants: batch.map((p) => ({ userId: p.userId, by: p.by?.kind ?? 'consumer' })) };
+    for (const o of observers) o(r);
   }
 
   async function drain(templateId: number): Promise<void> {
@@ -129,9 +154,11 @@ export function claimBatcher(deps: Deps) {
           // and not the hook of whichever request happened to start the drain.
           const hooks = batch.flatMap((p) => (p.beforeCommit ? [p.beforeCommit] : []));
           const scope: CommitScope = { beforeCommit: hooks.length ? async (q) => { for (const h of hooks) await h(q); } : null };
-          const results = await withRetry(() => commitScope.run(scope, () => deps.db.tx((q) => runBatch(q, queue.template, queue.timezone, batch))));
+          const results = await withRetry(() => commitScope.run(scope, () => deps.db.tx((q) => runBatch(q, queue.template, queue.timezone, batch, now()))));
+          report(queue.template, batch);
           for (const p of batch) p.resolve(results.get(p.userId) ?? fail(ErrorCode.conflict, 'claim not processed; try again'));
         } catch (e) {
+          report(queue.template, batch);
           for (const p of batch) p.reject(e);
         }
       }
@@ -143,7 +170,7 @@ export function claimBatcher(deps: Deps) {
 
   return {
     /** Queues a claim whose template-level rules have already passed. */
-    submit(t: Template, timezone: string, userId: number, by: Principal | null): Promise<Result<Coupon>> {
+    submit(t: Template, timezone: string, userId: number, by: Principal | null): Promise<Result<Coupon, BatchClaimCode>> {
       return new Promise((resolve, reject) => {
         let queue = queues.get(t.id);
         if (!queue) {
@@ -153,6 +180,13 @@ export function claimBatcher(deps: Deps) {
         queue.items.push({ userId, by, beforeCommit: commitScope.getStore()?.beforeCommit ?? null, resolve, reject });
         void drain(t.id);
       });
+    },
+    /** Claims and batches so far in this process. */
+    stats: (): ClaimBatchStats => ({ ...stats }),
+    /** Calls `fn` with every batch from now on; returns the function that stops it. */
+    observe(fn: (b: BatchReport) => void): () => void {
+      observers.add(fn);
+      return () => observers.delete(fn);
     },
   };
 }

@@ -1,8 +1,15 @@
 // The coupons context's public face: the only module other contexts and the dialects import.
+export * from './batches.ts';
 export * from './claim-batcher.ts';
-export * from './code-batches.ts';
-export * from './coupon-extras.ts';
+export * from './claim.ts';
+export * from './claimable.ts';
 export * from './coupons.ts';
+export * from './errors.ts';
+export * from './exchange.ts';
+export * from './gift.ts';
+export * from './issue.ts';
+export * from './merge-share.ts';
+export * from './seller-account.ts';
 export * from './promo-codes.ts';
 export * from './promo-pricing.ts';
 export * from './quote.ts';
@@ -11,6 +18,7 @@ export * from './redemption-errors.ts';
 export * from './templates.ts';
 export * from './domain/claim-rules.ts';
 export * from './domain/codes.ts';
+export * from './domain/coupon.ts';
 export * from './domain/coupon-status.ts';
 export * from './domain/promo-checkout.ts';
 export * from './domain/promo-code.ts';
@@ -23,11 +31,18 @@ export * from './domain/rules/index.ts';
 export * from './domain/rules/types.ts';
 // coupon-status.ts reads a looser Validity (startAfterDays optional); the template's is the public one.
 export type { AudienceType, Discount, Scope, Validity } from './domain/template.ts';
+// The one writer that voids issued coupons (card refunds, voided templates, merges).
+export { voidIssuedIn } from './repo/coupons.repo.ts';
 
 import type { Deps } from '../../kernel/deps.ts';
-import { codeBatchService } from './code-batches.ts';
-import { couponExtrasService } from './coupon-extras.ts';
-import { couponService } from './coupons.ts';
+import { codeBatchService } from './batches.ts';
+import { claimBatcher } from './claim-batcher.ts';
+import { claimService } from './claim.ts';
+import { claimableService } from './claimable.ts';
+import { couponReader, couponService } from './coupons.ts';
+import { issueService } from './issue.ts';
+import { mergeShareService } from './merge-share.ts';
+import { sellerAccountService } from './seller-account.ts';
 import { promoCodeService } from './promo-codes.ts';
 import { promoCodeLoader } from './promo-pricing.ts';
 import { redemptionService } from './redemptions.ts';
@@ -35,15 +50,29 @@ import { templateService } from './templates.ts';
 
 /** Builds the coupon services once (compose.ts calls this): one claim batcher per process. */
 export function buildCoupons(deps: Deps) {
-  const coupons = couponService(deps);
+  const batcher = claimBatcher(deps);
+  const claims = claimService(deps, batcher);
+  const issuing = issueService(deps);
+  const reader = couponReader(deps);
+  const claimable = claimableService(deps, claims);
   return {
     templates: templateService(deps),
-    coupons,
+    coupons: couponService(deps, { claims, issuing, reader }),
     codeBatches: codeBatchService(deps),
     redemptions: redemptionService(deps, promoCodeLoader),
     promoCodes: promoCodeService(deps),
-    couponExtras: couponExtrasService(deps, { coupons }),
+    couponExtras: {
+      ...claimable,
+      mine: reader.mine,
+      own: reader.own,
+      stats: reader.stats,
+      ...mergeShareService(deps, { issuing, reader }),
+      ...sellerAccountService(deps),
+    },
+    /** The process's claim batcher, seen from outside: counts, and an observer per batch. */
+    claimBatches: { stats: batcher.stats, observe: batcher.observe },
     promoLoader: promoCodeLoader,
   };
 }
 export type Coupons = ReturnType<typeof buildCoupons>;
+export type CouponExtras = Coupons['couponExtras'];

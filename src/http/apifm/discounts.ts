@@ -1,7 +1,6 @@
 // apifm discounts (coupons) module: the rules a user can fetch, fetching,
 // the user's coupons, 卡密 exchange, gifts, statistics, merging, share links,
 // and write-off from a seller's account.
-import type { Principal } from '../../kernel/deps.ts';
 import { couponRefs, couponRuleView, statusesOf, userCouponView } from './coupon-views.ts';
 import { err, failure, idList, list, ok, route, yuan, type ApifmApp, type CodeMap } from './kit.ts';
 
@@ -116,8 +115,7 @@ export default async function discountRoutes(app: ApifmApp) {
       if (!seller) return err(1000, '您未获得该接口权限: this account is not linked to a staff member');
       const code = p.code ?? p.hxNumber;
       if (!code) return err(600, '缺少参数 code');
-      const by = { kind: 'staff', staffId: seller.staffId, tenantId: tenant.id, role: seller.role, username: seller.username, storeIds: seller.storeIds } as Principal;
-      const r = await services.redemptions.writeOff(tenant.id, code, { storeId: p.shopId, amount: p.amount ?? null }, by);
+      const r = await services.redemptions.writeOff(tenant.id, code, { storeId: p.shopId, amount: p.amount ?? null }, seller);
       if (!r.ok) return failure(r.error, { coupon_used: 30000, not_found: 700, forbidden: 1000, wrong_store: 30000 });
       return ok({ code, discount: yuan(r.value.discountTotal) });
     });

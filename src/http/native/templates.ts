@@ -4,7 +4,9 @@ import { errors, Id, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { principalOf, tenantOf } from './guard.ts';
 import { sendProblem, sendResult } from '../problem.ts';
 import { formatMoney, fenToRate } from '../../kernel/money.ts';
-import type { Template } from '../../contexts/coupons/index.ts';
+import type { Template, TemplateAction } from '../../contexts/coupons/index.ts';
+import { APPROVAL_TABLE, TEMPLATE_ACTIONS } from '../../contexts/identity/index.ts';
+import type { Role } from '../../kernel/deps.ts';
 
 const Time = Type.String({ format: 'date-time' });
 const DiscountIn = Type.Union([
@@ -112,17 +114,9 @@ export function templateOut(t: Template) {
 }
 
 const EDITORS = ['owner', 'admin', 'operator'] as const;
-const APPROVERS = ['owner', 'admin', 'auditor'] as const;
-const ACTION_ROLES = {
-  submit: EDITORS,
-  activate: ['owner', 'admin'],
-  approve: APPROVERS,
-  reject: APPROVERS,
-  pause: EDITORS,
-  resume: EDITORS,
-  end: ['owner', 'admin'],
-  void: ['owner', 'admin'],
-} as const;
+// Who may take each state move is the use-case's (identity's permission table); the
+// guard only keeps out the roles that may take none of them.
+const ACTORS = [...new Set(TEMPLATE_ACTIONS.flatMap((a) => APPROVAL_TABLE[`template.${a}`]))].filter((r): r is Role => r !== 'platform_admin');
 
 export default async function templateRoutes(app: NativeApp) {
   const { services, guard, idempotent } = app;
@@ -192,25 +186,18 @@ export default async function templateRoutes(app: NativeApp) {
   app.post(
     '/coupon-templates/:id/:action',
     {
-      preHandler: [guard({ roles: [...new Set(Object.values(ACTION_ROLES).flat())] }), idempotent],
+      preHandler: [guard({ roles: ACTORS }), idempotent],
       schema: {
         tags: ['coupon templates'],
         summary: 'Move a template through its states: submit, approve, reject, activate, pause, resume, end, void',
         security: sec,
-        params: Type.Object({ id: Id, action: Type.Union(Object.keys(ACTION_ROLES).map((a) => Type.Literal(a))) }),
+        params: Type.Object({ id: Id, action: Type.Union(TEMPLATE_ACTIONS.map((a) => Type.Literal(a))) }),
         body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) })),
         response: { 200: TemplateOut, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req, reply) => {
-      const action = req.params.action as keyof typeof ACTION_ROLES;
-      const p = principalOf(req);
-      const allowed = ACTION_ROLES[action] as readonly string[];
-      if (p.role !== 'platform_admin' && !allowed.includes(p.role)) {
-        return sendProblem(reply, 'forbidden', 403, `${action} needs one of the roles: ${allowed.join(', ')}`);
-      }
-      return sendResult(reply, await services.templates.act(tenantOf(req), req.params.id, action, p, req.body?.reason), 200, templateOut);
-    },
+    async (req, reply) =>
+      sendResult(reply, await services.templates.act(tenantOf(req), req.params.id, req.params.action as TemplateAction, principalOf(req), req.body?.reason), 200, templateOut),
   );
 
   app.get(

@@ -5,7 +5,24 @@ import { formatMoney, type Fen } from '../../../kernel/money.ts';
 import { ErrorCode, fail, ok, type Result } from '../../../kernel/result.ts';
 import type { TemplateState } from './template-state.ts';
 
-export type AudienceType = 'any' | 'new' | 'no_purchase';
+export const AUDIENCE_TYPES = ['any', 'new', 'no_purchase'] as const;
+export type AudienceType = (typeof AUDIENCE_TYPES)[number];
+
+/** New users are those registered within this many days (audience "new"). */
+export const NEW_USER_DAYS = 7;
+
+export const isNewUser = (registeredAt: Date, now: Date): boolean => now.getTime() - registeredAt.getTime() < NEW_USER_DAYS * 86_400_000;
+
+/** The codes checkClaim can answer. */
+export type ClaimRuleCode =
+  | 'ended'
+  | 'invalid_state'
+  | 'not_started'
+  | 'audience_mismatch'
+  | 'sign_in_days_needed'
+  | 'wrong_password'
+  | 'not_enough_points'
+  | 'payment_needed';
 
 /** The parts of a template that govern claiming. */
 export interface ClaimRules {
@@ -45,7 +62,7 @@ export interface ClaimFacts {
  * points or money for a coupon they could never get; paying is last because
  * it is the last step of a claim.
  */
-export function checkClaim(rules: ClaimRules, facts: ClaimFacts): Result<void> {
+export function checkClaim(rules: ClaimRules, facts: ClaimFacts): Result<void, ClaimRuleCode> {
   if (rules.state === 'ended') return fail(ErrorCode.ended, 'this coupon is no longer offered');
   if (rules.state !== 'active') return fail(ErrorCode.invalid_state, `this coupon cannot be claimed: its template is ${rules.state}`, { state: rules.state });
 

@@ -2,7 +2,7 @@
 // only if every character is uniform, so bytes that would bias the modulo are
 // thrown away (rejection sampling), and a batch may use at most 10 % of its
 // key space so a guessed code is unlikely to be a real one.
-import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { createHash, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { ErrorCode, fail, ok, type Result } from '../../../kernel/result.ts';
 
 /** A source of cryptographically secure random bytes (injected so tests can steer it). */
@@ -57,7 +57,7 @@ interface CodeShape {
 
 const bad = (message: string, field: string) => fail(ErrorCode.invalid_input, message, { field });
 
-function resolveAlphabet(options: CodeOptions): Result<string[]> {
+function resolveAlphabet(options: CodeOptions): Result<string[], 'invalid_input'> {
   const charset = options.charset ?? 'uppercase';
   if (typeof charset !== 'string' || charset === '') return bad('charset must be alphanumeric, alphabetic, numeric, uppercase, or the characters to use', 'charset');
   const named = Object.hasOwn(NAMED, charset) ? NAMED[charset as NamedCharset] : null;
@@ -70,7 +70,7 @@ function resolveAlphabet(options: CodeOptions): Result<string[]> {
   return ok(alphabet);
 }
 
-function resolveShape(options: CodeOptions): Result<CodeShape> {
+function resolveShape(options: CodeOptions): Result<CodeShape, 'invalid_input'> {
   const alphabet = resolveAlphabet(options);
   if (!alphabet.ok) return alphabet;
   const prefix = options.prefix ?? '';
@@ -97,7 +97,7 @@ function resolveShape(options: CodeOptions): Result<CodeShape> {
 }
 
 /** How many different codes the options can produce (approximate beyond 2^53). */
-export function keySpace(options: Omit<CodeOptions, 'count'> & { count?: number }): Result<number> {
+export function keySpace(options: Omit<CodeOptions, 'count'> & { count?: number }): Result<number, 'invalid_input'> {
   const shape = resolveShape({ count: 1, ...options });
   if (!shape.ok) return shape;
   return ok(shape.value.alphabet.length ** shape.value.slots);
@@ -124,7 +124,7 @@ function indexSource(n: number, expected: number, randomBytes: RandomBytes): () 
 }
 
 /** `count` distinct codes, or invalid_input saying what to change. */
-export function generateCodes(options: CodeOptions, randomBytes: RandomBytes = cryptoRandomBytes): Result<string[]> {
+export function generateCodes(options: CodeOptions, randomBytes: RandomBytes = cryptoRandomBytes): Result<string[], 'invalid_input'> {
   const { count } = options;
   if (!Number.isInteger(count) || count < 1 || count > MAX_CODES_PER_BATCH) {
     return bad(`count must be a whole number from 1 to ${MAX_CODES_PER_BATCH}`, 'count');
@@ -163,4 +163,18 @@ export function generatePassword(length = 8, randomBytes: RandomBytes = cryptoRa
   let password = '';
   for (let i = 0; i < length; i++) password += String(next());
   return password;
+}
+
+const COUPON_CODE_LENGTH = 12;
+
+/** A fresh code for a claimed or issued coupon (12 characters, uppercase charset). */
+export function newCouponCode(): string {
+  const r = generateCodes({ count: 1, length: COUPON_CODE_LENGTH, charset: 'uppercase' });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value[0]!;
+}
+
+/** Exchange passwords are random digits made by quan; salted SHA-256 keeps them unreadable at rest at batch scale. */
+export function exchangePasswordDigest(salt: string, code: string, password: string): string {
+  return createHash('sha256').update(`${salt}:${code}:${password}`).digest('hex');
 }

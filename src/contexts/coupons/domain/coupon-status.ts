@@ -2,8 +2,12 @@
 // window) and the clock, never stored itself: an expiry needs no job to run.
 import { addDays, localDateOf, startOfLocalDay } from '../../../kernel/local-time.ts';
 
-export type CouponState = 'issued' | 'used' | 'voided';
-export type CouponStatus = 'usable' | 'not_yet_valid' | 'expired' | 'used' | 'voided';
+/** The stored state (coupons.status holds these words; repo/coupons.repo.ts maps them). */
+export const COUPON_STATES = ['issued', 'used', 'voided'] as const;
+export type CouponState = (typeof COUPON_STATES)[number];
+/** What a coupon is at a given instant: computed, never stored. */
+export const COUPON_STATUSES = ['usable', 'not_yet_valid', 'expired', 'used', 'voided'] as const;
+export type CouponStatus = (typeof COUPON_STATUSES)[number];
 
 export interface CouponValidityFacts {
   state: CouponState;

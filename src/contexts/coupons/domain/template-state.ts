@@ -34,7 +34,7 @@ function target(state: TemplateState, action: TemplateAction, policy: TemplatePo
   return to;
 }
 
-export function transitionTemplate(state: TemplateState, action: TemplateAction, policy: TemplatePolicy): Result<TemplateState> {
+export function transitionTemplate(state: TemplateState, action: TemplateAction, policy: TemplatePolicy): Result<TemplateState, 'invalid_input' | 'invalid_state'> {
   if (!TEMPLATE_ACTIONS.includes(action)) {
     return fail(ErrorCode.invalid_input, `unknown template action "${String(action)}"; one of ${TEMPLATE_ACTIONS.join(', ')}`);
   }
