@@ -8,8 +8,8 @@ import type { Coupon, CouponEvent, OwnCoupon } from './domain/coupon.ts';
 import type { Template } from './domain/template.ts';
 import type { ClaimService } from './claim.ts';
 import type { IssueService } from './issue.ts';
-import { giftService } from './gift.ts';
-import { exchangeService } from './exchange.ts';
+import type { GiftService } from './gift.ts';
+import type { ExchangeService } from './exchange.ts';
 import { templateById } from './repo/templates.repo.ts';
 import { couponByCode, couponHistory, listCoupons, ownCoupons, ownCouponWindows, type CouponFilter } from './repo/coupons.repo.ts';
 
@@ -76,13 +76,13 @@ export function couponReader(deps: Deps) {
 export type CouponReader = ReturnType<typeof couponReader>;
 
 /** The `coupons` facade: one object over the issuing use-cases and the staff's reads. */
-export function couponService(deps: Deps, parts: { claims: ClaimService; issuing: IssueService; reader: CouponReader }) {
+export function couponService(parts: { claims: ClaimService; issuing: IssueService; reader: CouponReader; gifts: GiftService; exchanges: ExchangeService }) {
   return {
     claim: parts.claims.claim,
     issue: parts.issuing.issue,
     grant: parts.issuing.grant,
-    ...giftService(deps),
-    ...exchangeService(deps),
+    ...parts.gifts,
+    ...parts.exchanges,
     list: parts.reader.list,
     get: parts.reader.get,
   };

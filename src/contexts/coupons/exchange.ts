@@ -74,3 +74,4 @@ export function exchangeService(deps: Deps) {
 
   return { exchange };
 }
+export type ExchangeService = ReturnType<typeof exchangeService>;

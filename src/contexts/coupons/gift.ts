@@ -45,3 +45,4 @@ export function giftService(deps: Deps) {
 
   return { gift };
 }
+export type GiftService = ReturnType<typeof giftService>;

@@ -40,6 +40,8 @@ import { claimBatcher } from './claim-batcher.ts';
 import { claimService } from './claim.ts';
 import { claimableService } from './claimable.ts';
 import { couponReader, couponService } from './coupons.ts';
+import { exchangeService } from './exchange.ts';
+import { giftService } from './gift.ts';
 import { issueService } from './issue.ts';
 import { mergeShareService } from './merge-share.ts';
 import { sellerAccountService } from './seller-account.ts';
@@ -57,7 +59,7 @@ export function buildCoupons(deps: Deps) {
   const claimable = claimableService(deps, claims);
   return {
     templates: templateService(deps),
-    coupons: couponService(deps, { claims, issuing, reader }),
+    coupons: couponService({ claims, issuing, reader, gifts: giftService(deps), exchanges: exchangeService(deps) }),
     codeBatches: codeBatchService(deps),
     redemptions: redemptionService(deps, promoCodeLoader),
     promoCodes: promoCodeService(deps),
