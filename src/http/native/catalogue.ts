@@ -68,6 +68,11 @@ export const goodsOut = (g: Goods) => ({
 });
 
 export default async function catalogueRoutes(app: NativeApp) {
+  categoryAndNewGoodsRoutes(app);
+  goodsRoutes(app);
+}
+
+function categoryAndNewGoodsRoutes(app: NativeApp) {
   const { services, guard } = app;
   const manage = guard({ roles: ['owner', 'admin', 'operator'] });
   const text = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
@@ -135,6 +140,12 @@ export default async function catalogueRoutes(app: NativeApp) {
     },
     async (req, reply) => sendResult(reply, await services.catalogue.createGoods(tenantOf(req), req.body, principalOf(req)), 201, goodsOut),
   );
+
+}
+
+function goodsRoutes(app: NativeApp) {
+  const { services, guard } = app;
+  const manage = guard({ roles: ['owner', 'admin', 'operator'] });
 
   app.get(
     '/goods',

@@ -88,6 +88,12 @@ export const redemptionOut = (r: Redemption) => ({
 const ISSUERS = ['owner', 'admin', 'operator'] as const;
 
 export default async function couponRoutes(app: NativeApp) {
+  consumerCouponRoutes(app);
+  staffCouponRoutes(app);
+  couponLookupRoutes(app);
+}
+
+function consumerCouponRoutes(app: NativeApp) {
   const { services, guard, idempotent } = app;
 
   app.post(
@@ -159,6 +165,11 @@ export default async function couponRoutes(app: NativeApp) {
     },
   );
 
+}
+
+function staffCouponRoutes(app: NativeApp) {
+  const { services, guard, idempotent } = app;
+
   app.post(
     '/coupons/grant',
     {
@@ -214,6 +225,11 @@ export default async function couponRoutes(app: NativeApp) {
       return { items: r.items.map(couponOut), total: r.total };
     },
   );
+
+}
+
+function couponLookupRoutes(app: NativeApp) {
+  const { services, guard, idempotent } = app;
 
   app.get(
     '/coupons/:code',

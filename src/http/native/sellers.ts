@@ -73,6 +73,11 @@ function canView(req: FastifyRequest, reply: FastifyReply, sellerId: number): bo
 }
 
 export default async function sellerRoutes(app: NativeApp) {
+  sellerListRoutes(app);
+  sellerBindingRoutes(app);
+}
+
+function sellerListRoutes(app: NativeApp) {
   const { services, guard } = app;
 
   app.get(
@@ -146,6 +151,11 @@ export default async function sellerRoutes(app: NativeApp) {
       return { items: r.items.map(writeOffOut), total: r.total };
     },
   );
+
+}
+
+function sellerBindingRoutes(app: NativeApp) {
+  const { services, guard } = app;
 
   app.put(
     '/users/:id/seller',

@@ -49,7 +49,26 @@ const INVOICE_STATUS: Record<InvoiceState, number> = { pending: 0, issued: 1, re
 const INVOICE_STATE_OF: InvoiceState[] = ['pending', 'issued', 'refused'];
 const invoiceOut = ({ ext: _e, state, ...i }: Invoice) => ({ ...i, status: INVOICE_STATUS[state], amount: formatMoney(i.amount), createdAt: iso(i.createdAt) });
 
+const ConfigOut = Type.Object({ key: Type.String(), value: Type.String(), remark: Nullable(Type.String()), updatedAt: Type.String({ format: 'date-time' }) });
+const LevelOut = Type.Object({
+  id: Id,
+  name: Type.String(),
+  level: Type.Integer(),
+  upgradeAmount: Money,
+  rebate: Type.Integer(),
+  remark: Nullable(Type.String()),
+  prices: Type.Optional(Type.Array(Type.Object({ id: Id, duration: Type.Integer(), unit: Type.Integer(), price: Money }))),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
 export default async function shopContentRoutes(app: NativeApp) {
+  bannerAndNoticeRoutes(app);
+  configRoutes(app);
+  levelAndRuleRoutes(app);
+  invoiceAndMessageRoutes(app);
+}
+
+function bannerAndNoticeRoutes(app: NativeApp) {
   const { services, guard } = app;
   const manage = guard({ roles: ['owner', 'admin', 'operator'] });
   const read = guard();
@@ -121,8 +140,13 @@ export default async function shopContentRoutes(app: NativeApp) {
       return { items: r.items.map(noticeOut), total: r.total };
     },
   );
+}
 
-  const ConfigOut = Type.Object({ key: Type.String(), value: Type.String(), remark: Nullable(Type.String()), updatedAt: Type.String({ format: 'date-time' }) });
+function configRoutes(app: NativeApp) {
+  const { services, guard } = app;
+  const read = guard();
+  const sec = [{ bearer: [] }];
+
   app.put(
     '/config/:key',
     {
@@ -147,17 +171,12 @@ export default async function shopContentRoutes(app: NativeApp) {
       return { items: items.map((c) => ({ ...c, updatedAt: iso(c.updatedAt) })), total: items.length };
     },
   );
+}
 
-  const LevelOut = Type.Object({
-    id: Id,
-    name: Type.String(),
-    level: Type.Integer(),
-    upgradeAmount: Money,
-    rebate: Type.Integer(),
-    remark: Nullable(Type.String()),
-    prices: Type.Optional(Type.Array(Type.Object({ id: Id, duration: Type.Integer(), unit: Type.Integer(), price: Money }))),
-    createdAt: Type.String({ format: 'date-time' }),
-  });
+function levelAndRuleRoutes(app: NativeApp) {
+  const { services, guard } = app;
+  const sec = [{ bearer: [] }];
+
   app.post(
     '/user-levels',
     {
@@ -218,6 +237,11 @@ export default async function shopContentRoutes(app: NativeApp) {
         discounts: formatMoney(r.discounts),
       })),
   );
+}
+
+function invoiceAndMessageRoutes(app: NativeApp) {
+  const { services, guard } = app;
+  const sec = [{ bearer: [] }];
 
   app.get(
     '/invoice-requests',

@@ -119,6 +119,11 @@ const EDITORS = ['owner', 'admin', 'operator'] as const;
 const ACTORS = [...new Set(TEMPLATE_ACTIONS.flatMap((a) => APPROVAL_TABLE[`template.${a}`]))].filter((r): r is Role => r !== 'platform_admin');
 
 export default async function templateRoutes(app: NativeApp) {
+  templateEditRoutes(app);
+  templateStateRoutes(app);
+}
+
+function templateEditRoutes(app: NativeApp) {
   const { services, guard, idempotent } = app;
   const sec = [{ bearer: [] }];
 
@@ -182,6 +187,12 @@ export default async function templateRoutes(app: NativeApp) {
     },
     async (req, reply) => sendResult(reply, await services.templates.update(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, templateOut),
   );
+
+}
+
+function templateStateRoutes(app: NativeApp) {
+  const { services, guard, idempotent } = app;
+  const sec = [{ bearer: [] }];
 
   app.post(
     '/coupon-templates/:id/:action',
