@@ -10,8 +10,9 @@ import { bearerToken, principalOf, tenantOf } from './guard.ts';
 import { sendError, sendProblem, sendResult } from '../problem.ts';
 import { formatMoney, parseMoney } from '../../kernel/money.ts';
 import { ErrorCode, fail } from '../../kernel/result.ts';
-import type { CardBucket, CardEntry, CardEvent, CardProduct, LedgerKind, UserCard } from '../../contexts/cards/index.ts';
-import type { Invoice } from '../../contexts/cards/index.ts';
+import { ALL_LEDGER_KINDS, CARD_KINDS, EVENT_KINDS } from '../../contexts/cards/index.ts';
+import type { BucketState, CardBucket, CardEntry, CardEvent, CardKind, CardProduct, EventKind, Invoice, LedgerKind, UserCard } from '../../contexts/cards/index.ts';
+import { readMultipart } from '../multipart.ts';
 import type { QrTarget } from '../../contexts/platform/index.ts';
 
 const sec = [{ bearer: [] }];
@@ -21,6 +22,13 @@ const MANAGERS = ['owner', 'admin'] as const;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const money = (fen: number) => formatMoney(fen);
 
+// The native API's numbers for the cards context's words (as it has always shown them).
+const CARD_TYPE: Record<CardKind, 1 | 10 | 11> = { platform: 1, stored_value: 10, event: 11 };
+const EVENT_TYPE: Record<EventKind, 1 | 2 | 5> = { bonus: 1, coupons: 2, bonus_and_coupons: 5 };
+const BUCKET_STATUS: Record<BucketState, number> = { untouched: 1, partly_spent: 2, cash_back_due: 3, recharge_refunded: 4, cashed_back: 5 };
+const cardKindOf = (type: number) => CARD_KINDS.find((k) => CARD_TYPE[k] === type);
+const eventKindOf = (type: 1 | 2 | 5) => EVENT_KINDS.find((k) => EVENT_TYPE[k] === type)!;
+
 const StoreBrief = Type.Object({ id: Id, name: Type.String(), address: Nullable(Type.String()), area: Nullable(Type.String()), phone: Nullable(Type.String()), linkman: Nullable(Type.String()) });
 
 const EventOut = Type.Object({
@@ -29,7 +37,7 @@ const EventOut = Type.Object({
   status: Type.Integer({ description: '1 usable, 10 usable on an event card, 2 disabled' }), createdAt: Time,
 });
 const eventOut = (e: CardEvent) => ({
-  id: e.id, cardProductId: e.cardProductId, title: e.title, summary: e.summary, type: e.type, rechargeMoney: money(e.rechargeMoney), sendMoney: money(e.sendMoney),
+  id: e.id, cardProductId: e.cardProductId, title: e.title, summary: e.summary, type: EVENT_TYPE[e.kind], rechargeMoney: money(e.rechargeMoney), sendMoney: money(e.sendMoney),
   couponTemplateId: e.templateId, couponTemplateName: e.templateName, quantity: e.quantity, status: e.status, createdAt: e.createdAt.toISOString(),
 });
 
@@ -38,7 +46,7 @@ const ProductOut = Type.Object({
   storeIds: Type.Array(Type.Integer()), summary: Nullable(Type.String()), status: Type.Integer(), createdAt: Time, stores: Type.Array(StoreBrief), events: Type.Array(EventOut),
 });
 const productOut = (p: CardProduct) => ({
-  id: p.id, title: p.title, type: p.type, colour: p.colour, logo: p.logo, storeIds: p.storeIds, summary: p.summary, status: p.status,
+  id: p.id, title: p.title, type: CARD_TYPE[p.kind], colour: p.colour, logo: p.logo, storeIds: p.storeIds, summary: p.summary, status: p.status,
   createdAt: p.createdAt.toISOString(), stores: p.stores, events: p.events.map(eventOut),
 });
 
@@ -48,7 +56,7 @@ const BucketOut = Type.Object({
 });
 const bucketOut = (b: CardBucket) => ({
   id: b.id, eventId: b.eventId, eventTitle: b.eventTitle, capitalInitial: money(b.capitalInitial), bonusInitial: money(b.bonusInitial),
-  capital: money(b.capital), bonus: money(b.bonus), status: b.status, cashedBackAt: iso(b.cashedBackAt), createdAt: b.createdAt.toISOString(),
+  capital: money(b.capital), bonus: money(b.bonus), status: BUCKET_STATUS[b.state], cashedBackAt: iso(b.cashedBackAt), createdAt: b.createdAt.toISOString(),
 });
 
 const CardOut = Type.Object({
@@ -57,7 +65,7 @@ const CardOut = Type.Object({
   buckets: Type.Optional(Type.Array(BucketOut)),
 });
 const cardOut = (c: UserCard & { buckets?: CardBucket[] }) => ({
-  id: c.id, userId: c.userId, cardProductId: c.cardProductId, cardNo: String(c.cardNo), title: c.title, type: c.type, phone: c.phone, nickname: c.nickname,
+  id: c.id, userId: c.userId, cardProductId: c.cardProductId, cardNo: String(c.cardNo), title: c.title, type: CARD_TYPE[c.kind], phone: c.phone, nickname: c.nickname,
   capital: money(c.capital), bonus: money(c.bonus), balance: money(c.balance), charged: money(c.charged), invoiced: money(c.invoiced), invoiceable: money(c.invoiceable),
   storeId: c.storeId, storeName: c.storeName, createdAt: c.createdAt.toISOString(), ...(c.buckets ? { buckets: c.buckets.map(bucketOut) } : {}),
 });
@@ -108,7 +116,10 @@ export default async function cardRoutes(app: NativeApp) {
       }),
       response: { 201: ProductOut, ...errors(400, 401, 403) },
     },
-  }, async (req, reply) => sendResult(reply, await services.cards.createProduct(tenantOf(req), req.body, principalOf(req)), 201, productOut));
+  }, async (req, reply) => {
+    const { type, ...face } = req.body;
+    return sendResult(reply, await services.cards.createProduct(tenantOf(req), { ...face, kind: cardKindOf(type)! }, principalOf(req)), 201, productOut);
+  });
 
   app.get('/card-products', {
     preHandler: guard(),
@@ -118,7 +129,9 @@ export default async function cardRoutes(app: NativeApp) {
       response: { 200: Type.Object({ items: Type.Array(ProductOut), total: Type.Integer() }), ...errors(401) },
     },
   }, async (req) => {
-    const items = await services.cards.listProducts(tenantOf(req), { type: req.query.type });
+    const kind = req.query.type === undefined ? undefined : cardKindOf(req.query.type);
+    // A type that is no card type matches no product.
+    const items = req.query.type !== undefined && !kind ? [] : await services.cards.listProducts(tenantOf(req), { kind });
     return { items: items.map(productOut), total: items.length };
   });
 
@@ -160,7 +173,7 @@ export default async function cardRoutes(app: NativeApp) {
     if (r === null) return badMoney(reply, 'rechargeMoney', req.body.rechargeMoney);
     if (s === null) return badMoney(reply, 'sendMoney', req.body.sendMoney);
     const out = await services.cards.createEvent(tenantOf(req), req.params.id, {
-      title: req.body.title, summary: req.body.summary, type: req.body.type, rechargeMoney: r, sendMoney: s, templateId: req.body.couponTemplateId, quantity: req.body.quantity,
+      title: req.body.title, summary: req.body.summary, kind: eventKindOf(req.body.type), rechargeMoney: r, sendMoney: s, templateId: req.body.couponTemplateId, quantity: req.body.quantity,
     }, principalOf(req));
     return sendResult(reply, out, 201, eventOut);
   });
@@ -223,8 +236,7 @@ export default async function cardRoutes(app: NativeApp) {
       response: { 200: Type.Object({ items: Type.Array(EntryOut), total: Type.Integer() }), ...errors(401, 403) },
     },
   }, async (req, reply) => {
-    const kinds: LedgerKind[] = ['recharge', 'expense', 'refund', 'recharge_refund', 'cash_back', 'invoice'];
-    const r = await services.cards.records(tenantOf(req), kinds, { cardId: req.params.id, ...pageOf(req.query) }, principalOf(req));
+    const r = await services.cards.records(tenantOf(req), ALL_LEDGER_KINDS, { cardId: req.params.id, ...pageOf(req.query) }, principalOf(req));
     return sendResult(reply, r, 200, (v) => ({ items: v.items.map(entryOut), total: v.total }));
   });
 
@@ -301,7 +313,7 @@ export default async function cardRoutes(app: NativeApp) {
     },
   }, async (req, reply) => {
     const q = req.query;
-    const kinds: LedgerKind[] = !q.kind ? ['recharge', 'expense', 'refund', 'recharge_refund', 'cash_back', 'invoice'] : q.kind === 'refund' ? ['refund', 'recharge_refund'] : [q.kind];
+    const kinds: LedgerKind[] = !q.kind ? ALL_LEDGER_KINDS : q.kind === 'refund' ? ['refund', 'recharge_refund'] : [q.kind];
     const r = await services.cards.records(tenantOf(req), kinds, { phone: q.phone, keywords: q.keywords, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, ...pageOf(q) }, principalOf(req));
     return sendResult(reply, r, 200, (v) => ({ items: v.items.map(entryOut), total: v.total, totalAmount: money(v.totalAmount), totalCapital: money(v.totalCapital), totalBonus: money(v.totalBonus) }));
   });
@@ -424,15 +436,8 @@ export default async function cardRoutes(app: NativeApp) {
 
 /** The bytes of the one file of a multipart request. */
 export async function readUpload(req: FastifyRequest) {
-  if (!req.isMultipart()) return fail(ErrorCode.invalid_input, 'send the image as multipart/form-data (field "file")', { field: 'file' });
-  try {
-    const file = await req.file();
-    if (!file) return fail(ErrorCode.invalid_input, 'no file in the request', { field: 'file' });
-    const data = await file.toBuffer();
-    return { ok: true as const, value: data };
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') return fail(ErrorCode.invalid_input, 'the file is larger than 5 MiB', { field: 'file' });
-    throw e;
-  }
+  const form = await readMultipart(req, { firstFileOnly: true });
+  if (!form.ok) return form;
+  if (!form.value.file) return fail(ErrorCode.invalid_input, 'no file in the request', { field: 'file' });
+  return { ok: true as const, value: form.value.file };
 }
