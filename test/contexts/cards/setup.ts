@@ -52,5 +52,5 @@ export const freshPhone = () => `1570${process.pid % 1000}${String(++phoneN).pad
 /** The newest refund code sent to the clerk. */
 export async function refundCode(w: CardWorld, clerk: Principal = w.clerk): Promise<string> {
   value(await w.rt.services.cards.sendRefundCode(w.t.tenantId, clerk));
-  return (await w.rt.services.messages.outbox(w.t.tenantId, 1))[0]!.code;
+  return (await w.rt.services.messages.outbox(w.t.tenantId, 1))[0]!.code!;
 }
