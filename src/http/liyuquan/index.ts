@@ -9,8 +9,8 @@ import type { Services } from '../../compose.ts';
 import { LYQ, sendCode, staffAuth, staffCheck } from './kit.ts';
 import { typed, type App, type RouteCtx } from './routes/shared.ts';
 import { userRoutes } from './routes/user.ts';
-import { operationRoutes } from './routes/operations.ts';
-import { queryRoutes } from './routes/queries.ts';
+import { moneyRoutes, operationRoutes } from './routes/operations.ts';
+import { memberRoutes, queryRoutes } from './routes/queries.ts';
 import { uploadRoutes } from './routes/upload.ts';
 import { scanRoutes } from './routes/scan.ts';
 import { invoiceRoutes } from './routes/invoices.ts';
@@ -41,7 +41,9 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
   // The seed's own sections, in its order.
   userRoutes(ctx);
   operationRoutes(ctx);
+  moneyRoutes(ctx);
   queryRoutes(ctx);
+  memberRoutes(ctx);
   uploadRoutes(ctx);
   scanRoutes(ctx);
   invoiceRoutes(ctx);

@@ -23,7 +23,9 @@ export default async function cardRoutes(app: NativeApp) {
   const { services } = app;
   await app.register(multipart, { limits: { fileSize: services.uploads.maxBytes, files: 1, fields: 10 } });
   productRoutes(app);
+  eventRoutes(app);
   cardRoutesOf(app);
+  moneyRoutes(app);
   invoiceRoutes(app);
   uploadRoutes(app);
   qrRoutes(app);
@@ -82,7 +84,10 @@ function productRoutes(app: NativeApp) {
       response: { 200: ProductOut, ...errors(400, 401, 403, 404) },
     },
   }, async (req, reply) => sendResult(reply, await services.cards.updateProduct(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, productOut));
+}
 
+function eventRoutes(app: NativeApp) {
+  const { services, guard } = app;
   app.post('/card-products/:id/events', {
     preHandler: guard({ roles: [...MANAGERS] }),
     schema: {
@@ -168,7 +173,10 @@ function cardRoutesOf(app: NativeApp) {
     const r = await services.cards.records(tenantOf(req), ALL_LEDGER_KINDS, { cardId: req.params.id, ...pageOf(req.query) }, principalOf(req));
     return sendResult(reply, r, 200, (v) => ({ items: v.items.map(entryOut), total: v.total }));
   });
+}
 
+function moneyRoutes(app: NativeApp) {
+  const { services, guard, idempotent } = app;
   app.post('/cards/:id/recharge', {
     preHandler: [guard({ roles: [...STAFF] }), idempotent],
     schema: {

@@ -51,7 +51,10 @@ export function operationRoutes({ r, services, auth }: RouteCtx) {
     if (!out.ok) return sendFail(reply, out.error);
     return ok(reply, { data: out.value.map(eventVo) });
   });
+}
 
+/** Recharge, expense, refunds, and one event in detail. */
+export function moneyRoutes({ r, services, auth }: RouteCtx) {
   r.post('/manage/v3/userCard/charge', {
     preHandler: auth,
     schema: schema('Recharge a member card', Body({ phone: Type.String({ minLength: 1, maxLength: 20 }), cardId: Int, recharge: Amount, send: Amount, eventId: Type.Optional(Int), image: Type.String({ maxLength: 500 }) })),

@@ -59,7 +59,10 @@ export function queryRoutes({ r, services, auth }: RouteCtx) {
       page: pageFields(out.total, pg.pageNum, pg.pageSize),
     });
   });
+}
 
+/** Members, their cards and the cash-back of an event-card record. */
+export function memberRoutes({ r, services, auth }: RouteCtx) {
   r.post('/manage/v3/userCard/user_card', { preHandler: auth, schema: schema('Members (users holding a card)', Body({ phone: OptStr(20), ...Paged })) }, async (req, reply) => {
     const pg = paging(req.body);
     const out = await services.cards.holders(tenant(req), { phone: req.body.phone || undefined, ...pg });
