@@ -1,7 +1,7 @@
 // The cards context's failures. Codes are the shared ones (kernel/result.ts);
 // the structured details of a few stay as they are on the wire (the native
 // problem+json spreads them), typed here for the dialects that read them.
-import { ErrorCode, type DomainError, type ErrorCode as Code } from '../../kernel/result.ts';
+import { ErrorCode, type DomainError } from '../../kernel/result.ts';
 import type { CardPermission } from '../identity/index.ts';
 
 /** What a not_found is about (the 礼遇圈 client answers "user not found" with its own code). */
@@ -33,7 +33,5 @@ export function isSmsCodeFailure(e: DomainError): boolean {
 }
 
 /** The codes the card use-cases return. */
-export type CardWriteCode = Extract<Code, 'invalid_input' | 'not_found' | 'forbidden' | 'conflict' | 'invalid_state'>;
-export type MoneyCode = CardWriteCode | 'insufficient_balance';
 export type PasswordCode = 'not_found' | 'forbidden' | 'rate_limited' | 'wrong_password';
 export type RefundCode = 'not_found' | 'forbidden' | 'invalid_input' | 'invalid_state' | 'insufficient_balance' | 'already_rolled_back' | 'wrong_password' | 'rate_limited';
