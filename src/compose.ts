@@ -7,6 +7,7 @@ import type { Deps } from './kernel/deps.ts';
 import { buildCards } from './contexts/cards/index.ts';
 import { buildCommerce } from './contexts/commerce/index.ts';
 import { buildCoupons } from './contexts/coupons/index.ts';
+import { buildCounter } from './contexts/counter/index.ts';
 import { buildIdentity } from './contexts/identity/index.ts';
 import { buildLoyalty } from './contexts/loyalty/index.ts';
 import { buildPlatform } from './contexts/platform/index.ts';
@@ -20,10 +21,11 @@ export function createServices(deps: Deps) {
   const loyalty = buildLoyalty(deps);
   const coupons = buildCoupons(deps);
   const cards = buildCards(deps, { coupons, platform });
+  const counter = buildCounter(deps, { coupons });
   const commerce = buildCommerce(deps, { coupons });
   const sellers = buildSellers(deps, { coupons });
   const reports = buildReports(deps);
-  return { deps, ...platform, ...identity, ...loyalty, ...coupons, ...cards, ...commerce, ...sellers, ...reports };
+  return { deps, ...platform, ...identity, ...loyalty, ...coupons, ...cards, ...counter, ...commerce, ...sellers, ...reports };
 }
 
 export type Services = ReturnType<typeof createServices>;

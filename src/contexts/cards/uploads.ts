@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
+import { insertUpload, uploadMime } from './repo/uploads.repo.ts';
 
 export const UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
 export const UPLOAD_URL_PREFIX = '/api/v1/uploads/';
@@ -34,7 +35,7 @@ export function uploadService(deps: Deps) {
     dir,
     maxBytes: UPLOAD_MAX_BYTES,
 
-    async saveImage(tenantId: number | null, data: Buffer, by: Principal | null): Promise<Result<StoredUpload>> {
+    async saveImage(tenantId: number | null, data: Buffer, by: Principal | null): Promise<Result<StoredUpload, 'invalid_input'>> {
       if (data.length === 0) return fail(ErrorCode.invalid_input, 'the file is empty', { field: 'file' });
       if (data.length > UPLOAD_MAX_BYTES) return fail(ErrorCode.invalid_input, `the file is larger than ${UPLOAD_MAX_BYTES / 1024 / 1024} MiB`, { field: 'file' });
       const type = TYPES.find((t) => t.test(data));
@@ -43,19 +44,17 @@ export function uploadService(deps: Deps) {
       const name = `${day}/${crypto.randomUUID()}.${type.ext}`;
       await fs.mkdir(path.join(dir, day), { recursive: true });
       await fs.writeFile(path.join(dir, name), data, { flag: 'wx' });
-      await deps.db.query('INSERT INTO card_uploads (tenant_id, file_name, mime, size, staff_id) VALUES ($1, $2, $3, $4, $5)', [
-        tenantId, name, type.mime, data.length, by?.kind === 'staff' ? by.staffId : null,
-      ]);
+      await insertUpload(deps.db, tenantId, { name, mime: type.mime, size: data.length, staffId: by?.kind === 'staff' ? by.staffId : null });
       return ok({ name, url: `${base}${UPLOAD_URL_PREFIX}${name}`, mime: type.mime, size: data.length });
     },
 
     /** Reads a stored upload back; null for any name that is not one of ours. */
     async read(name: string): Promise<{ data: Buffer; mime: string } | null> {
       if (!/^\d{6}\/[0-9a-f-]{36}\.(png|jpg|gif|webp)$/.test(name)) return null;
-      const r = await deps.db.query<{ mime: string }>('SELECT mime FROM card_uploads WHERE file_name = $1', [name]);
-      if (!r.rows[0]) return null;
+      const mime = await uploadMime(deps.db, name);
+      if (!mime) return null;
       try {
-        return { data: await fs.readFile(path.join(dir, name)), mime: r.rows[0].mime };
+        return { data: await fs.readFile(path.join(dir, name)), mime };
       } catch {
         return null;
       }

@@ -8,6 +8,7 @@ import { fenToYuan } from '../../kernel/money.ts';
 import { ErrorCode, type DomainError } from '../../kernel/result.ts';
 import type { Principal } from '../../kernel/deps.ts';
 import type { Services } from '../../compose.ts';
+import { isSmsCodeFailure, missingThing } from '../../contexts/cards/index.ts';
 
 export const LYQ = {
   ok: 0,
@@ -52,7 +53,6 @@ export function paging(p: { pageNum?: number; pageSize?: number }) {
 
 /** A domain error → this dialect's code. */
 export function codeOf(e: DomainError): number {
-  const d = e.details ?? {};
   switch (e.code) {
     case ErrorCode.unauthenticated:
       return LYQ.loginNeeded;
@@ -61,11 +61,10 @@ export function codeOf(e: DomainError): number {
     case ErrorCode.already_registered:
       return LYQ.phoneRegistered;
     case ErrorCode.not_found:
-      return d.what === 'user' ? LYQ.userNotFound : LYQ.failed;
+      return missingThing(e) === 'user' ? LYQ.userNotFound : LYQ.failed;
     case ErrorCode.wrong_password:
-      return d.sms ? LYQ.smsCodeWrong : LYQ.failed;
     case ErrorCode.invalid_input:
-      return d.sms ? LYQ.smsCodeWrong : d.missing ? LYQ.missingParam : LYQ.failed;
+      return isSmsCodeFailure(e) ? LYQ.smsCodeWrong : LYQ.failed;
     default:
       return LYQ.failed;
   }

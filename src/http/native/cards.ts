@@ -8,96 +8,32 @@ import type { NativeApp } from './types.ts';
 import { errors, Id, IdParams, Money, Nullable, PageQuery, pageOf } from './schemas.ts';
 import { bearerToken, principalOf, tenantOf } from './guard.ts';
 import { sendError, sendProblem, sendResult } from '../problem.ts';
-import { formatMoney, parseMoney } from '../../kernel/money.ts';
+import { parseMoney } from '../../kernel/money.ts';
 import { ErrorCode, fail } from '../../kernel/result.ts';
-import type { CardBucket, CardEntry, CardEvent, CardProduct, LedgerKind, UserCard } from '../../contexts/cards/index.ts';
-import type { Invoice } from '../../contexts/cards/index.ts';
+import { ALL_LEDGER_KINDS, type LedgerKind } from '../../contexts/cards/index.ts';
+import {
+  badMoney, cardKindOf, cardOut, entryOut, EntryOut, eventKindOf, eventOut, EventOut, invoiceOut, InvoiceOut, MANAGERS, OrderNoParams, productOut, ProductOut,
+  QrOut, RecordQuery, sec, STAFF, Time, CardOut, money,
+} from './card-views.ts';
+import { readMultipart } from '../multipart.ts';
 import type { QrTarget } from '../../contexts/platform/index.ts';
 
-const sec = [{ bearer: [] }];
-const Time = Type.String({ format: 'date-time' });
-const STAFF = ['owner', 'admin', 'operator', 'seller'] as const;
-const MANAGERS = ['owner', 'admin'] as const;
-const iso = (d: Date | null) => d?.toISOString() ?? null;
-const money = (fen: number) => formatMoney(fen);
-
-const StoreBrief = Type.Object({ id: Id, name: Type.String(), address: Nullable(Type.String()), area: Nullable(Type.String()), phone: Nullable(Type.String()), linkman: Nullable(Type.String()) });
-
-const EventOut = Type.Object({
-  id: Id, cardProductId: Id, title: Type.String(), summary: Nullable(Type.String()), type: Type.Integer({ description: '1 bonus money, 2 coupons, 5 both' }),
-  rechargeMoney: Money, sendMoney: Money, couponTemplateId: Nullable(Type.Integer()), couponTemplateName: Nullable(Type.String()), quantity: Nullable(Type.Integer()),
-  status: Type.Integer({ description: '1 usable, 10 usable on an event card, 2 disabled' }), createdAt: Time,
-});
-const eventOut = (e: CardEvent) => ({
-  id: e.id, cardProductId: e.cardProductId, title: e.title, summary: e.summary, type: e.type, rechargeMoney: money(e.rechargeMoney), sendMoney: money(e.sendMoney),
-  couponTemplateId: e.templateId, couponTemplateName: e.templateName, quantity: e.quantity, status: e.status, createdAt: e.createdAt.toISOString(),
-});
-
-const ProductOut = Type.Object({
-  id: Id, title: Type.String(), type: Type.Integer({ description: '1 platform card, 10 stored-value card, 11 event card' }), colour: Nullable(Type.String()), logo: Nullable(Type.String()),
-  storeIds: Type.Array(Type.Integer()), summary: Nullable(Type.String()), status: Type.Integer(), createdAt: Time, stores: Type.Array(StoreBrief), events: Type.Array(EventOut),
-});
-const productOut = (p: CardProduct) => ({
-  id: p.id, title: p.title, type: p.type, colour: p.colour, logo: p.logo, storeIds: p.storeIds, summary: p.summary, status: p.status,
-  createdAt: p.createdAt.toISOString(), stores: p.stores, events: p.events.map(eventOut),
-});
-
-const BucketOut = Type.Object({
-  id: Id, eventId: Id, eventTitle: Nullable(Type.String()), capitalInitial: Money, bonusInitial: Money, capital: Money, bonus: Money,
-  status: Type.Integer({ description: '1 untouched, 2 partly spent, 3 cash-back due, 4 recharge refunded, 5 cashed back' }), cashedBackAt: Nullable(Time), createdAt: Time,
-});
-const bucketOut = (b: CardBucket) => ({
-  id: b.id, eventId: b.eventId, eventTitle: b.eventTitle, capitalInitial: money(b.capitalInitial), bonusInitial: money(b.bonusInitial),
-  capital: money(b.capital), bonus: money(b.bonus), status: b.status, cashedBackAt: iso(b.cashedBackAt), createdAt: b.createdAt.toISOString(),
-});
-
-const CardOut = Type.Object({
-  id: Id, userId: Id, cardProductId: Id, cardNo: Type.String(), title: Type.String(), type: Type.Integer(), phone: Nullable(Type.String()), nickname: Nullable(Type.String()),
-  capital: Money, bonus: Money, balance: Money, charged: Money, invoiced: Money, invoiceable: Money, storeId: Nullable(Type.Integer()), storeName: Nullable(Type.String()), createdAt: Time,
-  buckets: Type.Optional(Type.Array(BucketOut)),
-});
-const cardOut = (c: UserCard & { buckets?: CardBucket[] }) => ({
-  id: c.id, userId: c.userId, cardProductId: c.cardProductId, cardNo: String(c.cardNo), title: c.title, type: c.type, phone: c.phone, nickname: c.nickname,
-  capital: money(c.capital), bonus: money(c.bonus), balance: money(c.balance), charged: money(c.charged), invoiced: money(c.invoiced), invoiceable: money(c.invoiceable),
-  storeId: c.storeId, storeName: c.storeName, createdAt: c.createdAt.toISOString(), ...(c.buckets ? { buckets: c.buckets.map(bucketOut) } : {}),
-});
-
-const EntryOut = Type.Object({
-  id: Id, orderNo: Type.String(), kind: Type.String(), cardId: Id, cardProductId: Id, title: Type.String(), cardNo: Type.String(), userId: Id, phone: Nullable(Type.String()),
-  nickname: Nullable(Type.String()), amount: Money, capitalDelta: Type.String(), bonusDelta: Type.String(), capitalAfter: Money, bonusAfter: Money, eventId: Nullable(Type.Integer()),
-  eventName: Nullable(Type.String()), bucketId: Nullable(Type.Integer()), refundOfOrderNo: Nullable(Type.String()), refunded: Type.Boolean(), storeId: Nullable(Type.Integer()),
-  storeName: Nullable(Type.String()), staffId: Nullable(Type.Integer()), explain: Nullable(Type.String()), image: Nullable(Type.String()), couponIds: Type.Array(Type.Integer()), createdAt: Time,
-});
-const entryOut = (e: CardEntry) => ({
-  id: e.id, orderNo: String(e.orderNo), kind: e.kind, cardId: e.userCardId, cardProductId: e.cardProductId, title: e.title, cardNo: String(e.cardNo), userId: e.userId,
-  phone: e.phone, nickname: e.nickname, amount: money(e.amount), capitalDelta: money(e.capitalDelta), bonusDelta: money(e.bonusDelta), capitalAfter: money(e.capitalAfter),
-  bonusAfter: money(e.bonusAfter), eventId: e.eventId, eventName: e.eventName, bucketId: e.bucketId, refundOfOrderNo: e.refundOfOrderNo === null ? null : String(e.refundOfOrderNo),
-  refunded: e.refunded, storeId: e.storeId, storeName: e.storeName, staffId: e.staffId, explain: e.explain, image: e.image, couponIds: e.couponIds, createdAt: e.createdAt.toISOString(),
-});
-
-const InvoiceOut = Type.Object({
-  id: Id, cardId: Id, userId: Id, amount: Money, summary: Nullable(Type.String()), image: Nullable(Type.String()), storeId: Nullable(Type.Integer()), storeName: Nullable(Type.String()),
-  phone: Nullable(Type.String()), nickname: Nullable(Type.String()), createdAt: Time,
-});
-const invoiceOut = (i: Invoice) => ({
-  id: i.id, cardId: i.userCardId, userId: i.userId, amount: money(i.amount), summary: i.summary, image: i.image, storeId: i.storeId, storeName: i.storeName,
-  phone: i.phone, nickname: i.nickname, createdAt: i.createdAt.toISOString(),
-});
-
-const QrOut = Type.Object({ payload: Type.String(), expiresAt: Time, png: Type.String({ description: 'data:image/png;base64,…' }) });
-
-const badMoney = (reply: FastifyReply, field: string, v: string) => sendProblem(reply, 'invalid_input', 400, `${field}: "${v}" is not an amount like "10.00"`);
-const OrderNoParams = Type.Object({ orderNo: Type.String({ pattern: '^\\d{1,16}$' }) });
-const RecordQuery = Type.Object({
-  kind: Type.Optional(Type.Union([Type.Literal('recharge'), Type.Literal('expense'), Type.Literal('refund'), Type.Literal('cash_back'), Type.Literal('invoice')], { description: 'refund covers expense refunds and recharge refunds' })),
-  phone: Type.Optional(Type.String({ maxLength: 20 })), keywords: Type.Optional(Type.String({ maxLength: 50 })), from: Type.Optional(Time), to: Type.Optional(Time), ...PageQuery,
-});
 
 export default async function cardRoutes(app: NativeApp) {
-  const { services, guard, idempotent } = app;
+  const { services } = app;
   await app.register(multipart, { limits: { fileSize: services.uploads.maxBytes, files: 1, fields: 10 } });
+  productRoutes(app);
+  eventRoutes(app);
+  cardRoutesOf(app);
+  moneyRoutes(app);
+  invoiceRoutes(app);
+  uploadRoutes(app);
+  qrRoutes(app);
+}
 
-  // ------------------------------------------------------------ products and events
+// ------------------------------------------------------------ products and events
+function productRoutes(app: NativeApp) {
+  const { services, guard } = app;
   app.post('/card-products', {
     preHandler: guard({ roles: [...MANAGERS] }),
     schema: {
@@ -108,7 +44,10 @@ export default async function cardRoutes(app: NativeApp) {
       }),
       response: { 201: ProductOut, ...errors(400, 401, 403) },
     },
-  }, async (req, reply) => sendResult(reply, await services.cards.createProduct(tenantOf(req), req.body, principalOf(req)), 201, productOut));
+  }, async (req, reply) => {
+    const { type, ...face } = req.body;
+    return sendResult(reply, await services.cards.createProduct(tenantOf(req), { ...face, kind: cardKindOf(type)! }, principalOf(req)), 201, productOut);
+  });
 
   app.get('/card-products', {
     preHandler: guard(),
@@ -118,7 +57,9 @@ export default async function cardRoutes(app: NativeApp) {
       response: { 200: Type.Object({ items: Type.Array(ProductOut), total: Type.Integer() }), ...errors(401) },
     },
   }, async (req) => {
-    const items = await services.cards.listProducts(tenantOf(req), { type: req.query.type });
+    const kind = req.query.type === undefined ? undefined : cardKindOf(req.query.type);
+    // A type that is no card type matches no product.
+    const items = req.query.type !== undefined && !kind ? [] : await services.cards.listProducts(tenantOf(req), { kind });
     return { items: items.map(productOut), total: items.length };
   });
 
@@ -143,7 +84,10 @@ export default async function cardRoutes(app: NativeApp) {
       response: { 200: ProductOut, ...errors(400, 401, 403, 404) },
     },
   }, async (req, reply) => sendResult(reply, await services.cards.updateProduct(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, productOut));
+}
 
+function eventRoutes(app: NativeApp) {
+  const { services, guard } = app;
   app.post('/card-products/:id/events', {
     preHandler: guard({ roles: [...MANAGERS] }),
     schema: {
@@ -160,7 +104,7 @@ export default async function cardRoutes(app: NativeApp) {
     if (r === null) return badMoney(reply, 'rechargeMoney', req.body.rechargeMoney);
     if (s === null) return badMoney(reply, 'sendMoney', req.body.sendMoney);
     const out = await services.cards.createEvent(tenantOf(req), req.params.id, {
-      title: req.body.title, summary: req.body.summary, type: req.body.type, rechargeMoney: r, sendMoney: s, templateId: req.body.couponTemplateId, quantity: req.body.quantity,
+      title: req.body.title, summary: req.body.summary, kind: eventKindOf(req.body.type), rechargeMoney: r, sendMoney: s, templateId: req.body.couponTemplateId, quantity: req.body.quantity,
     }, principalOf(req));
     return sendResult(reply, out, 201, eventOut);
   });
@@ -177,8 +121,11 @@ export default async function cardRoutes(app: NativeApp) {
     const e = await services.cards.getEvent(tenantOf(req), req.params.id);
     return e ? eventOut(e) : sendProblem(reply, 'not_found', 404, 'card event not found');
   });
+}
 
-  // ------------------------------------------------------------ cards
+// ------------------------------------------------------------ cards
+function cardRoutesOf(app: NativeApp) {
+  const { services, guard, idempotent } = app;
   app.post('/cards', {
     preHandler: [guard({ roles: [...STAFF] }), idempotent],
     schema: {
@@ -223,11 +170,13 @@ export default async function cardRoutes(app: NativeApp) {
       response: { 200: Type.Object({ items: Type.Array(EntryOut), total: Type.Integer() }), ...errors(401, 403) },
     },
   }, async (req, reply) => {
-    const kinds: LedgerKind[] = ['recharge', 'expense', 'refund', 'recharge_refund', 'cash_back', 'invoice'];
-    const r = await services.cards.records(tenantOf(req), kinds, { cardId: req.params.id, ...pageOf(req.query) }, principalOf(req));
+    const r = await services.cards.records(tenantOf(req), ALL_LEDGER_KINDS, { cardId: req.params.id, ...pageOf(req.query) }, principalOf(req));
     return sendResult(reply, r, 200, (v) => ({ items: v.items.map(entryOut), total: v.total }));
   });
+}
 
+function moneyRoutes(app: NativeApp) {
+  const { services, guard, idempotent } = app;
   app.post('/cards/:id/recharge', {
     preHandler: [guard({ roles: [...STAFF] }), idempotent],
     schema: {
@@ -301,12 +250,15 @@ export default async function cardRoutes(app: NativeApp) {
     },
   }, async (req, reply) => {
     const q = req.query;
-    const kinds: LedgerKind[] = !q.kind ? ['recharge', 'expense', 'refund', 'recharge_refund', 'cash_back', 'invoice'] : q.kind === 'refund' ? ['refund', 'recharge_refund'] : [q.kind];
+    const kinds: LedgerKind[] = !q.kind ? ALL_LEDGER_KINDS : q.kind === 'refund' ? ['refund', 'recharge_refund'] : [q.kind];
     const r = await services.cards.records(tenantOf(req), kinds, { phone: q.phone, keywords: q.keywords, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, ...pageOf(q) }, principalOf(req));
     return sendResult(reply, r, 200, (v) => ({ items: v.items.map(entryOut), total: v.total, totalAmount: money(v.totalAmount), totalCapital: money(v.totalCapital), totalBonus: money(v.totalBonus) }));
   });
+}
 
-  // ------------------------------------------------------------ invoices
+// ------------------------------------------------------------ invoices
+function invoiceRoutes(app: NativeApp) {
+  const { services, guard, idempotent } = app;
   app.get('/cards/:id/invoices', {
     preHandler: guard(),
     schema: {
@@ -343,8 +295,11 @@ export default async function cardRoutes(app: NativeApp) {
     const r = await services.invoices.list(tenantOf(req), { phone: q.phone, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, ...pageOf(q) }, principalOf(req));
     return sendResult(reply, r, 200, (v) => ({ items: v.items.map(invoiceOut), total: v.total }));
   });
+}
 
-  // ------------------------------------------------------------ uploads
+// ------------------------------------------------------------ uploads
+function uploadRoutes(app: NativeApp) {
+  const { services, guard } = app;
   app.post('/uploads/images', {
     preHandler: guard({ roles: [...STAFF] }),
     schema: {
@@ -364,8 +319,11 @@ export default async function cardRoutes(app: NativeApp) {
     if (!f) return sendProblem(reply, 'not_found', 404, 'no such upload');
     return reply.header('cache-control', 'public, max-age=31536000, immutable').header('x-content-type-options', 'nosniff').type(f.mime).send(f.data);
   });
+}
 
-  // ------------------------------------------------------------ QR
+// ------------------------------------------------------------ QR
+function qrRoutes(app: NativeApp) {
+  const { services, guard } = app;
   const qrReply = async (reply: FastifyReply, target: QrTarget, png: boolean) => {
     const q = await services.qr.issue(target);
     const image = await services.qr.png(q.payload);
@@ -424,15 +382,8 @@ export default async function cardRoutes(app: NativeApp) {
 
 /** The bytes of the one file of a multipart request. */
 export async function readUpload(req: FastifyRequest) {
-  if (!req.isMultipart()) return fail(ErrorCode.invalid_input, 'send the image as multipart/form-data (field "file")', { field: 'file' });
-  try {
-    const file = await req.file();
-    if (!file) return fail(ErrorCode.invalid_input, 'no file in the request', { field: 'file' });
-    const data = await file.toBuffer();
-    return { ok: true as const, value: data };
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') return fail(ErrorCode.invalid_input, 'the file is larger than 5 MiB', { field: 'file' });
-    throw e;
-  }
+  const form = await readMultipart(req, { firstFileOnly: true });
+  if (!form.ok) return form;
+  if (!form.value.file) return fail(ErrorCode.invalid_input, 'no file in the request', { field: 'file' });
+  return { ok: true as const, value: form.value.file };
 }
