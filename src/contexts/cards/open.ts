@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit } from '../platform/index.ts';
-import { insertUser, MOBILE_RE } from '../identity/index.ts';
+import { ensureCardUserIn, insertUser, MOBILE_RE } from '../identity/index.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { hashPassword, staffPasswordForm } from '../../kernel/security.ts';
@@ -43,7 +43,7 @@ async function holderOf(q: Queryable, tenantId: number, input: OpenCardInput): P
     return ok({ userId: u.id, phone: u.phone });
   }
   const phone = input.phone!;
-  const id = await cards.ensureUserByPhone(q, tenantId, phone);
+  const id = await ensureCardUserIn(q, tenantId, phone);
   if (id !== null) return ok({ userId: id, phone });
   const created = await insertUser(q, tenantId, { mobile: phone, source: 'card' });
   if (!created.ok) {

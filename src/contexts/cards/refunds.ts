@@ -4,6 +4,7 @@
 // voided). Once each (domain/refund-rules.ts).
 //
 // Locking order, always: the SMS code's row, then the card, then its buckets.
+import { voidIssuedIn } from '../coupons/index.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit, type MessageService } from '../platform/index.ts';
 import type { Queryable } from '../../db/store.ts';
@@ -159,7 +160,7 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
       if (o.bucketId !== null && !(await refundBucket(q, o.bucketId))) return refused('bucket_touched');
       const after = await undoRecharge(q, card.id, o.capitalDelta, o.bonusDelta);
       if (!after) return refused(rechargeShortfall(card, o.capitalDelta));
-      if (o.couponIds.length > 0 && !(await ledger.voidRechargeCoupons(q, tenantId, o.couponIds, staffIdOf(by), input.orderNo))) return refused('coupons_used');
+      if (o.couponIds.length > 0 && (await voidIssuedIn(q, tenantId, o.couponIds, { kind: 'recharge_refund', orderNo: input.orderNo, staffId: staffIdOf(by) })).length !== o.couponIds.length) return refused('coupons_used');
       const entry = await ledger.appendEntry(q, {
         tenantId, card, kind: 'recharge_refund', amount: o.amount, capitalDelta: -o.capitalDelta, bonusDelta: -o.bonusDelta, after,
         refundOf: o.id, bucketId: o.bucketId, storeId: store, staffId: staffIdOf(by), explain: input.explain, couponIds: o.couponIds,

@@ -36,7 +36,6 @@ export {
   type BalanceColumn,
 } from './repo/users.repo.ts';
 // deprecated: removed once every context uses db.txResult (the integrator deletes it).
-export { RollbackWith } from './rollback-with.ts';
 
 import type { Deps } from '../../kernel/deps.ts';
 import type { MessageService } from '../platform/index.ts';

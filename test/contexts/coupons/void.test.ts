@@ -33,12 +33,12 @@ describe('voidIssuedIn', () => {
     const u = await makeUser(rt.services, t.tenantId);
     const cs = await grant(tpl.id, u.id, 2);
     const ids = cs.map((c) => c.id);
-    const reason = { kind: 'recharge_refund', orderNo: 'R-1', staffId } as const;
+    const reason = { kind: 'recharge_refund', orderNo: 9001, staffId } as const;
     const voided = await rt.db.tx((q) => voidIssuedIn(q, t.tenantId, ids, reason));
     expect(voided.map((v) => v.id).sort()).toEqual([...ids].sort());
     for (const id of ids) {
       expect(await stateOf(id)).toBe('voided');
-      expect((await voidEvents(id)).rows).toEqual([{ kind: 'voided', from_user: null, staff_id: staffId, details: { reason: 'recharge_refund', orderNo: 'R-1' } }]);
+      expect((await voidEvents(id)).rows).toEqual([{ kind: 'voided', from_user: null, staff_id: staffId, details: { reason: 'recharge_refund', orderNo: 9001 } }]);
     }
     expect(await rt.db.tx((q) => voidIssuedIn(q, t.tenantId, ids, reason))).toEqual([]);
     expect((await voidEvents(ids[0]!)).rows).toHaveLength(1);

@@ -178,22 +178,6 @@ export async function records(q: Queryable, tenantId: number, kinds: LedgerKind[
   return { items: r.rows.map(toEntry), total: t.total, totalAmount: Number(t.amount), totalCapital: Number(t.capital), totalBonus: Number(t.bonus) };
 }
 
-/**
- * Voids the coupons a refunded recharge gave, with their history; false when
- * one of them is no longer issued (used, expired, voided), then nothing is to commit.
- */
-// FOREIGN WRITE (coupons): void coupons of a refunded recharge
-export async function voidRechargeCoupons(q: Queryable, tenantId: number, ids: number[], staffId: number | null, orderNo: number): Promise<boolean> {
-  const v = await q.query<{ id: number }>(`UPDATE coupons SET status = 'voided' WHERE id = ANY($1::bigint[]) AND status = 'issued' RETURNING id`, [ids]);
-  if (v.rowCount !== ids.length) return false;
-  for (const id of ids) {
-    await q.query(`INSERT INTO coupon_events (tenant_id, coupon_id, kind, staff_id, details) VALUES ($1, $2, 'voided', $3, $4)`, [
-      tenantId, id, staffId, JSON.stringify({ reason: 'recharge_refund', orderNo }),
-    ]);
-  }
-  return true;
-}
-
 /** Diagnostic (tests, audits): the cards whose balances differ from their ledger sums, the buckets from their line sums. */
 export async function checkLedger(q: Queryable, tenantId: number): Promise<{ cardsOff: number[]; bucketsOff: number[] }> {
   const cards = await q.query<{ id: number }>(

@@ -206,17 +206,6 @@ export async function phoneExists(q: Queryable, tenantId: number, phone: string)
   return u.rowCount > 0;
 }
 
-/** The consumer with this phone, created (source 'card') when new; null when a concurrent insert left none to read. */
-// FOREIGN WRITE (identity): create the consumer of a phone number when a card is opened for it
-export async function ensureUserByPhone(q: Queryable, tenantId: number, phone: string): Promise<number | null> {
-  await q.query(
-    `INSERT INTO users (tenant_id, mobile, source) VALUES ($1, $2, 'card') ON CONFLICT (tenant_id, mobile) WHERE mobile IS NOT NULL DO NOTHING`,
-    [tenantId, phone],
-  );
-  const u = await q.query<{ id: number }>('SELECT id FROM users WHERE tenant_id = $1 AND mobile = $2', [tenantId, phone]);
-  return u.rows[0]?.id ?? null;
-}
-
 export async function staffPhone(q: Queryable, tenantId: number, staffId: number): Promise<string | null> {
   const r = await q.query<{ phone: string | null }>('SELECT phone FROM staff WHERE id = $1 AND tenant_id = $2', [staffId, tenantId]);
   return r.rows[0]?.phone ?? null;

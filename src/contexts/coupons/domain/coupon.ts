@@ -37,7 +37,7 @@ export interface CouponEvent {
 /** Why issued coupons are voided; each reason writes its own history line (repo/coupons.repo.ts voidIssuedIn). */
 export type VoidReason =
   /** A card recharge that gave these coupons was refunded. */
-  | { kind: 'recharge_refund'; orderNo: string; staffId: number | null }
+  | { kind: 'recharge_refund'; orderNo: number; staffId: number | null }
   /** Their template was voided (only owned coupons get a history line). */
   | { kind: 'template_voided'; staffId: number | null }
   /** Handed in by their owner for a merge; only coupons the owner holds and that are in date at `at`. */
