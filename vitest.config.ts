@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 // embedded store boots once per fork; each file still gets its own schema.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'], exclude: ['test/browser/**', 'node_modules/**'],
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/browser/**', 'node_modules/**'],
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false } },
     fileParallelism: true,

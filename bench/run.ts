@@ -105,7 +105,10 @@ async function abort(code: number, why: string): Promise<never> {
   process.exit(code);
 }
 
-const watchdog = setTimeout(() => void abort(3, `FAIL: the bench did not finish within ${WATCHDOG_S} s (BENCH_TIMEOUT_S); stopped`), WATCHDOG_S * 1000);
+const watchdog = setTimeout(
+  () => void abort(3, `FAIL: the bench did not finish within ${WATCHDOG_S} s (BENCH_TIMEOUT_S); stopped`),
+  WATCHDOG_S * 1000,
+);
 watchdog.unref();
 process.once('SIGINT', () => void abort(130, 'interrupted'));
 process.once('SIGTERM', () => void abort(143, 'terminated'));
@@ -283,9 +286,15 @@ function couponSpecs(n: number): CouponSpec[] {
   const rates = ['0.95', '0.9', '0.88', '0.85', '0.8'];
   return Array.from({ length: n }, (_, i) => {
     const discount: CouponSpec['discount'] =
-      i % 3 === 2 ? { type: 'rate', rate: rates[i % rates.length]!, maxOff: i % 2 ? `${10 + (i % 4) * 10}.00` : null } : { type: 'amount', amount: `${(i % 10) * 3 + 2}.00` };
+      i % 3 === 2
+        ? { type: 'rate', rate: rates[i % rates.length]!, maxOff: i % 2 ? `${10 + (i % 4) * 10}.00` : null }
+        : { type: 'amount', amount: `${(i % 10) * 3 + 2}.00` };
     const scope: Scope =
-      i % 4 === 0 ? { type: 'categories', ids: [1 + (i % 5)] } : i % 4 === 1 ? { type: 'goods', ids: [1 + (i % CART_LINES), 1 + ((i + 7) % CART_LINES)] } : { type: 'all' };
+      i % 4 === 0
+        ? { type: 'categories', ids: [1 + (i % 5)] }
+        : i % 4 === 1
+          ? { type: 'goods', ids: [1 + (i % CART_LINES), 1 + ((i + 7) % CART_LINES)] }
+          : { type: 'all' };
     return { discount, minSpend: thresholds[i % thresholds.length]!, scope, stackable: i % 3 === 0 };
   });
 }
@@ -379,7 +388,12 @@ async function createUsers(api: Api, n: number, mobileOf: (i: number) => string)
 }
 
 /** POST an apifm call (form-encoded, as the mini-program SDKs send it); returns the envelope. */
-async function apifmCall<T = unknown>(base: string, slug: string, p: string, params: Record<string, string | number | boolean>): Promise<{ code: number; msg: string; data: T }> {
+async function apifmCall<T = unknown>(
+  base: string,
+  slug: string,
+  p: string,
+  params: Record<string, string | number | boolean>,
+): Promise<{ code: number; msg: string; data: T }> {
   const res = await fetch(`${base}/${slug}${p}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -389,7 +403,8 @@ async function apifmCall<T = unknown>(base: string, slug: string, p: string, par
   return (await res.json()) as { code: number; msg: string; data: T };
 }
 
-const percentile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN);
+const percentile = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN;
 
 interface CheckoutResult {
   orders: number;
@@ -408,7 +423,12 @@ interface CheckoutResult {
  */
 async function checkout(api: Api, base: string): Promise<CheckoutResult> {
   const cat = await api.call<{ id: number }>('POST', '/categories', { name: 'bench' }, [201]);
-  const goods = await api.call<{ id: number }>('POST', '/goods', { name: 'bench tea', price: '30.00', stock: 1_000_000, categoryId: cat.id }, [201]);
+  const goods = await api.call<{ id: number }>(
+    'POST',
+    '/goods',
+    { name: 'bench tea', price: '30.00', stock: 1_000_000, categoryId: cat.id },
+    [201],
+  );
   const tpl = await api.call<{ id: number }>('POST', '/coupon-templates', {
     name: 'bench checkout 5 off',
     discount: { type: 'amount', amount: '5.00' },
@@ -418,10 +438,19 @@ async function checkout(api: Api, base: string): Promise<CheckoutResult> {
   });
   const shoppers: { token: string; uid: number; coupons: number[]; created: number; paid: number }[] = [];
   for (let i = 0; i < CHECKOUT_USERS; i++) {
-    const reg = await apifmCall<{ token: string; uid: number }>(base, 'demo', '/user/username/register', { username: `benchshopper${i}`, pwd: 'shopper-pass-1', autoLogin: true });
+    const reg = await apifmCall<{ token: string; uid: number }>(base, 'demo', '/user/username/register', {
+      username: `benchshopper${i}`,
+      pwd: 'shopper-pass-1',
+      autoLogin: true,
+    });
     if (reg.code !== 0) throw new Error(`register: ${JSON.stringify(reg)}`);
     await api.call('POST', `/users/${reg.data.uid}/wallet/credit`, { amount: '1000000.00', remark: 'bench' }, [201]);
-    const g = await api.call<{ items: { id: number }[] }>('POST', '/coupons/grant', { templateId: tpl.id, userId: reg.data.uid, quantity: CHECKOUT_COUPONS_PER_USER }, [201]);
+    const g = await api.call<{ items: { id: number }[] }>(
+      'POST',
+      '/coupons/grant',
+      { templateId: tpl.id, userId: reg.data.uid, quantity: CHECKOUT_COUPONS_PER_USER },
+      [201],
+    );
     shoppers.push({ token: reg.data.token, uid: reg.data.uid, coupons: g.items.map((c) => c.id), created: 0, paid: 0 });
   }
   const goodsJsonStr = JSON.stringify([{ goodsId: goods.id, number: 1, propertyChildIds: '' }]);
@@ -435,7 +464,11 @@ async function checkout(api: Api, base: string): Promise<CheckoutResult> {
       while (performance.now() < deadline && s.coupons.length) {
         const couponId = s.coupons.pop()!;
         const start = performance.now();
-        const order = await apifmCall<{ id: number; amountReal: number }>(base, 'demo', '/order/create', { token: s.token, goodsJsonStr, couponId });
+        const order = await apifmCall<{ id: number; amountReal: number }>(base, 'demo', '/order/create', {
+          token: s.token,
+          goodsJsonStr,
+          couponId,
+        });
         if (order.code !== 0) {
           fail(`create ${order.code}`);
           continue;
@@ -464,7 +497,15 @@ async function checkout(api: Api, base: string): Promise<CheckoutResult> {
     // A created order holds its coupon; only a paid one took 25.00 from the wallet.
     if (mine.total !== s.created || amount.data.balance !== 1_000_000 - s.paid * 25) walletCheck = false;
   }
-  return { orders: latencies.length, ops: latencies.length / elapsed, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), failures, usedCoupons, walletCheck };
+  return {
+    orders: latencies.length,
+    ops: latencies.length / elapsed,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    failures,
+    usedCoupons,
+    walletCheck,
+  };
 }
 
 async function main(): Promise<number> {
@@ -477,7 +518,9 @@ async function main(): Promise<number> {
   // 5a. Pricing CPU in-process, first, while nothing else runs on the machine.
   log('\n[quote CPU] priceCart in-process ...');
   const cpu = measureQuoteCpu();
-  log(`  ${cpu.calls} calls, ${cpu.msPerQuote.toFixed(4)} ms CPU per quote (${cpu.eligible}/${CART_COUPONS} coupons eligible, best ${cpu.bestDiscountFen} fen off)`);
+  log(
+    `  ${cpu.calls} calls, ${cpu.msPerQuote.toFixed(4)} ms CPU per quote (${cpu.eligible}/${CART_COUPONS} coupons eligible, best ${cpu.bestDiscountFen} fen off)`,
+  );
 
   // 1. The bare Fastify ceiling.
   log('\n[bare] starting bare Fastify ...');
@@ -504,7 +547,9 @@ async function main(): Promise<number> {
   if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(server.url)) throw new Error(`server is not on 127.0.0.1: ${server.url}`);
   log(`  ${server.url} ready in ${secs(performance.now() - ts)}`);
   const api = new Api(server.url);
-  api.token = (await api.call<{ token: string }>('POST', '/auth/login', { username: 'demo', password: PASSWORDS.DEMO_PASSWORD }, [200, 201])).token;
+  api.token = (
+    await api.call<{ token: string }>('POST', '/auth/login', { username: 'demo', password: PASSWORDS.DEMO_PASSWORD }, [200, 201])
+  ).token;
   const auth = { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' };
   const stores = await api.call<{ items: { id: number }[] }>('GET', '/stores');
   const storeId = stores.items[0]?.id;
@@ -575,10 +620,17 @@ async function main(): Promise<number> {
   });
   const codes: string[] = [];
   for (const userId of holders.ids) {
-    const g = await api.call<{ items: { code: string }[] }>('POST', '/coupons/grant', { templateId: woTemplate.id, userId, quantity: GRANT_PER_CALL }, [201]);
+    const g = await api.call<{ items: { code: string }[] }>(
+      'POST',
+      '/coupons/grant',
+      { templateId: woTemplate.id, userId, quantity: GRANT_PER_CALL },
+      [201],
+    );
     for (const c of g.items) codes.push(c.code);
   }
-  log(`  ${codes.length} codes in ${secs(performance.now() - tw)}; autocannon ${WRITE_OFF_CONNECTIONS} connections, one write-off per code`);
+  log(
+    `  ${codes.length} codes in ${secs(performance.now() - tw)}; autocannon ${WRITE_OFF_CONNECTIONS} connections, one write-off per code`,
+  );
   let nextCode = 0;
   const woRefusals: Record<string, number> = {};
   const woBody = JSON.stringify({ storeId });
@@ -593,7 +645,11 @@ async function main(): Promise<number> {
     requests: [
       {
         method: 'POST',
-        setupRequest: (req) => ({ ...req, path: `/api/v1/coupons/${encodeURIComponent(codes[nextCode++ % codes.length]!)}/write-off`, body: woBody }),
+        setupRequest: (req) => ({
+          ...req,
+          path: `/api/v1/coupons/${encodeURIComponent(codes[nextCode++ % codes.length]!)}/write-off`,
+          body: woBody,
+        }),
         onResponse: (status, body) => {
           lastResponse.at = performance.now();
           if (status === 201) return;
@@ -623,10 +679,17 @@ async function main(): Promise<number> {
     await api.call('POST', '/coupons/grant', { templateId: t.id, userId: quoteUser, quantity: 1 }, [201]);
   }
   const quoteBody = JSON.stringify({ userId: quoteUser, items: cartItems(CART_LINES) });
-  const sample = await api.call<{ coupons: { eligible: boolean }[]; best: { discount: string; codes: string[] } }>('POST', '/quotes', JSON.parse(quoteBody));
+  const sample = await api.call<{ coupons: { eligible: boolean }[]; best: { discount: string; codes: string[] } }>(
+    'POST',
+    '/quotes',
+    JSON.parse(quoteBody),
+  );
   const httpEligible = sample.coupons.filter((c) => c.eligible).length;
-  log(`  sample quote: ${sample.coupons.length} coupons priced, ${httpEligible} eligible, best ${sample.best.discount} off with ${sample.best.codes.length} coupons`);
-  if (sample.coupons.length !== CART_COUPONS) log(`!!!!! WARN: the quote priced ${sample.coupons.length} coupons, expected ${CART_COUPONS} !!!!!`);
+  log(
+    `  sample quote: ${sample.coupons.length} coupons priced, ${httpEligible} eligible, best ${sample.best.discount} off with ${sample.best.codes.length} coupons`,
+  );
+  if (sample.coupons.length !== CART_COUPONS)
+    log(`!!!!! WARN: the quote priced ${sample.coupons.length} coupons, expected ${CART_COUPONS} !!!!!`);
   if (parseMoney(sample.best.discount) !== cpu.bestDiscountFen) {
     log(`!!!!! WARN: HTTP best discount ${sample.best.discount} differs from in-process ${cpu.bestDiscountFen} fen !!!!!`);
   }
@@ -653,7 +716,12 @@ async function main(): Promise<number> {
     activate: true,
   });
   const tb = performance.now();
-  const batch = await api.call<{ id: number }>('POST', `/coupon-templates/${batchTpl.id}/code-batches`, { count: CODE_BATCH, length: 12 }, [202]);
+  const batch = await api.call<{ id: number }>(
+    'POST',
+    `/coupon-templates/${batchTpl.id}/code-batches`,
+    { count: CODE_BATCH, length: 12 },
+    [202],
+  );
   let progress = { state: 'pending', generated: 0, count: CODE_BATCH };
   while (progress.state !== 'done' && progress.state !== 'failed' && performance.now() - tb < 300_000) {
     await new Promise((r) => setTimeout(r, 250));
@@ -661,12 +729,16 @@ async function main(): Promise<number> {
   }
   const codesSeconds = (performance.now() - tb) / 1000;
   const codesStats = await api.call<{ issued: number }>('GET', `/coupon-templates/${batchTpl.id}/stats`);
-  log(`  ${progress.state}: ${fmtInt(progress.generated)} / ${fmtInt(progress.count)} in ${codesSeconds.toFixed(1)} s (${fmtInt(progress.generated / codesSeconds)}/s); template issued ${codesStats.issued}`);
+  log(
+    `  ${progress.state}: ${fmtInt(progress.generated)} / ${fmtInt(progress.count)} in ${codesSeconds.toFixed(1)} s (${fmtInt(progress.generated / codesSeconds)}/s); template issued ${codesStats.issued}`,
+  );
 
   // 5c. Checkout with a coupon through the apifm dialect, paid from the wallet.
   log(`\n[checkout] ${CHECKOUT_USERS} apifm shoppers, order/create with a coupon then order/pay, ${CHECKOUT_SECONDS} s ...`);
   const co = await checkout(api, server.url);
-  log(`  ${co.orders} orders paid, ${fmtInt(co.ops)} orders/s, p50 ${fmtMs(co.p50Ms)}, p99 ${fmtMs(co.p99Ms)}; coupons used ${co.usedCoupons}; failures ${JSON.stringify(co.failures)}`);
+  log(
+    `  ${co.orders} orders paid, ${fmtInt(co.ops)} orders/s, p50 ${fmtMs(co.p50Ms)}, p99 ${fmtMs(co.p99Ms)}; coupons used ${co.usedCoupons}; failures ${JSON.stringify(co.failures)}`,
+  );
   if (!co.walletCheck) log('!!!!! FAIL: a wallet balance or used-coupon count does not match the orders !!!!!');
 
   // 6. Stop, clean up, report.
@@ -678,18 +750,39 @@ async function main(): Promise<number> {
 
   const claimRatio = claimRps / bareRps;
   row('store', `${store.label}   (node ${process.version}, ${os.cpus().length} CPUs)`);
-  row('bare Fastify POST /bare', `${fmtInt(bareRps)} req/s   p50 ${fmtMs(bareRes.latency.p50)}   p99 ${fmtMs(bareRes.latency.p99)}   (${BARE_CONNECTIONS} conn, ${BARE_SECONDS} s)`);
+  row(
+    'bare Fastify POST /bare',
+    `${fmtInt(bareRps)} req/s   p50 ${fmtMs(bareRes.latency.p50)}   p99 ${fmtMs(bareRes.latency.p99)}   (${BARE_CONNECTIONS} conn, ${BARE_SECONDS} s)`,
+  );
   row('users created', `${USERS} in ${secs(users.ms)}   (${fmtInt((USERS * 1000) / users.ms)}/s, ${USER_CONCURRENCY} concurrent)`);
-  row('flash-sale claims', `${fmtInt(claimRps)} req/s   p50 ${fmtMs(claimRes.latency.p50)}   p99 ${fmtMs(claimRes.latency.p99)}   (${CLAIM_CONNECTIONS} conn, ${USERS} req, ${(lastOf.get(claimRes) ?? wallOf.get(claimRes) ?? claimRes.duration).toFixed(2)} s)`);
+  row(
+    'flash-sale claims',
+    `${fmtInt(claimRps)} req/s   p50 ${fmtMs(claimRes.latency.p50)}   p99 ${fmtMs(claimRes.latency.p99)}   (${CLAIM_CONNECTIONS} conn, ${USERS} req, ${(lastOf.get(claimRes) ?? wallOf.get(claimRes) ?? claimRes.duration).toFixed(2)} s)`,
+  );
   row('  claims / bare', claimRatio.toFixed(4));
-  row('  responses', `201: ${created}   409: ${claimCounts['409'] ?? 0}   other: ${claimRes.requests.total - created - (claimCounts['409'] ?? 0)}   errors: ${claimRes.errors}   timeouts: ${claimRes.timeouts}`);
+  row(
+    '  responses',
+    `201: ${created}   409: ${claimCounts['409'] ?? 0}   other: ${claimRes.requests.total - created - (claimCounts['409'] ?? 0)}   errors: ${claimRes.errors}   timeouts: ${claimRes.timeouts}`,
+  );
   row('  refusals', JSON.stringify(conflictCodes));
   row('  issued / stock', `${stats.issued} / ${STOCK}   left ${stats.left}   ${issuedOk ? 'OK' : 'FAIL'}`);
-  row('write-off by code', `${fmtInt(woRps)} req/s   p50 ${fmtMs(woRes.latency.p50)}   p99 ${fmtMs(woRes.latency.p99)}   (${WRITE_OFF_CONNECTIONS} conn, ${codes.length} req; ${describeStatuses(woRes)})`);
-  row('quote CPU (priceCart)', `${cpu.msPerQuote.toFixed(4)} ms/quote   (${CART_LINES} lines × ${CART_COUPONS} coupons, ${cpu.eligible} eligible, ${cpu.calls} calls)`);
-  row('quote HTTP POST /quotes', `${fmtInt(quoteRps)} req/s   p50 ${fmtMs(quoteRes.latency.p50)}   p99 ${fmtMs(quoteRes.latency.p99)}   (${QUOTE_CONNECTIONS} conn, ${QUOTE_SECONDS} s; ${describeStatuses(quoteRes)})`);
+  row(
+    'write-off by code',
+    `${fmtInt(woRps)} req/s   p50 ${fmtMs(woRes.latency.p50)}   p99 ${fmtMs(woRes.latency.p99)}   (${WRITE_OFF_CONNECTIONS} conn, ${codes.length} req; ${describeStatuses(woRes)})`,
+  );
+  row(
+    'quote CPU (priceCart)',
+    `${cpu.msPerQuote.toFixed(4)} ms/quote   (${CART_LINES} lines × ${CART_COUPONS} coupons, ${cpu.eligible} eligible, ${cpu.calls} calls)`,
+  );
+  row(
+    'quote HTTP POST /quotes',
+    `${fmtInt(quoteRps)} req/s   p50 ${fmtMs(quoteRes.latency.p50)}   p99 ${fmtMs(quoteRes.latency.p99)}   (${QUOTE_CONNECTIONS} conn, ${QUOTE_SECONDS} s; ${describeStatuses(quoteRes)})`,
+  );
   row('code batch', `${fmtInt(progress.generated)} codes in ${codesSeconds.toFixed(1)} s   (${progress.state})`);
-  row('checkout (apifm create+pay)', `${fmtInt(co.ops)} orders/s   p50 ${fmtMs(co.p50Ms)}   p99 ${fmtMs(co.p99Ms)}   (${CHECKOUT_USERS} users, ${CHECKOUT_SECONDS} s, ${co.orders} orders, coupons used ${co.usedCoupons}; failures ${JSON.stringify(co.failures)})`);
+  row(
+    'checkout (apifm create+pay)',
+    `${fmtInt(co.ops)} orders/s   p50 ${fmtMs(co.p50Ms)}   p99 ${fmtMs(co.p99Ms)}   (${CHECKOUT_USERS} users, ${CHECKOUT_SECONDS} s, ${co.orders} orders, coupons used ${co.usedCoupons}; failures ${JSON.stringify(co.failures)})`,
+  );
   row('total bench time', secs(performance.now() - t0));
 
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;

@@ -49,7 +49,8 @@ if (seeded.created && seeded.admin && seeded.demo) {
   // Printed once, on the start that created the accounts, and never again.
   lines.push(
     '',
-    'First start: accounts created' + (seeded.admin.generated || seeded.demo.generated ? ' (generated passwords are shown only now):' : ':'),
+    'First start: accounts created' +
+      (seeded.admin.generated || seeded.demo.generated ? ' (generated passwords are shown only now):' : ':'),
     `  platform admin   username admin   password ${seeded.admin.generated ? seeded.admin.password : '(from ADMIN_PASSWORD)'}`,
     `  demo tenant      slug demo, owner username demo   password ${seeded.demo.generated ? seeded.demo.password : '(from DEMO_PASSWORD)'}`,
   );

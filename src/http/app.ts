@@ -43,9 +43,15 @@ export async function buildApp({ services, metrics = createMetrics() }: AppOptio
   // No stack trace or internal message ever reaches a client.
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) {
-      return sendProblem(reply, 'invalid_input', 400, `${err.validationContext ?? 'request'} ${err.validation[0]?.message ?? 'is invalid'}`.trim(), {
-        errors: err.validation.map((v) => ({ path: v.instancePath || v.params?.missingProperty || '', message: v.message })),
-      });
+      return sendProblem(
+        reply,
+        'invalid_input',
+        400,
+        `${err.validationContext ?? 'request'} ${err.validation[0]?.message ?? 'is invalid'}`.trim(),
+        {
+          errors: err.validation.map((v) => ({ path: v.instancePath || v.params?.missingProperty || '', message: v.message })),
+        },
+      );
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendProblem(reply, 'invalid_input', status, err.message);
@@ -62,7 +68,8 @@ export async function buildApp({ services, metrics = createMetrics() }: AppOptio
       info: {
         title: 'quan native API',
         version: '1',
-        description: 'Coupons, promo codes, points and membership cards. Amounts are decimal strings, times ISO-8601, errors application/problem+json.',
+        description:
+          'Coupons, promo codes, points and membership cards. Amounts are decimal strings, times ISO-8601, errors application/problem+json.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'staff session token or tenant API key' } } },
     },

@@ -17,7 +17,10 @@ const LIMIT_CODES = new Set(['FST_FILES_LIMIT_REACHED', 'FST_FIELDS_LIMIT_REACHE
  * plugin); otherwise every part, and a request over the plugin's part limits
  * is refused.
  */
-export async function readMultipart(req: FastifyRequest, opts: { firstFileOnly?: boolean } = {}): Promise<Result<MultipartForm, 'invalid_input'>> {
+export async function readMultipart(
+  req: FastifyRequest,
+  opts: { firstFileOnly?: boolean } = {},
+): Promise<Result<MultipartForm, 'invalid_input'>> {
   if (!req.isMultipart()) return fail(ErrorCode.invalid_input, 'send the image as multipart/form-data (field "file")', { field: 'file' });
   try {
     if (opts.firstFileOnly) {

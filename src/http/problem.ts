@@ -51,7 +51,10 @@ export function problemOf(code: string, status: number, detail: string, extra?: 
 
 export function sendProblem(reply: FastifyReply, code: string, status: number, detail: string, extra?: Record<string, unknown>) {
   if (status === 429 && typeof extra?.retryAfterSec === 'number') reply.header('retry-after', String(extra.retryAfterSec));
-  return reply.code(status).type('application/problem+json').send(problemOf(code, status, detail, extra));
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send(problemOf(code, status, detail, extra));
 }
 
 export function sendError(reply: FastifyReply, e: DomainError) {

@@ -15,7 +15,10 @@ export async function webConsole(app: FastifyInstance, opts: { root?: string } =
   app.get('/admin', { schema: { hide: true } }, (_req, reply) => reply.redirect('/admin/'));
   if (!fs.existsSync(index)) {
     app.get('/admin/*', { schema: { hide: true } }, (_req, reply) =>
-      reply.code(503).type('text/plain; charset=utf-8').send('The web console is not built: run `npm run build` (npm start does it when dist/web is missing).'),
+      reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web console is not built: run `npm run build` (npm start does it when dist/web is missing).'),
     );
     return;
   }
@@ -26,7 +29,8 @@ export async function webConsole(app: FastifyInstance, opts: { root?: string } =
     index: ['index.html'],
     cacheControl: false,
     // Vite names assets by content hash: they never change; index.html always may.
-    setHeaders: (reply, file) => reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    setHeaders: (reply, file) =>
+      reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
   });
   // Client-side routes: /admin/templates, /admin/write-off, ... all load the app.
   app.get('/admin/*', { schema: { hide: true } }, (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));

@@ -112,7 +112,11 @@ export function startOfLocalDay(date: LocalDate, timeZone: string): Date {
   const midnightUtc = utcDate(year, month, day).getTime();
   // Local midnight lies within about a day of midnight UTC; the offsets in
   // force around it give every candidate instant.
-  const offsets = new Set([offsetAt(midnightUtc - DAY_MS, timeZone), offsetAt(midnightUtc, timeZone), offsetAt(midnightUtc + DAY_MS, timeZone)]);
+  const offsets = new Set([
+    offsetAt(midnightUtc - DAY_MS, timeZone),
+    offsetAt(midnightUtc, timeZone),
+    offsetAt(midnightUtc + DAY_MS, timeZone),
+  ]);
   let best: number | null = null;
   for (const off of offsets) {
     const c = midnightUtc - off;

@@ -20,7 +20,11 @@ const read = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
 
 /** Who writes each table: exactly one context (README, Layout). A new table must be given an owner here. */
 const OWNER: Record<string, string> = {};
-const own = (ctx: string, tables: string) => tables.split(/\s+/).filter(Boolean).forEach((t) => (OWNER[t] = ctx));
+const own = (ctx: string, tables: string) =>
+  tables
+    .split(/\s+/)
+    .filter(Boolean)
+    .forEach((t) => (OWNER[t] = ctx));
 own('identity', 'tenants staff staff_sessions api_keys stores departments users user_sessions');
 own('platform', 'audit_log idempotency_keys outbox_messages verification_codes app_secrets');
 own(
@@ -119,7 +123,9 @@ describe('the shape of the house', () => {
 
   it('builds services only in the composition root (through each context index)', () => {
     const factoryCall = /(?<!function )\b[a-z][A-Za-z]*Service\(\s*deps\b/;
-    const builders = server.filter((f) => f !== 'src/compose.ts' && !/^src\/contexts\/[^/]+\/index\.ts$/.test(f) && factoryCall.test(read(f)));
+    const builders = server.filter(
+      (f) => f !== 'src/compose.ts' && !/^src\/contexts\/[^/]+\/index\.ts$/.test(f) && factoryCall.test(read(f)),
+    );
     expect(builders).toEqual([]);
     const buildCalls = server.filter((f) => f !== 'src/compose.ts' && /(?<!function )\bbuild[A-Z][a-z]+\(deps/.test(read(f)));
     expect(buildCalls).toEqual([]);

@@ -271,7 +271,10 @@ describe('shop and organisation', () => {
     expect(await row.innerText()).toContain('运营');
 
     await nav(page, '门店');
-    await page.locator('tr', { hasText: '静安店' }).getByRole('button', { name: /编\s*辑/ }).click();
+    await page
+      .locator('tr', { hasText: '静安店' })
+      .getByRole('button', { name: /编\s*辑/ })
+      .click();
     const s = modal('编辑门店');
     await s.getByLabel('地址').fill('南京西路 1 号');
     await s.locator('.ant-modal-footer .ant-btn-primary').click();

@@ -59,7 +59,8 @@ describe('web console', () => {
     await page.getByRole('heading', { name: '数据概览' }).waitFor();
     // The owner sees every page of the menu.
     const menu = await page.getByTestId('menu').innerText();
-    for (const item of ['数据概览', '券模板', '券码批次', '优惠券', '门店核销', '优惠码', '会员', '门店', '员工', '操作日志', '设置']) expect(menu).toContain(item);
+    for (const item of ['数据概览', '券模板', '券码批次', '优惠券', '门店核销', '优惠码', '会员', '门店', '员工', '操作日志', '设置'])
+      expect(menu).toContain(item);
   });
 
   it('creates a template with a live preview and checked fields, then activates it', async () => {
@@ -108,7 +109,10 @@ describe('web console', () => {
     // The codes download as CSV, with the session's token.
     const [download] = await Promise.all([page.waitForEvent('download'), progress.getByRole('button', { name: /下载 CSV/ }).click()]);
     expect(download.suggestedFilename()).toMatch(/^batch-\d+\.csv$/);
-    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    const csv = fs
+      .readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/);
     const codes = csv.filter((l) => /^[A-Z0-9]{10}\b/.test(l));
     expect(codes).toHaveLength(300);
     expect(new Set(codes).size).toBe(300);
@@ -157,7 +161,9 @@ describe('web console', () => {
     expect(await page.getByTestId('wo-confirm').count()).toBe(0);
 
     // Another till wrote it off between the look-up and the confirmation: the server refuses, the cashier is told why.
-    const [second] = (await h.api<{ items: { code: string }[] }>('POST', '/coupons/grant', { templateId: await templateId(), mobile, quantity: 1 })).items;
+    const [second] = (
+      await h.api<{ items: { code: string }[] }>('POST', '/coupons/grant', { templateId: await templateId(), mobile, quantity: 1 })
+    ).items;
     await page.getByTestId('wo-code').fill(second!.code);
     await page.getByTestId('wo-lookup').click();
     await page.getByTestId('wo-confirm').waitFor();
@@ -222,7 +228,11 @@ describe('web console', () => {
     await page.getByRole('button', { name: /^保\s*存$/ }).click();
     await confirmDialog(page, '时区变更');
     await expect.poll(async () => (await h.api<{ approvalRequired: boolean }>('GET', '/settings')).approvalRequired).toBe(true);
-    await h.api('POST', '/coupon-templates', { name: '会员日 8.8折', discount: { type: 'rate', rate: '0.88', maxOff: '50.00' }, validity: { type: 'relative', days: 7 } });
+    await h.api('POST', '/coupon-templates', {
+      name: '会员日 8.8折',
+      discount: { type: 'rate', rate: '0.88', maxOff: '50.00' },
+      validity: { type: 'relative', days: 7 },
+    });
     await nav('券模板');
     const row = page.locator('tr', { hasText: '会员日' });
     await expect.poll(() => row.innerText()).toContain('8.8折');
@@ -261,7 +271,13 @@ describe('a cashier', () => {
   it('sees only the write-off page, for the stores they work in', async () => {
     const stores = await h.api<{ items: { id: number; name: string }[] }>('GET', '/stores');
     const mine = stores.items.find((x) => x.name === '徐汇旗舰店')!;
-    await h.api('POST', '/staff', { username: 'cashier1', password: 'cashier-pass-1', role: 'seller', storeIds: [mine.id], name: '收银员小李' });
+    await h.api('POST', '/staff', {
+      username: 'cashier1',
+      password: 'cashier-pass-1',
+      role: 'seller',
+      storeIds: [mine.id],
+      name: '收银员小李',
+    });
     const context = await h.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);

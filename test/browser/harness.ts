@@ -31,9 +31,22 @@ export async function openHarness(): Promise<Harness> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
@@ -41,7 +54,11 @@ export async function openHarness(): Promise<Harness> {
   let token: string | null = null;
   const api = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
     if (!token) {
-      const r = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO) });
+      const r = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(DEMO),
+      });
       token = ((await r.json()) as { token: string }).token;
     }
     const r = await fetch(`${url}/api/v1${p}`, {
@@ -63,7 +80,11 @@ export async function openHarness(): Promise<Harness> {
     shot: async (name) => {
       await page.waitForTimeout(250); // let charts and transitions settle
       // Toasts of earlier steps would cover the page.
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, style: '.ant-message { display: none !important; }' });
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `${name}.png`),
+        fullPage: true,
+        style: '.ant-message { display: none !important; }',
+      });
     },
     close: async () => {
       await browser.close().catch(() => undefined);
@@ -99,5 +120,9 @@ export async function confirmDialog(page: Page, expectText: string | RegExp): Pr
 
 /** Clicks a menu item by its exact text. */
 export async function nav(page: Page, item: string) {
-  await page.getByTestId('menu').getByRole('menuitem').filter({ hasText: new RegExp(`^\\s*${item}\\s*$`) }).click();
+  await page
+    .getByTestId('menu')
+    .getByRole('menuitem')
+    .filter({ hasText: new RegExp(`^\\s*${item}\\s*$`) })
+    .click();
 }

@@ -86,7 +86,11 @@ beforeAll(async () => {
   servers.push(await startServer(env));
   if (usingPostgres) servers.push(await startServer(env));
   const login = async (username: string, password: string) => {
-    const r = await fetch(`${url()}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const r = await fetch(`${url()}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
     return ((await r.json()) as { token: string }).token;
   };
   owner = await login('demo', 'demo-pass-123');
@@ -94,13 +98,25 @@ beforeAll(async () => {
   for (let i = 0; i < 12; i++) {
     const username = `${schema}-clerk${i}`.slice(0, 60);
     const phone = `1390${String(process.pid % 10000).padStart(4, '0')}${String(i).padStart(3, '0')}`;
-    const r = await call(url(), 'POST', '/staff', { username, password: 'clerk-pass-1', role: 'operator', storeIds: [storeId], phone }, owner);
+    const r = await call(
+      url(),
+      'POST',
+      '/staff',
+      { username, password: 'clerk-pass-1', role: 'operator', storeIds: [storeId], phone },
+      owner,
+    );
     expect(r.status).toBe(201);
     clerks.push({ token: await login(username, 'clerk-pass-1'), phone });
   }
   valueCard = (await call(url(), 'POST', '/card-products', { title: 'Stored value', type: 10, storeIds: [storeId] }, owner)).body.id;
   eventCard = (await call(url(), 'POST', '/card-products', { title: 'Event card', type: 11, storeIds: [storeId] }, owner)).body.id;
-  const e = await call(url(), 'POST', `/card-products/${eventCard}/events`, { title: '100 + 50', type: 1, rechargeMoney: '100.00', sendMoney: '50.00' }, owner);
+  const e = await call(
+    url(),
+    'POST',
+    `/card-products/${eventCard}/events`,
+    { title: '100 + 50', type: 1, rechargeMoney: '100.00', sendMoney: '50.00' },
+    owner,
+  );
   expect(e.status).toBe(201);
   event = e.body.id;
 }, 300_000);
@@ -114,7 +130,9 @@ describe(`card ledgers under concurrency (${usingPostgres ? 'PostgreSQL, 2 proce
   it('60 concurrent 3.00 expenses on a 100.00 card: exactly 33 pass, never overdrawn', async () => {
     const c = await openCard(valueCard);
     expect((await call(url(), 'POST', `/cards/${c.id}/recharge`, { recharge: '100.00' })).status).toBe(201);
-    const rs = await Promise.all(Array.from({ length: 60 }, (_, i) => call(url(i), 'POST', `/cards/${c.id}/expense`, { amount: '3.00', password: c.password })));
+    const rs = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => call(url(i), 'POST', `/cards/${c.id}/expense`, { amount: '3.00', password: c.password })),
+    );
     expect(tally(rs)).toEqual({ '201': 33, '422:insufficient_balance': 27 });
     const card = await expectBalanced(c.id);
     expect(card.balance).toBe('1.00');
@@ -148,7 +166,9 @@ describe(`card ledgers under concurrency (${usingPostgres ? 'PostgreSQL, 2 proce
     const e = await call(url(), 'POST', `/cards/${c.id}/expense`, { amount: '20.00', password: c.password });
     expect(e.status).toBe(201);
     const codes = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => codeFor(i)));
-    const rs = await Promise.all(codes.map((code, i) => call(url(i), 'POST', `/card-expenses/${e.body.orderNo}/refund`, { code }, clerks[i]!.token)));
+    const rs = await Promise.all(
+      codes.map((code, i) => call(url(i), 'POST', `/card-expenses/${e.body.orderNo}/refund`, { code }, clerks[i]!.token)),
+    );
     expect(tally(rs)).toEqual({ '201': 1, '409:already_rolled_back': 5 });
     const card = await expectBalanced(c.id);
     expect(card.balance).toBe('50.00');
@@ -160,7 +180,9 @@ describe(`card ledgers under concurrency (${usingPostgres ? 'PostgreSQL, 2 proce
     const e1 = await call(url(), 'POST', `/cards/${c.id}/expense`, { amount: '5.00', password: c.password });
     const e2 = await call(url(), 'POST', `/cards/${c.id}/expense`, { amount: '6.00', password: c.password });
     const code = await codeFor(6);
-    const rs = await Promise.all(Array.from({ length: 10 }, (_, i) => call(url(i), 'POST', `/card-expenses/${e1.body.orderNo}/refund`, { code }, clerks[6]!.token)));
+    const rs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => call(url(i), 'POST', `/card-expenses/${e1.body.orderNo}/refund`, { code }, clerks[6]!.token)),
+    );
     expect(tally(rs)['201']).toBe(1);
     // the used code opens nothing else
     const other = await call(url(), 'POST', `/card-expenses/${e2.body.orderNo}/refund`, { code }, clerks[6]!.token);
@@ -170,20 +192,28 @@ describe(`card ledgers under concurrency (${usingPostgres ? 'PostgreSQL, 2 proce
     expect(card.balance).toBe('44.00');
   }, 120_000);
 
-  it('the same recharge refunded by 2 clerks at once: refunded once; the loser\'s code is not used up', async () => {
+  it("the same recharge refunded by 2 clerks at once: refunded once; the loser's code is not used up", async () => {
     const c = await openCard(valueCard);
     const r = await call(url(), 'POST', `/cards/${c.id}/recharge`, { recharge: '80.00', send: '8.00' });
     expect(r.status).toBe(201);
     const e = await call(url(), 'POST', `/cards/${c.id}/recharge`, { recharge: '10.00' });
     const codes = await Promise.all([10, 11].map((i) => codeFor(i)));
-    const rs = await Promise.all([10, 11].map((i, k) => call(url(k), 'POST', `/card-recharges/${r.body.orderNo}/refund`, { code: codes[k] }, clerks[i]!.token)));
+    const rs = await Promise.all(
+      [10, 11].map((i, k) => call(url(k), 'POST', `/card-recharges/${r.body.orderNo}/refund`, { code: codes[k] }, clerks[i]!.token)),
+    );
     expect(tally(rs)).toEqual({ '201': 1, '409:already_rolled_back': 1 });
     const card = await expectBalanced(c.id);
     expect(card.balance).toBe('10.00');
     expect(card.charged).toBe('10.00');
     // the refund that lost rolled back with its code: that code still refunds something else, once
     const loser = rs[0]!.status === 201 ? 1 : 0;
-    const again = await call(url(), 'POST', `/card-recharges/${e.body.orderNo}/refund`, { code: codes[loser] }, clerks[[10, 11][loser]!]!.token);
+    const again = await call(
+      url(),
+      'POST',
+      `/card-recharges/${e.body.orderNo}/refund`,
+      { code: codes[loser] },
+      clerks[[10, 11][loser]!]!.token,
+    );
     expect(again.status).toBe(201);
     expect((await expectBalanced(c.id)).balance).toBe('0.00');
   }, 120_000);
@@ -194,7 +224,11 @@ describe(`card ledgers under concurrency (${usingPostgres ? 'PostgreSQL, 2 proce
     const e = await call(url(), 'POST', `/cards/${c.id}/expense`, { amount: '5.00', password: c.password });
     const code = await codeFor(9);
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-    const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => call(url(i), 'POST', `/card-expenses/${e.body.orderNo}/refund`, { code: wrong }, clerks[9]!.token)));
+    const rs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call(url(i), 'POST', `/card-expenses/${e.body.orderNo}/refund`, { code: wrong }, clerks[9]!.token),
+      ),
+    );
     expect(tally(rs)).toEqual({ '422:wrong_password': 5, '429:rate_limited': 15 });
     const right = await call(url(), 'POST', `/card-expenses/${e.body.orderNo}/refund`, { code }, clerks[9]!.token);
     expect(right.status).toBe(429);
@@ -260,7 +294,9 @@ describe(`card ledgers under concurrency (${usingPostgres ? 'PostgreSQL, 2 proce
   it('30 concurrent 10.00 invoices on 100.00 charged: exactly 10, never over the invoiceable amount', async () => {
     const c = await openCard(valueCard);
     await call(url(), 'POST', `/cards/${c.id}/recharge`, { recharge: '100.00', send: '30.00' });
-    const rs = await Promise.all(Array.from({ length: 30 }, (_, i) => call(url(i), 'POST', `/cards/${c.id}/invoices`, { amount: '10.00' })));
+    const rs = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => call(url(i), 'POST', `/cards/${c.id}/invoices`, { amount: '10.00' })),
+    );
     expect(tally(rs)).toEqual({ '201': 10, '409:conflict': 20 });
     const inv = (await call(url(), 'GET', `/cards/${c.id}/invoices`)).body;
     expect(inv).toMatchObject({ charged: '100.00', invoiced: '100.00', invoiceable: '0.00' });

@@ -102,7 +102,9 @@ describe(`invariants under concurrency (${usingPostgres ? 'PostgreSQL, 2 process
   it('one user, 50 concurrent claims, per-user limit 1: exactly 1', async () => {
     const id = await template({ stock: 1000, perUserLimit: 1 });
     const u = users[0]!;
-    const rs = await Promise.all(Array.from({ length: 50 }, (_, i) => call(url(i), 'POST', `/coupon-templates/${id}/claims`, { userId: u })));
+    const rs = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => call(url(i), 'POST', `/coupon-templates/${id}/claims`, { userId: u })),
+    );
     expect(tally(rs)).toEqual({ '201': 1, '409:per_user_limit': 49 });
     expect((await call(url(), 'GET', `/coupons?templateId=${id}&ownerId=${u}`)).body.total).toBe(1);
   });
@@ -127,7 +129,12 @@ describe(`invariants under concurrency (${usingPostgres ? 'PostgreSQL, 2 process
     const code = (await call(url(), 'POST', `/coupon-templates/${id}/claims`, { userId: u })).body.code;
     const rs = await Promise.all(
       Array.from({ length: 500 }, (_, i) =>
-        call(url(i), 'POST', '/redemptions', { userId: u, items: [{ price: '20.00', quantity: 1 }], couponCodes: [code], orderRef: `O-${i}` }),
+        call(url(i), 'POST', '/redemptions', {
+          userId: u,
+          items: [{ price: '20.00', quantity: 1 }],
+          couponCodes: [code],
+          orderRef: `O-${i}`,
+        }),
       ),
     );
     const t = tally(rs);
@@ -140,7 +147,9 @@ describe(`invariants under concurrency (${usingPostgres ? 'PostgreSQL, 2 process
     const id = await template({ stock: 50 });
     const u = users[3]!;
     const rs = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => call(url(i), 'POST', `/coupon-templates/${id}/claims`, { userId: u }, { 'idempotency-key': 'same-key-1' })),
+      Array.from({ length: 20 }, (_, i) =>
+        call(url(i), 'POST', `/coupon-templates/${id}/claims`, { userId: u }, { 'idempotency-key': 'same-key-1' }),
+      ),
     );
     const ok = rs.filter((r) => r.status === 201);
     expect(ok.length).toBeGreaterThanOrEqual(1);

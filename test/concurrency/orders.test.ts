@@ -84,7 +84,12 @@ afterAll(async () => {
 
 describe(`orders under concurrency (${usingPostgres ? 'PostgreSQL, 2 processes' : 'PGlite'})`, () => {
   it('120 shoppers ordering 1 each of stock 25 (a SKU): exactly 25 orders, stock 0, never below', async () => {
-    const g = await native('POST', '/goods', { name: 'Flash', price: '9.90', stock: 0, skus: [{ propertyChildIds: '1:1', price: '9.90', stock: 25 }] });
+    const g = await native('POST', '/goods', {
+      name: 'Flash',
+      price: '9.90',
+      stock: 0,
+      skus: [{ propertyChildIds: '1:1', price: '9.90', stock: 25 }],
+    });
     expect(g.status).toBe(201);
     const goodsJsonStr = JSON.stringify([{ goodsId: g.body.id, number: 1, propertyChildIds: '1:1' }]);
     const rs = await Promise.all(shoppers.map((s, i) => apifm(i, '/order/create', { token: s.token, goodsJsonStr })));
@@ -96,7 +101,9 @@ describe(`orders under concurrency (${usingPostgres ? 'PostgreSQL, 2 processes' 
 
     // Closing them all concurrently (twice each) gives the stock back exactly once.
     const closes = await Promise.all(
-      rs.flatMap((r, i) => (r.code === 0 ? [0, 1].map((k) => apifm(i + k, '/order/close', { token: shoppers[i]!.token, orderId: r.data.id })) : [])),
+      rs.flatMap((r, i) =>
+        r.code === 0 ? [0, 1].map((k) => apifm(i + k, '/order/close', { token: shoppers[i]!.token, orderId: r.data.id })) : [],
+      ),
     );
     expect(tally(closes)).toEqual({ 0: 25, 20000: 25 });
     expect((await native('GET', `/goods/${g.body.id}`)).body).toMatchObject({ stock: 25, skus: [{ stock: 25 }] });
@@ -117,7 +124,9 @@ describe(`orders under concurrency (${usingPostgres ? 'PostgreSQL, 2 processes' 
     const couponId = list.body.items[0].id as number;
     const g = await native('POST', '/goods', { name: 'Cup', price: '20.00', stock: 100 });
     const goodsJsonStr = JSON.stringify([{ goodsId: g.body.id, number: 1 }]);
-    const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => apifm(i, '/order/create', { token: s.token, goodsJsonStr, couponId })));
+    const rs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => apifm(i, '/order/create', { token: s.token, goodsJsonStr, couponId })),
+    );
     expect(tally(rs)).toEqual({ 0: 1, 30000: 19 });
     expect(rs.find((r) => r.code === 0)!.data).toMatchObject({ couponAmount: 5, amountReal: 15 });
     expect((await native('GET', `/goods/${g.body.id}`)).body.stock).toBe(99);
@@ -146,7 +155,10 @@ describe(`orders under concurrency (${usingPostgres ? 'PostgreSQL, 2 processes' 
       const couponId = mine.body.items[0].id as number;
       const o = await apifm(round, '/order/create', { token: s.token, goodsJsonStr, couponId });
       expect(o.code).toBe(0);
-      const [p, c] = await Promise.all([apifm(round, '/order/pay', { token: s.token, orderId: o.data.id }), apifm(round + 1, '/order/close', { token: s.token, orderId: o.data.id })]);
+      const [p, c] = await Promise.all([
+        apifm(round, '/order/pay', { token: s.token, orderId: o.data.id }),
+        apifm(round + 1, '/order/close', { token: s.token, orderId: o.data.id }),
+      ]);
       expect([p.code, c.code].filter((x) => x === 0)).toHaveLength(1);
       if (p.code === 0) paid++;
       else closed++;

@@ -25,7 +25,11 @@ async function call(base: string, method: string, path: string, body?: unknown) 
 }
 
 async function portal(base: string, method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const res = await fetch(`${base}/portal/gateway`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method, auth, ...params }) });
+  const res = await fetch(`${base}/portal/gateway`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ method, auth, ...params }),
+  });
   return (await res.json()) as Record<string, unknown>;
 }
 
@@ -70,7 +74,12 @@ async function approvedCode(code: string, limits: { limit_times?: number; user_u
 }
 
 const redeem = (i: number, userId: number, code: string) =>
-  call(url(i), 'POST', '/redemptions', { userId, items: [{ price: '100.00', quantity: 1 }], promoCodes: [code], orderRef: `PC-${++orderNo}` });
+  call(url(i), 'POST', '/redemptions', {
+    userId,
+    items: [{ price: '100.00', quantity: 1 }],
+    promoCodes: [code],
+    orderRef: `PC-${++orderNo}`,
+  });
 
 beforeAll(async () => {
   const env = { ...storeEnv({ schema }), ADMIN_PASSWORD: 'admin-pass-123', DEMO_PASSWORD: 'demo-pass-123', LOG_LEVEL: 'error' };
@@ -130,7 +139,9 @@ describe(`promo-code limits under concurrency (${usingPostgres ? 'PostgreSQL, 2 
     const perUser = new Map<number, number>();
     for (const r of ok) perUser.set(r.u, (perUser.get(r.u) ?? 0) + 1);
     expect(Math.max(...perUser.values())).toBeLessThanOrEqual(2);
-    expect(rs.filter((r) => r.status !== 201).every((r) => r.status === 409 && ['sold_out', 'per_user_limit'].includes(r.body.code))).toBe(true);
+    expect(rs.filter((r) => r.status !== 201).every((r) => r.status === 409 && ['sold_out', 'per_user_limit'].includes(r.body.code))).toBe(
+      true,
+    );
     expect((await call(url(), 'GET', `/promo-codes/${id}`)).body.usedTimes).toBe(15);
     // A rollback gives exactly one use back.
     const back = await Promise.all([0, 1].map((i) => call(url(i), 'POST', `/redemptions/${ok[0]!.body.id}/rollback`, {})));

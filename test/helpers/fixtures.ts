@@ -15,12 +15,22 @@ export interface TenantFixture {
 
 let n = 0;
 
-export async function makeTenant(services: Services, app: FastifyInstance, opts: { approvalRequired?: boolean; timezone?: string } = {}): Promise<TenantFixture> {
+export async function makeTenant(
+  services: Services,
+  app: FastifyInstance,
+  opts: { approvalRequired?: boolean; timezone?: string } = {},
+): Promise<TenantFixture> {
   const slug = `t${process.pid}-${++n}-${Math.random().toString(36).slice(2, 6)}`;
   const ownerUsername = uniqueName('owner');
   const password = 'correct-horse-1';
   const t = await services.tenants.create(
-    { slug, name: `Tenant ${slug}`, approvalRequired: opts.approvalRequired ?? false, timezone: opts.timezone, owner: { username: ownerUsername, password } },
+    {
+      slug,
+      name: `Tenant ${slug}`,
+      approvalRequired: opts.approvalRequired ?? false,
+      timezone: opts.timezone,
+      owner: { username: ownerUsername, password },
+    },
     null,
   );
   if (!t.ok) throw new Error(t.error.message);

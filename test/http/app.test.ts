@@ -21,7 +21,9 @@ describe('operations endpoints', () => {
     expect(doc.statusCode).toBe(200);
     const spec = doc.json();
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/me', '/api/v1/tenants', '/api/v1/staff', '/api/v1/stores', '/api/v1/users']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/auth/login', '/api/v1/me', '/api/v1/tenants', '/api/v1/staff', '/api/v1/stores', '/api/v1/users']),
+    );
     const docs = await rt.app.inject('/docs/');
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toMatch(/swagger/i);
@@ -53,7 +55,12 @@ describe('errors', () => {
   });
 
   it('answers malformed JSON with a 400 problem', async () => {
-    const r = await rt.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' });
+    const r = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"username":',
+    });
     expect(r.statusCode).toBe(400);
     expect(r.headers['content-type']).toMatch(/problem\+json/);
   });
@@ -76,7 +83,11 @@ describe('first start', () => {
   });
 
   it('the platform admin creates a tenant with its owner, who can log in', async () => {
-    const adminLogin = await rt.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'admin-pass-123' } });
+    const adminLogin = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: 'admin-pass-123' },
+    });
     expect(adminLogin.statusCode).toBe(200);
     const h = { authorization: `Bearer ${adminLogin.json().token}` };
     const t = await rt.app.inject({
@@ -92,7 +103,11 @@ describe('first start', () => {
     const reserved = await rt.app.inject({ method: 'POST', url: '/api/v1/tenants', headers: h, payload: { slug: 'portal', name: 'x' } });
     expect(reserved.statusCode).toBe(400);
     expect(reserved.json().detail).toMatch(/reserved/);
-    const owner = await rt.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'acme-owner', password: 'acme-pass-1' } });
+    const owner = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'acme-owner', password: 'acme-pass-1' },
+    });
     expect(owner.json().staff).toMatchObject({ role: 'owner', tenant: { slug: 'acme-shop' } });
     // The platform admin acts inside a tenant by naming it.
     const stores = await rt.app.inject({ method: 'GET', url: '/api/v1/stores', headers: { ...h, 'x-tenant': 'demo' } });

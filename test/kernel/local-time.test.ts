@@ -30,10 +30,14 @@ describe('addDays', () => {
 
   it('is invertible', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1970-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }), fc.integer({ min: -5000, max: 5000 }), (d, n) => {
-        const s = d.toISOString().slice(0, 10);
-        return addDays(addDays(s, n), -n) === s;
-      }),
+      fc.property(
+        fc.date({ min: new Date('1970-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }),
+        fc.integer({ min: -5000, max: 5000 }),
+        (d, n) => {
+          const s = d.toISOString().slice(0, 10);
+          return addDays(addDays(s, n), -n) === s;
+        },
+      ),
     );
   });
 });

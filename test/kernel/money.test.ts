@@ -315,11 +315,13 @@ function reference(total: number, weights: number[]): number[] {
   const exact = weights.map((w) => BigInt(total) * BigInt(w));
   const parts = exact.map((p) => p / s);
   let left = BigInt(total) - parts.reduce((a, b) => a + b, 0n);
-  const order = weights.map((_, i) => i).sort((a, b) => {
-    const ra = exact[a]! % s;
-    const rb = exact[b]! % s;
-    return ra === rb ? a - b : rb > ra ? 1 : -1;
-  });
+  const order = weights
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const ra = exact[a]! % s;
+      const rb = exact[b]! % s;
+      return ra === rb ? a - b : rb > ra ? 1 : -1;
+    });
   for (const i of order) {
     if (left === 0n) break;
     parts[i]! += 1n;

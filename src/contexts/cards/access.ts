@@ -34,10 +34,16 @@ export function requireCardStores(productStoreIds: readonly number[], by: Princi
 }
 
 /** The store an operation happens in: the one named (if the staff member works there), else the staff member's first. */
-export async function storeFor(q: Queryable, tenantId: number, by: Principal | null, storeId?: number | null): Promise<Result<number | null, 'not_found' | 'forbidden'>> {
+export async function storeFor(
+  q: Queryable,
+  tenantId: number,
+  by: Principal | null,
+  storeId?: number | null,
+): Promise<Result<number | null, 'not_found' | 'forbidden'>> {
   if (storeId != null) {
     if (!(await storeExists(q, tenantId, storeId))) return fail(ErrorCode.not_found, 'store not found');
-    if (by?.kind === 'staff' && by.storeIds.length > 0 && !by.storeIds.includes(storeId)) return fail(ErrorCode.forbidden, 'you do not work in this store');
+    if (by?.kind === 'staff' && by.storeIds.length > 0 && !by.storeIds.includes(storeId))
+      return fail(ErrorCode.forbidden, 'you do not work in this store');
     return ok(storeId);
   }
   if (by?.kind === 'staff' && by.storeIds.length > 0) return ok(by.storeIds[0]!);
@@ -48,10 +54,16 @@ export async function storeFor(q: Queryable, tenantId: number, by: Principal | n
  * Locks the card (repo lockCard) and, with `by`, refuses a card whose product
  * is not used in any of the caller's stores.
  */
-export async function lockCardFor(q: Queryable, tenantId: number, ref: CardRef, by?: Principal | null): Promise<Result<LockedCard, 'not_found' | 'forbidden'>> {
+export async function lockCardFor(
+  q: Queryable,
+  tenantId: number,
+  ref: CardRef,
+  by?: Principal | null,
+): Promise<Result<LockedCard, 'not_found' | 'forbidden'>> {
   const card = await lockCard(q, tenantId, ref);
   if (!card) {
-    if ('phone' in ref && !(await phoneExists(q, tenantId, ref.phone))) return fail(ErrorCode.not_found, `no user with phone ${ref.phone}`, { what: 'user' });
+    if ('phone' in ref && !(await phoneExists(q, tenantId, ref.phone)))
+      return fail(ErrorCode.not_found, `no user with phone ${ref.phone}`, { what: 'user' });
     return fail(ErrorCode.not_found, 'this user has no such card: open it first', { what: 'card' });
   }
   if (by !== undefined) {

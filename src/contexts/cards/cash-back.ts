@@ -11,7 +11,12 @@ import { appendEntry, entryById } from './repo/card-ledger.repo.ts';
 import { lockCardFor, requirePermission, staffIdOf, storeFor } from './access.ts';
 
 export function cashBackUseCases(deps: Deps) {
-  async function cashBack(tenantId: number, bucketId: number, by: Principal, storeId?: number | null): Promise<Result<CardEntry, 'forbidden' | 'not_found' | 'invalid_state'>> {
+  async function cashBack(
+    tenantId: number,
+    bucketId: number,
+    by: Principal,
+    storeId?: number | null,
+  ): Promise<Result<CardEntry, 'forbidden' | 'not_found' | 'invalid_state'>> {
     const may = requirePermission(by, 'card.cash_back');
     if (!may.ok) return may;
     return deps.db.txResult(async (q) => {
@@ -29,10 +34,24 @@ export function cashBackUseCases(deps: Deps) {
       }
       const card = await cardMoney(q, b.cardId);
       const entry = (await appendEntry(q, {
-        tenantId, card, kind: 'cash_back', amount: b.capitalInitial, capitalDelta: 0, bonusDelta: 0, after: card,
-        eventId: b.eventId, bucketId, storeId: store.value, staffId: staffIdOf(by),
+        tenantId,
+        card,
+        kind: 'cash_back',
+        amount: b.capitalInitial,
+        capitalDelta: 0,
+        bonusDelta: 0,
+        after: card,
+        eventId: b.eventId,
+        bucketId,
+        storeId: store.value,
+        staffId: staffIdOf(by),
       }))!;
-      await audit(q, tenantId, by, { action: 'card.cash_back', targetType: 'card_bucket', targetId: bucketId, details: { orderNo: entry.orderNo } });
+      await audit(q, tenantId, by, {
+        action: 'card.cash_back',
+        targetType: 'card_bucket',
+        targetId: bucketId,
+        details: { orderNo: entry.orderNo },
+      });
       return ok((await entryById(q, tenantId, entry.id))!);
     });
   }

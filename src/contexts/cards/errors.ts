@@ -34,4 +34,12 @@ export function isSmsCodeFailure(e: DomainError): boolean {
 
 /** The codes the card use-cases return. */
 export type PasswordCode = 'not_found' | 'forbidden' | 'rate_limited' | 'wrong_password';
-export type RefundCode = 'not_found' | 'forbidden' | 'invalid_input' | 'invalid_state' | 'insufficient_balance' | 'already_rolled_back' | 'wrong_password' | 'rate_limited';
+export type RefundCode =
+  | 'not_found'
+  | 'forbidden'
+  | 'invalid_input'
+  | 'invalid_state'
+  | 'insufficient_balance'
+  | 'already_rolled_back'
+  | 'wrong_password'
+  | 'rate_limited';

@@ -8,7 +8,16 @@ import type { Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import type { Fen } from '../../kernel/money.ts';
 import { verifyStaffPassword, verifyStaffPasswordMd5 } from '../../kernel/security.ts';
-import { CARD_PASSWORD_LIMIT, validMoney, type CardEntry, type CardPassword, type CardRef, type Channel, type LockedCard, type UserCard } from './domain/card.ts';
+import {
+  CARD_PASSWORD_LIMIT,
+  validMoney,
+  type CardEntry,
+  type CardPassword,
+  type CardRef,
+  type Channel,
+  type LockedCard,
+  type UserCard,
+} from './domain/card.ts';
 import { splitSpend } from './domain/card-spend.ts';
 import { getCard, passwordHash, takeSpend } from './repo/user-cards.repo.ts';
 import { lockSpendable, spendBucket } from './repo/buckets.repo.ts';
@@ -27,7 +36,8 @@ export interface ExpenseInput {
 
 type Split = { capital: Fen; bonus: Fen; lines: BucketLine[] };
 
-const short = (card: LockedCard) => fail(ErrorCode.insufficient_balance, 'not enough money on the card', { balance: card.capital + card.bonus });
+const short = (card: LockedCard) =>
+  fail(ErrorCode.insufficient_balance, 'not enough money on the card', { balance: card.capital + card.bonus });
 
 /** Takes the amount from an event card's buckets (locked after the card), oldest first; null when they hold less. */
 async function spendBuckets(q: Queryable, card: LockedCard, amount: Fen): Promise<Split | null> {
@@ -50,7 +60,12 @@ async function splitFor(q: Queryable, card: LockedCard, amount: Fen): Promise<Sp
 
 export function expenseUseCases(deps: Deps) {
   /** Checks the card password under a per-card throttle of wrong tries; with `by`, first the store rule. */
-  async function checkPassword(tenantId: number, card: CardRef, password: CardPassword, by?: Principal | null): Promise<Result<UserCard, PasswordCode>> {
+  async function checkPassword(
+    tenantId: number,
+    card: CardRef,
+    password: CardPassword,
+    by?: Principal | null,
+  ): Promise<Result<UserCard, PasswordCode>> {
     const found = await getCard(deps.db, tenantId, card);
     if (!found) return fail(ErrorCode.not_found, 'this user has no such card', { what: 'card' });
     if (by !== undefined) {
@@ -59,9 +74,13 @@ export function expenseUseCases(deps: Deps) {
     }
     const key = `card-pw:${tenantId}:${found.id}`;
     const r = await reached(deps.cache, key, CARD_PASSWORD_LIMIT.attempts);
-    if (!r.allowed) return fail(ErrorCode.rate_limited, `too many wrong card passwords; try again in ${r.retryAfterSec} s`, { retryAfterSec: r.retryAfterSec });
+    if (!r.allowed)
+      return fail(ErrorCode.rate_limited, `too many wrong card passwords; try again in ${r.retryAfterSec} s`, {
+        retryAfterSec: r.retryAfterSec,
+      });
     const hash = await passwordHash(deps.db, found.id);
-    const good = 'md5' in password ? await verifyStaffPasswordMd5(password.md5 ?? '', hash) : await verifyStaffPassword(password.plain ?? '', hash);
+    const good =
+      'md5' in password ? await verifyStaffPasswordMd5(password.md5 ?? '', hash) : await verifyStaffPassword(password.plain ?? '', hash);
     if (!good) {
       await hit(deps.cache, key, CARD_PASSWORD_LIMIT.attempts, CARD_PASSWORD_LIMIT.windowSec);
       return fail(ErrorCode.wrong_password, 'wrong card password', { field: 'password' });
@@ -71,7 +90,11 @@ export function expenseUseCases(deps: Deps) {
   }
 
   /** Spends from a card: event-card buckets oldest first, capital before bonus (see domain/card-spend.ts). */
-  async function expense(tenantId: number, input: ExpenseInput, by: Principal): Promise<Result<CardEntry, PasswordCode | 'invalid_input' | 'insufficient_balance'>> {
+  async function expense(
+    tenantId: number,
+    input: ExpenseInput,
+    by: Principal,
+  ): Promise<Result<CardEntry, PasswordCode | 'invalid_input' | 'insufficient_balance'>> {
     const bad = validMoney(input.amount, 'expense');
     if (bad) return fail(ErrorCode.invalid_input, bad);
     const pw = await checkPassword(tenantId, input.card, input.password, by);
@@ -88,10 +111,25 @@ export function expenseUseCases(deps: Deps) {
       const after = await takeSpend(q, card.id, split.capital, split.bonus);
       if (!after) return short(card);
       const entry = (await appendEntry(q, {
-        tenantId, card, kind: 'expense', amount: input.amount, capitalDelta: -split.capital, bonusDelta: -split.bonus, after,
-        storeId: store.value, staffId: staffIdOf(by), channel: input.channel ?? 'store', explain: input.explain, lines: split.lines,
+        tenantId,
+        card,
+        kind: 'expense',
+        amount: input.amount,
+        capitalDelta: -split.capital,
+        bonusDelta: -split.bonus,
+        after,
+        storeId: store.value,
+        staffId: staffIdOf(by),
+        channel: input.channel ?? 'store',
+        explain: input.explain,
+        lines: split.lines,
       }))!;
-      await audit(q, tenantId, by, { action: 'card.expense', targetType: 'user_card', targetId: card.id, details: { orderNo: entry.orderNo, amount: input.amount } });
+      await audit(q, tenantId, by, {
+        action: 'card.expense',
+        targetType: 'user_card',
+        targetId: card.id,
+        details: { orderNo: entry.orderNo, amount: input.amount },
+      });
       return ok((await entryById(q, tenantId, entry.id))!);
     });
   }

@@ -39,10 +39,15 @@ export function invoiceUseCases(deps: Deps) {
   }
 
   /** Records an invoice; never more than what is still invoiceable on the card. */
-  async function add(tenantId: number, input: InvoiceInput, by: Principal): Promise<Result<Invoice, 'forbidden' | 'invalid_input' | 'not_found' | 'conflict'>> {
+  async function add(
+    tenantId: number,
+    input: InvoiceInput,
+    by: Principal,
+  ): Promise<Result<Invoice, 'forbidden' | 'invalid_input' | 'not_found' | 'conflict'>> {
     const may = requirePermission(by, 'card.invoice');
     if (!may.ok) return may;
-    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) return fail(ErrorCode.invalid_input, 'amount must be more than zero', { field: 'amount' });
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0)
+      return fail(ErrorCode.invalid_input, 'amount must be more than zero', { field: 'amount' });
     return deps.db.txResult(async (q) => {
       const store = await storeFor(q, tenantId, by, input.storeId);
       if (!store.ok) return store;
@@ -59,19 +64,43 @@ export function invoiceUseCases(deps: Deps) {
         return fail(ErrorCode.conflict, `more than what is still invoiceable (${(left / 100).toFixed(2)})`, { invoiceable: left });
       }
       const id = await invoices.insertInvoice(q, tenantId, {
-        cardId: card.id, userId: card.userId, amount: input.amount, capital: card.capital, bonus: card.bonus, summary: input.summary ?? '',
-        image: input.image ?? null, storeId: store.value, staffId: staffIdOf(by),
+        cardId: card.id,
+        userId: card.userId,
+        amount: input.amount,
+        capital: card.capital,
+        bonus: card.bonus,
+        summary: input.summary ?? '',
+        image: input.image ?? null,
+        storeId: store.value,
+        staffId: staffIdOf(by),
       });
-      await audit(q, tenantId, by, { action: 'card.invoice', targetType: 'user_card', targetId: card.id, details: { amount: input.amount, invoiceId: id } });
+      await audit(q, tenantId, by, {
+        action: 'card.invoice',
+        targetType: 'user_card',
+        targetId: card.id,
+        details: { amount: input.amount, invoiceId: id },
+      });
       return ok(await invoices.invoiceById(q, id));
     });
   }
 
   /** All invoices of the tenant, filtered by phone (fuzzy) and time. */
-  async function list(tenantId: number, f: { phone?: string; from?: Date; to?: Date; limit: number; offset: number }, by: Principal): Promise<Result<{ items: Invoice[]; total: number }, 'forbidden'>> {
+  async function list(
+    tenantId: number,
+    f: { phone?: string; from?: Date; to?: Date; limit: number; offset: number },
+    by: Principal,
+  ): Promise<Result<{ items: Invoice[]; total: number }, 'forbidden'>> {
     const may = requirePermission(by, 'card.records');
     if (!may.ok) return may;
-    return ok(await invoices.listInvoices(deps.db, tenantId, { phoneLike: likeOf(f.phone), from: f.from, to: f.to, limit: f.limit, offset: f.offset }));
+    return ok(
+      await invoices.listInvoices(deps.db, tenantId, {
+        phoneLike: likeOf(f.phone),
+        from: f.from,
+        to: f.to,
+        limit: f.limit,
+        offset: f.offset,
+      }),
+    );
   }
 
   return { forCard, add, list };

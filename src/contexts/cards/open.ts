@@ -36,7 +36,11 @@ function passwordFormOf(password: CardPassword | null | undefined): Result<strin
 }
 
 /** The holder: a known user, or the consumer of a phone number (created when new). */
-async function holderOf(q: Queryable, tenantId: number, input: OpenCardInput): Promise<Result<{ userId: number; phone: string | null }, 'not_found' | 'invalid_input' | 'already_registered'>> {
+async function holderOf(
+  q: Queryable,
+  tenantId: number,
+  input: OpenCardInput,
+): Promise<Result<{ userId: number; phone: string | null }, 'not_found' | 'invalid_input' | 'already_registered'>> {
   if (input.userId !== undefined) {
     const u = await cards.userById(q, tenantId, input.userId);
     if (!u) return fail(ErrorCode.not_found, 'user not found', { what: 'user' });
@@ -49,7 +53,9 @@ async function holderOf(q: Queryable, tenantId: number, input: OpenCardInput): P
   if (!created.ok) {
     // insertUser answers invalid_input or already_registered (never reached after the upsert above unless the phone is bad).
     const e = created.error;
-    return e.code === ErrorCode.already_registered ? fail(ErrorCode.already_registered, e.message) : fail(ErrorCode.invalid_input, e.message);
+    return e.code === ErrorCode.already_registered
+      ? fail(ErrorCode.already_registered, e.message)
+      : fail(ErrorCode.invalid_input, e.message);
   }
   return ok({ userId: created.value.id, phone });
 }
@@ -70,8 +76,13 @@ async function insertWithNumber(
 
 export function openUseCases(deps: Deps) {
   /** Opens a card for a phone number, creating the consumer when the phone is new; the password defaults to the phone's last 6 digits. */
-  async function openCard(tenantId: number, input: OpenCardInput, by: Principal): Promise<Result<UserCard, 'invalid_input' | 'not_found' | 'invalid_state' | 'forbidden' | 'conflict' | 'already_registered'>> {
-    if (input.phone !== undefined && !MOBILE_RE.test(input.phone)) return fail(ErrorCode.invalid_input, 'phone must be 6-15 digits', { field: 'phone' });
+  async function openCard(
+    tenantId: number,
+    input: OpenCardInput,
+    by: Principal,
+  ): Promise<Result<UserCard, 'invalid_input' | 'not_found' | 'invalid_state' | 'forbidden' | 'conflict' | 'already_registered'>> {
+    if (input.phone !== undefined && !MOBILE_RE.test(input.phone))
+      return fail(ErrorCode.invalid_input, 'phone must be 6-15 digits', { field: 'phone' });
     if (input.phone === undefined && input.userId === undefined) return fail(ErrorCode.invalid_input, 'phone or userId is required');
     const form = passwordFormOf(input.password);
     if (!form.ok) return form;
@@ -88,12 +99,24 @@ export function openUseCases(deps: Deps) {
       const { userId, phone } = holder.value;
       let pwForm = form.value;
       if (!pwForm) {
-        if (!phone || phone.length < 6) return fail(ErrorCode.invalid_input, 'password is required when the user has no phone number', { field: 'password' });
+        if (!phone || phone.length < 6)
+          return fail(ErrorCode.invalid_input, 'password is required when the user has no phone number', { field: 'password' });
         pwForm = staffPasswordForm(phone.slice(-6));
       }
-      const cardId = await insertWithNumber(q, tenantId, { userId, productId: input.productId, passwordHash: await hashPassword(pwForm), storeId: store.value, openedBy: staffIdOf(by) });
+      const cardId = await insertWithNumber(q, tenantId, {
+        userId,
+        productId: input.productId,
+        passwordHash: await hashPassword(pwForm),
+        storeId: store.value,
+        openedBy: staffIdOf(by),
+      });
       if (!cardId.ok) return cardId;
-      await audit(q, tenantId, by, { action: 'card.open', targetType: 'user_card', targetId: cardId.value, details: { userId, productId: input.productId } });
+      await audit(q, tenantId, by, {
+        action: 'card.open',
+        targetType: 'user_card',
+        targetId: cardId.value,
+        details: { userId, productId: input.productId },
+      });
       return ok(await cards.cardById(q, cardId.value));
     });
   }
@@ -101,7 +124,13 @@ export function openUseCases(deps: Deps) {
   const getCard = (tenantId: number, ref: CardRef): Promise<UserCard | null> => cards.getCard(deps.db, tenantId, ref);
 
   const listCards = (tenantId: number, f: { userId?: number; phone?: string; productId?: number; limit: number; offset: number }) =>
-    cards.listCards(deps.db, tenantId, { userId: f.userId, phoneLike: likeOf(f.phone), productId: f.productId, limit: f.limit, offset: f.offset });
+    cards.listCards(deps.db, tenantId, {
+      userId: f.userId,
+      phoneLike: likeOf(f.phone),
+      productId: f.productId,
+      limit: f.limit,
+      offset: f.offset,
+    });
 
   const buckets = (tenantId: number, cardId: number): Promise<CardBucket[]> => bucketsOfCard(deps.db, tenantId, cardId);
 

@@ -3,7 +3,17 @@ import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit } from '../platform/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import type { Fen } from '../../kernel/money.ts';
-import { CARD_KINDS, COLOUR_RE, EVENT_KINDS, eventGivesCoupons, validMoney, type CardEvent, type CardKind, type CardProduct, type EventKind } from './domain/card.ts';
+import {
+  CARD_KINDS,
+  COLOUR_RE,
+  EVENT_KINDS,
+  eventGivesCoupons,
+  validMoney,
+  type CardEvent,
+  type CardKind,
+  type CardProduct,
+  type EventKind,
+} from './domain/card.ts';
 import * as products from './repo/products.repo.ts';
 import { staffIdOf } from './access.ts';
 
@@ -57,31 +67,52 @@ export function productUseCases(deps: Deps) {
 
   async function createProduct(tenantId: number, input: NewProductInput, by: Principal): Promise<Result<CardProduct, 'invalid_input'>> {
     if (!input.title?.trim()) return fail(ErrorCode.invalid_input, 'title is required');
-    if (!CARD_KINDS.includes(input.kind)) return fail(ErrorCode.invalid_input, 'type must be 1 (platform card), 10 (stored-value card) or 11 (event card)');
+    if (!CARD_KINDS.includes(input.kind))
+      return fail(ErrorCode.invalid_input, 'type must be 1 (platform card), 10 (stored-value card) or 11 (event card)');
     if (input.colour && !COLOUR_RE.test(input.colour)) return fail(ErrorCode.invalid_input, 'colour must be like #E43B19');
     const storeIds = [...new Set(input.storeIds ?? [])];
     return deps.db.txResult(async (q) => {
       const stores = await products.loadStores(q, tenantId, storeIds);
       if (stores.length !== storeIds.length) return fail(ErrorCode.invalid_input, 'storeIds: every store must be one of this merchant');
       const id = await products.insertProduct(q, tenantId, {
-        title: input.title.trim(), kind: input.kind, colour: input.colour ?? null, logo: input.logo ?? null, storeIds,
-        summary: input.summary ?? null, detail: input.detail ?? null, createdBy: staffIdOf(by),
+        title: input.title.trim(),
+        kind: input.kind,
+        colour: input.colour ?? null,
+        logo: input.logo ?? null,
+        storeIds,
+        summary: input.summary ?? null,
+        detail: input.detail ?? null,
+        createdBy: staffIdOf(by),
       });
-      await audit(q, tenantId, by, { action: 'card_product.create', targetType: 'card_product', targetId: id, details: { title: input.title, type: products.CARD_KIND_DB[input.kind] } });
+      await audit(q, tenantId, by, {
+        action: 'card_product.create',
+        targetType: 'card_product',
+        targetId: id,
+        details: { title: input.title, type: products.CARD_KIND_DB[input.kind] },
+      });
       return ok((await products.getProduct(q, tenantId, id))!);
     });
   }
 
   /** Changes a product's face, stores or status (2 = disabled: no new cards); its kind never changes once cards may exist. */
-  async function updateProduct(tenantId: number, id: number, input: ProductEdit, by: Principal): Promise<Result<CardProduct, 'invalid_input' | 'not_found'>> {
-    if (input.title !== undefined && !input.title.trim()) return fail(ErrorCode.invalid_input, 'title must not be empty', { field: 'title' });
-    if (input.colour && !COLOUR_RE.test(input.colour)) return fail(ErrorCode.invalid_input, 'colour must be like #E43B19', { field: 'colour' });
-    if (input.status !== undefined && input.status !== 1 && input.status !== 2) return fail(ErrorCode.invalid_input, 'status must be 1 (in use) or 2 (disabled)', { field: 'status' });
+  async function updateProduct(
+    tenantId: number,
+    id: number,
+    input: ProductEdit,
+    by: Principal,
+  ): Promise<Result<CardProduct, 'invalid_input' | 'not_found'>> {
+    if (input.title !== undefined && !input.title.trim())
+      return fail(ErrorCode.invalid_input, 'title must not be empty', { field: 'title' });
+    if (input.colour && !COLOUR_RE.test(input.colour))
+      return fail(ErrorCode.invalid_input, 'colour must be like #E43B19', { field: 'colour' });
+    if (input.status !== undefined && input.status !== 1 && input.status !== 2)
+      return fail(ErrorCode.invalid_input, 'status must be 1 (in use) or 2 (disabled)', { field: 'status' });
     const storeIds = input.storeIds === undefined ? undefined : [...new Set(input.storeIds)];
     return deps.db.txResult(async (q) => {
       if (storeIds) {
         const stores = await products.loadStores(q, tenantId, storeIds);
-        if (stores.length !== storeIds.length) return fail(ErrorCode.invalid_input, 'storeIds: every store must be one of this merchant', { field: 'storeIds' });
+        if (stores.length !== storeIds.length)
+          return fail(ErrorCode.invalid_input, 'storeIds: every store must be one of this merchant', { field: 'storeIds' });
       }
       const given = <T>(v: T | undefined, f: (x: T) => unknown) => (v === undefined ? undefined : f(v));
       const found = await products.patchProduct(q, tenantId, id, {
@@ -103,20 +134,39 @@ export function productUseCases(deps: Deps) {
   const listProducts = (tenantId: number, f: { kind?: CardKind; activeOnly?: boolean; storeIds?: number[] } = {}): Promise<CardProduct[]> =>
     products.listProducts(deps.db, tenantId, f);
 
-  async function createEvent(tenantId: number, productId: number, input: NewEventInput, by: Principal): Promise<Result<CardEvent, 'invalid_input' | 'not_found'>> {
+  async function createEvent(
+    tenantId: number,
+    productId: number,
+    input: NewEventInput,
+    by: Principal,
+  ): Promise<Result<CardEvent, 'invalid_input' | 'not_found'>> {
     const bad = checkEvent(input);
     if (bad) return fail(ErrorCode.invalid_input, bad);
     const withCoupons = eventGivesCoupons(input.kind);
     return deps.db.txResult(async (q) => {
       const p = await products.productBrief(q, tenantId, productId);
       if (!p) return fail(ErrorCode.not_found, 'card product not found');
-      if (withCoupons && !(await products.templateExists(q, tenantId, input.templateId!))) return fail(ErrorCode.not_found, 'coupon template not found');
+      if (withCoupons && !(await products.templateExists(q, tenantId, input.templateId!)))
+        return fail(ErrorCode.not_found, 'coupon template not found');
       const id = await products.insertEvent(q, tenantId, {
-        productId, title: input.title.trim(), summary: input.summary ?? null, kind: input.kind, rechargeMoney: input.rechargeMoney, sendMoney: input.sendMoney,
-        templateId: withCoupons ? input.templateId! : null, quantity: withCoupons ? input.quantity! : null, onEventCard: p.kind === 'event', createdBy: staffIdOf(by),
+        productId,
+        title: input.title.trim(),
+        summary: input.summary ?? null,
+        kind: input.kind,
+        rechargeMoney: input.rechargeMoney,
+        sendMoney: input.sendMoney,
+        templateId: withCoupons ? input.templateId! : null,
+        quantity: withCoupons ? input.quantity! : null,
+        onEventCard: p.kind === 'event',
+        createdBy: staffIdOf(by),
       });
       const { kind, ...rest } = input;
-      await audit(q, tenantId, by, { action: 'card_event.create', targetType: 'card_event', targetId: id, details: { productId, ...rest, type: products.EVENT_KIND_DB[kind] } });
+      await audit(q, tenantId, by, {
+        action: 'card_event.create',
+        targetType: 'card_event',
+        targetId: id,
+        details: { productId, ...rest, type: products.EVENT_KIND_DB[kind] },
+      });
       return ok((await products.getEvent(q, tenantId, id))!);
     });
   }

@@ -27,7 +27,8 @@ export function recordUseCases(deps: Deps) {
     if (!(await userExists(deps.db, tenantId, userId))) return fail(ErrorCode.not_found, 'user not found', { what: 'user' });
     const cards = await listCards(deps.db, tenantId, { userId, phoneLike: null, limit: 500, offset: 0 });
     const out: MemberCard[] = [];
-    for (const c of cards.items.reverse()) out.push({ ...c, buckets: c.kind === 'event' ? await bucketsOfCard(deps.db, tenantId, c.id) : [] });
+    for (const c of cards.items.reverse())
+      out.push({ ...c, buckets: c.kind === 'event' ? await bucketsOfCard(deps.db, tenantId, c.id) : [] });
     return ok(out);
   }
 

@@ -29,7 +29,11 @@ const refused = (why: keyof typeof REFUND_REFUSAL_TEXT): Refusal =>
   fail(why === 'spent' ? ErrorCode.insufficient_balance : ErrorCode.invalid_state, REFUND_REFUSAL_TEXT[why]);
 
 /** already_rolled_back when the movement has a refund entry already. */
-async function refusedIfRefunded(q: Queryable, entryId: number, what: RefundableKind | 'movement'): Promise<Result<void, 'already_rolled_back'>> {
+async function refusedIfRefunded(
+  q: Queryable,
+  entryId: number,
+  what: RefundableKind | 'movement',
+): Promise<Result<void, 'already_rolled_back'>> {
   if (await ledger.isRefunded(q, entryId)) return fail(ErrorCode.already_rolled_back, alreadyRefundedText(what));
   return ok(undefined);
 }
@@ -46,17 +50,31 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
    * Checks and uses up the refund SMS code inside the refund's own
    * transaction `q`: used up only if the refund commits.
    */
-  async function checkRefundCode(q: Queryable, tenantId: number, by: Principal, code: string | undefined | null): Promise<Result<void, RefundCode>> {
+  async function checkRefundCode(
+    q: Queryable,
+    tenantId: number,
+    by: Principal,
+    code: string | undefined | null,
+  ): Promise<Result<void, RefundCode>> {
     if (!code) return fail(ErrorCode.invalid_input, 'code: the SMS code is required', { field: 'code' });
     const phone = await phoneOf(tenantId, by, q);
     if (!phone.ok) return phone;
     const c = await messages.checkCode(tenantId, 'sms', phone.value, REFUND_CODE_PURPOSE, code, true, q);
-    if (!c.ok) return fail(c.error.code === ErrorCode.rate_limited ? ErrorCode.rate_limited : ErrorCode.wrong_password, c.error.message, { field: 'code', sms: true });
+    if (!c.ok)
+      return fail(c.error.code === ErrorCode.rate_limited ? ErrorCode.rate_limited : ErrorCode.wrong_password, c.error.message, {
+        field: 'code',
+        sms: true,
+      });
     return ok(undefined);
   }
 
   /** Before both refunds: the caller may refund, the movement exists and is not refunded yet, a code was given. */
-  async function findRefundable(tenantId: number, kind: RefundableKind, input: RefundInput, by: Principal): Promise<Result<{ id: number; userCardId: number }, RefundCode>> {
+  async function findRefundable(
+    tenantId: number,
+    kind: RefundableKind,
+    input: RefundInput,
+    by: Principal,
+  ): Promise<Result<{ id: number; userCardId: number }, RefundCode>> {
     const may = requirePermission(by, 'card.refund');
     if (!may.ok) return may;
     const orig = await ledger.findMovement(deps.db, tenantId, input.orderNo, kind);
@@ -72,7 +90,13 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
    * card's stores, then the SMS code (its row lock before the card's, always in
    * that order; used up only if the refund commits).
    */
-  async function checkBeforeLock(q: Queryable, tenantId: number, orig: { userCardId: number }, input: RefundInput, by: Principal): Promise<Result<number | null, RefundCode>> {
+  async function checkBeforeLock(
+    q: Queryable,
+    tenantId: number,
+    orig: { userCardId: number },
+    input: RefundInput,
+    by: Principal,
+  ): Promise<Result<number | null, RefundCode>> {
     const store = await storeFor(q, tenantId, by, input.storeId);
     if (!store.ok) return store;
     const inStores = requireCardStores(await cardStoreIds(q, orig.userCardId), by);
@@ -83,7 +107,11 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
   }
 
   /** The card's lock, and the "not refunded yet" check again under it (refunds of one card take turns: the one that waited sees the other's refund here). */
-  async function lockUnrefunded(q: Queryable, tenantId: number, orig: { id: number; userCardId: number }): Promise<Result<LockedCard, RefundCode>> {
+  async function lockUnrefunded(
+    q: Queryable,
+    tenantId: number,
+    orig: { id: number; userCardId: number },
+  ): Promise<Result<LockedCard, RefundCode>> {
     const c = await lockCardFor(q, tenantId, { cardId: orig.userCardId });
     if (!c.ok) return c;
     const again = await refusedIfRefunded(q, orig.id, 'movement');
@@ -135,12 +163,26 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
       for (const l of lines) if (!(await putBackBucket(q, l.bucketId, l.capital, l.bonus))) return refused('bucket_gone');
       const after = await undoSpend(q, card.id, o.capitalDelta, o.bonusDelta);
       const entry = await ledger.appendEntry(q, {
-        tenantId, card, kind: 'refund', amount: o.amount, capitalDelta: -o.capitalDelta, bonusDelta: -o.bonusDelta, after,
-        refundOf: o.id, storeId: store, staffId: staffIdOf(by), explain: input.explain,
+        tenantId,
+        card,
+        kind: 'refund',
+        amount: o.amount,
+        capitalDelta: -o.capitalDelta,
+        bonusDelta: -o.bonusDelta,
+        after,
+        refundOf: o.id,
+        storeId: store,
+        staffId: staffIdOf(by),
+        explain: input.explain,
         lines: lines.map((l) => ({ bucketId: l.bucketId, capital: -l.capital, bonus: -l.bonus })),
       });
       if (!entry) return fail(ErrorCode.already_rolled_back, alreadyRefundedText('expense'));
-      await audit(q, tenantId, by, { action: 'card.refund', targetType: 'user_card', targetId: card.id, details: { orderNo: entry.orderNo, of: input.orderNo } });
+      await audit(q, tenantId, by, {
+        action: 'card.refund',
+        targetType: 'user_card',
+        targetId: card.id,
+        details: { orderNo: entry.orderNo, of: input.orderNo },
+      });
       return ok((await ledger.entryById(q, tenantId, entry.id))!);
     });
   }
@@ -160,14 +202,35 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
       if (o.bucketId !== null && !(await refundBucket(q, o.bucketId))) return refused('bucket_touched');
       const after = await undoRecharge(q, card.id, o.capitalDelta, o.bonusDelta);
       if (!after) return refused(rechargeShortfall(card, o.capitalDelta));
-      if (o.couponIds.length > 0 && (await voidIssuedIn(q, tenantId, o.couponIds, { kind: 'recharge_refund', orderNo: input.orderNo, staffId: staffIdOf(by) })).length !== o.couponIds.length) return refused('coupons_used');
+      if (
+        o.couponIds.length > 0 &&
+        (await voidIssuedIn(q, tenantId, o.couponIds, { kind: 'recharge_refund', orderNo: input.orderNo, staffId: staffIdOf(by) }))
+          .length !== o.couponIds.length
+      )
+        return refused('coupons_used');
       const entry = await ledger.appendEntry(q, {
-        tenantId, card, kind: 'recharge_refund', amount: o.amount, capitalDelta: -o.capitalDelta, bonusDelta: -o.bonusDelta, after,
-        refundOf: o.id, bucketId: o.bucketId, storeId: store, staffId: staffIdOf(by), explain: input.explain, couponIds: o.couponIds,
+        tenantId,
+        card,
+        kind: 'recharge_refund',
+        amount: o.amount,
+        capitalDelta: -o.capitalDelta,
+        bonusDelta: -o.bonusDelta,
+        after,
+        refundOf: o.id,
+        bucketId: o.bucketId,
+        storeId: store,
+        staffId: staffIdOf(by),
+        explain: input.explain,
+        couponIds: o.couponIds,
         lines: o.bucketId ? [{ bucketId: o.bucketId, capital: -o.capitalDelta, bonus: -o.bonusDelta }] : [],
       });
       if (!entry) return fail(ErrorCode.already_rolled_back, alreadyRefundedText('recharge'));
-      await audit(q, tenantId, by, { action: 'card.recharge_refund', targetType: 'user_card', targetId: card.id, details: { orderNo: entry.orderNo, of: input.orderNo } });
+      await audit(q, tenantId, by, {
+        action: 'card.recharge_refund',
+        targetType: 'user_card',
+        targetId: card.id,
+        details: { orderNo: entry.orderNo, of: input.orderNo },
+      });
       return ok((await ledger.entryById(q, tenantId, entry.id))!);
     });
   }

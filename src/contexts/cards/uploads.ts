@@ -14,10 +14,18 @@ export const UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
 export const UPLOAD_URL_PREFIX = '/api/v1/uploads/';
 
 const TYPES: { mime: string; ext: string; test: (b: Buffer) => boolean }[] = [
-  { mime: 'image/png', ext: 'png', test: (b) => b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  {
+    mime: 'image/png',
+    ext: 'png',
+    test: (b) => b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
   { mime: 'image/jpeg', ext: 'jpg', test: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   { mime: 'image/gif', ext: 'gif', test: (b) => b.length > 6 && /^GIF8[79]a$/.test(b.subarray(0, 6).toString('latin1')) },
-  { mime: 'image/webp', ext: 'webp', test: (b) => b.length > 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+  {
+    mime: 'image/webp',
+    ext: 'webp',
+    test: (b) => b.length > 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
 ];
 
 export interface StoredUpload {
@@ -37,14 +45,20 @@ export function uploadService(deps: Deps) {
 
     async saveImage(tenantId: number | null, data: Buffer, by: Principal | null): Promise<Result<StoredUpload, 'invalid_input'>> {
       if (data.length === 0) return fail(ErrorCode.invalid_input, 'the file is empty', { field: 'file' });
-      if (data.length > UPLOAD_MAX_BYTES) return fail(ErrorCode.invalid_input, `the file is larger than ${UPLOAD_MAX_BYTES / 1024 / 1024} MiB`, { field: 'file' });
+      if (data.length > UPLOAD_MAX_BYTES)
+        return fail(ErrorCode.invalid_input, `the file is larger than ${UPLOAD_MAX_BYTES / 1024 / 1024} MiB`, { field: 'file' });
       const type = TYPES.find((t) => t.test(data));
       if (!type) return fail(ErrorCode.invalid_input, 'only PNG, JPEG, GIF or WebP images can be uploaded', { field: 'file' });
       const day = new Date().toISOString().slice(2, 10).replace(/-/g, '');
       const name = `${day}/${crypto.randomUUID()}.${type.ext}`;
       await fs.mkdir(path.join(dir, day), { recursive: true });
       await fs.writeFile(path.join(dir, name), data, { flag: 'wx' });
-      await insertUpload(deps.db, tenantId, { name, mime: type.mime, size: data.length, staffId: by?.kind === 'staff' ? by.staffId : null });
+      await insertUpload(deps.db, tenantId, {
+        name,
+        mime: type.mime,
+        size: data.length,
+        staffId: by?.kind === 'staff' ? by.staffId : null,
+      });
       return ok({ name, url: `${base}${UPLOAD_URL_PREFIX}${name}`, mime: type.mime, size: data.length });
     },
 

@@ -28,7 +28,12 @@ export function addressService(deps: Deps) {
       });
     },
 
-    async update(tenantId: number, userId: number, id: number, input: AddressInput): Promise<Result<Address, 'invalid_input' | 'not_found'>> {
+    async update(
+      tenantId: number,
+      userId: number,
+      id: number,
+      input: AddressInput,
+    ): Promise<Result<Address, 'invalid_input' | 'not_found'>> {
       const bad = addressProblem(input);
       if (bad) return fail(ErrorCode.invalid_input, bad);
       return deps.db.txResult(async (q) => {
@@ -42,7 +47,8 @@ export function addressService(deps: Deps) {
       return (await repo.deleteAddress(deps.db, tenantId, userId, id)) ? ok(undefined) : fail(ErrorCode.not_found, 'address not found');
     },
 
-    list: (tenantId: number, userId: number, f: AddressFilter): Promise<{ items: Address[]; total: number }> => repo.listAddresses(deps.db, tenantId, userId, f),
+    list: (tenantId: number, userId: number, f: AddressFilter): Promise<{ items: Address[]; total: number }> =>
+      repo.listAddresses(deps.db, tenantId, userId, f),
     get: (tenantId: number, userId: number, id: number): Promise<Address | null> => repo.findAddress(deps.db, tenantId, userId, id),
     defaultOf: (tenantId: number, userId: number): Promise<Address | null> => repo.findDefault(deps.db, tenantId, userId),
   };

@@ -16,12 +16,18 @@ export function checkRefund(input: RefundInput): OrderResult<void, 'invalid_inpu
   return ok(undefined);
 }
 
-export async function applyRefund(d: OrderDeps, tenantId: number, userId: number, input: RefundInput): Promise<OrderResult<Refund, RefundApplyCode>> {
+export async function applyRefund(
+  d: OrderDeps,
+  tenantId: number,
+  userId: number,
+  input: RefundInput,
+): Promise<OrderResult<Refund, RefundApplyCode>> {
   const checked = checkRefund(input);
   if (!checked.ok) return checked;
   return orderTx(d.deps.db, async (q): Promise<OrderResult<Refund, RefundApplyCode>> => {
     const order = await lockUserOrder(q, tenantId, input.orderId, userId);
-    if (!order || !PAID_STATES.includes(order.state)) return stateRefusal('after_sales', order?.state, 'only a paid order can get an after-sales request');
+    if (!order || !PAID_STATES.includes(order.state))
+      return stateRefusal('after_sales', order?.state, 'only a paid order can get an after-sales request');
     if (input.amount > order.amountPayable) return orderFail('invalid_input', 'after_sales_bad', 'amount is more than the order paid');
     const r = await insertRefund(q, tenantId, userId, { ...input, reason: input.reason.trim() });
     if (!r) return orderFail('conflict', 'after_sales_open', 'this order has an open after-sales request already');
@@ -31,12 +37,19 @@ export async function applyRefund(d: OrderDeps, tenantId: number, userId: number
   });
 }
 
-export async function cancelRefund(d: OrderDeps, tenantId: number, userId: number, orderId: number): Promise<OrderResult<void, 'not_found'>> {
+export async function cancelRefund(
+  d: OrderDeps,
+  tenantId: number,
+  userId: number,
+  orderId: number,
+): Promise<OrderResult<void, 'not_found'>> {
   return orderTx(d.deps.db, async (q): Promise<OrderResult<void, 'not_found'>> => {
-    if (!(await cancelOpenRefund(q, tenantId, orderId, userId))) return orderFail('not_found', 'after_sales_none', 'this order has no open after-sales request of yours');
+    if (!(await cancelOpenRefund(q, tenantId, orderId, userId)))
+      return orderFail('not_found', 'after_sales_none', 'this order has no open after-sales request of yours');
     await setHasRefund(q, orderId, false);
     return ok(undefined);
   });
 }
 
-export const refundsOfOrder = (d: OrderDeps, tenantId: number, userId: number, orderId: number): Promise<Refund[]> => refundsOf(d.deps.db, tenantId, orderId, userId);
+export const refundsOfOrder = (d: OrderDeps, tenantId: number, userId: number, orderId: number): Promise<Refund[]> =>
+  refundsOf(d.deps.db, tenantId, orderId, userId);

@@ -17,7 +17,13 @@ export function categoryUseCases(deps: Deps) {
           if (!depth) return fail(ErrorCode.not_found, 'parent category not found', { field: 'parentId' });
           level = depth + 1;
         }
-        const c = await categories.insertCategory(q, tenantId, { parentId: input.parentId ?? null, name, icon: input.icon ?? null, sort: input.sort ?? 0, level });
+        const c = await categories.insertCategory(q, tenantId, {
+          parentId: input.parentId ?? null,
+          name,
+          icon: input.icon ?? null,
+          sort: input.sort ?? 0,
+          level,
+        });
         await audit(q, tenantId, by, { action: 'category.create', targetType: 'category', targetId: c.id });
         return ok(c);
       });

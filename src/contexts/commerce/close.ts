@@ -16,14 +16,29 @@ import { addLog, findOrder, hideOrder, markClosed, markCouponsReleased, markUndo
 export type CloseCode = 'not_found' | 'invalid_state';
 
 /** The user (or staff / recovery, userId null) closes an unpaid order; `reason` is stored and logged. */
-export async function closeOrder(d: OrderDeps, tenantId: number, orderId: number, userId: number | null, reason: string): Promise<OrderResult<Order, CloseCode>> {
+export async function closeOrder(
+  d: OrderDeps,
+  tenantId: number,
+  orderId: number,
+  userId: number | null,
+  reason: string,
+): Promise<OrderResult<Order, CloseCode>> {
   const db = d.deps.db;
   const closed = await db.tx(async (q) => {
     const o = await markClosed(q, tenantId, orderId, userId, reason, orderStatesFor('close'));
     if (!o) return null;
     await releaseStock(q, tenantId, await stockOf(q, orderId));
     if (o.deductionScore > 0) {
-      const back = await moveBalance(q, 'points', tenantId, o.userId, o.deductionScore, 'order_close', o.orderNumber, LEDGER_REMARK.closeBack);
+      const back = await moveBalance(
+        q,
+        'points',
+        tenantId,
+        o.userId,
+        o.deductionScore,
+        'order_close',
+        o.orderNumber,
+        LEDGER_REMARK.closeBack,
+      );
       if (!back.ok) throw new Error(`points back failed: ${back.error.message}`);
     }
     // Its coupons and promo codes come back in the same transaction, exactly once.
@@ -50,7 +65,16 @@ export async function undoCreating(db: Db, tenantId: number, orderId: number, wh
     if (!o) return;
     await releaseStock(q, tenantId, await stockOf(q, orderId));
     if (o.deductionScore > 0) {
-      const back = await moveBalance(q, 'points', tenantId, o.userId, o.deductionScore, 'order_deduction_back', o.orderNumber, LEDGER_REMARK.undoneBack);
+      const back = await moveBalance(
+        q,
+        'points',
+        tenantId,
+        o.userId,
+        o.deductionScore,
+        'order_deduction_back',
+        o.orderNumber,
+        LEDGER_REMARK.undoneBack,
+      );
       if (!back.ok) throw new Error(`points back failed: ${back.error.message}`);
     }
   });

@@ -3,7 +3,15 @@
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit } from '../platform/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
-import { isConfigKey, MAX_CONFIG_VALUE, type Banner, type BannerInput, type ConfigValue, type Notice, type NoticeInput } from './domain/content.ts';
+import {
+  isConfigKey,
+  MAX_CONFIG_VALUE,
+  type Banner,
+  type BannerInput,
+  type ConfigValue,
+  type Notice,
+  type NoticeInput,
+} from './domain/content.ts';
 import * as repo from './repo/content.repo.ts';
 
 export function contentUseCases(deps: Deps) {
@@ -18,7 +26,8 @@ export function contentUseCases(deps: Deps) {
       });
     },
 
-    banners: (tenantId: number, f: { type?: string | null; enabledOnly?: boolean }): Promise<Banner[]> => repo.listBanners(deps.db, tenantId, f),
+    banners: (tenantId: number, f: { type?: string | null; enabledOnly?: boolean }): Promise<Banner[]> =>
+      repo.listBanners(deps.db, tenantId, f),
 
     async removeBanner(tenantId: number, id: number, by: Principal): Promise<Result<void, 'not_found'>> {
       return deps.db.txResult(async (q) => {
@@ -38,16 +47,25 @@ export function contentUseCases(deps: Deps) {
       });
     },
 
-    notices: (tenantId: number, f: { type?: string | null; enabledOnly?: boolean; limit: number; offset: number }): Promise<{ items: Notice[]; total: number }> =>
-      repo.listNotices(deps.db, tenantId, f),
+    notices: (
+      tenantId: number,
+      f: { type?: string | null; enabledOnly?: boolean; limit: number; offset: number },
+    ): Promise<{ items: Notice[]; total: number }> => repo.listNotices(deps.db, tenantId, f),
 
     /** One enabled notice. */
     notice: (tenantId: number, id: number): Promise<Notice | null> => repo.findNotice(deps.db, tenantId, id),
 
     // ------------------------------------------------------------ config values
-    async setConfig(tenantId: number, key: string, value: string, remark: string | null, by: Principal): Promise<Result<ConfigValue, 'invalid_input'>> {
+    async setConfig(
+      tenantId: number,
+      key: string,
+      value: string,
+      remark: string | null,
+      by: Principal,
+    ): Promise<Result<ConfigValue, 'invalid_input'>> {
       if (!isConfigKey(key)) return fail(ErrorCode.invalid_input, 'key: 1-100 letters, digits, _ . -', { field: 'key' });
-      if (value.length > MAX_CONFIG_VALUE) return fail(ErrorCode.invalid_input, `value: at most ${MAX_CONFIG_VALUE} characters`, { field: 'value' });
+      if (value.length > MAX_CONFIG_VALUE)
+        return fail(ErrorCode.invalid_input, `value: at most ${MAX_CONFIG_VALUE} characters`, { field: 'value' });
       return deps.db.txResult(async (q) => {
         const c = await repo.upsertConfig(q, tenantId, key, value, remark);
         await audit(q, tenantId, by, { action: 'config.set', targetType: 'config', targetId: key });

@@ -22,11 +22,19 @@ export type CreateCode = QuoteCode | ErrorCode;
 const PROMO_CAUSES: readonly ErrorCode[] = [ErrorCode.sold_out, ErrorCode.per_user_limit, ErrorCode.audience_mismatch];
 
 /** Takes the points the quote deducts. */
-async function takePoints(q: Queryable, tenantId: number, userId: number, qv: OrderQuote, orderNumber: string): Promise<OrderResult<void, 'not_found' | 'not_enough_points'>> {
+async function takePoints(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  qv: OrderQuote,
+  orderNumber: string,
+): Promise<OrderResult<void, 'not_found' | 'not_enough_points'>> {
   if (qv.deductionScore <= 0) return ok(undefined);
   const p = await moveBalance(q, 'points', tenantId, userId, -qv.deductionScore, 'order_deduction', orderNumber, LEDGER_REMARK.deduction);
   if (p.ok) return ok(undefined);
-  return p.error.code === ErrorCode.not_found ? orderFail('not_found', 'no_user', p.error.message) : orderFail('not_enough_points', 'points_short', 'not enough points');
+  return p.error.code === ErrorCode.not_found
+    ? orderFail('not_found', 'no_user', p.error.message)
+    : orderFail('not_enough_points', 'points_short', 'not enough points');
 }
 
 /**
@@ -34,7 +42,14 @@ async function takePoints(q: Queryable, tenantId: number, userId: number, qv: Or
  * transaction; the redemption id (null without coupons). A refusal is the
  * promo codes' when the coupon core's promo rules refuse them now.
  */
-async function redeemCoupons(d: OrderDeps, q: Queryable, tenantId: number, userId: number, qv: OrderQuote, orderNumber: string): Promise<OrderResult<number | null, ErrorCode>> {
+async function redeemCoupons(
+  d: OrderDeps,
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  qv: OrderQuote,
+  orderNumber: string,
+): Promise<OrderResult<number | null, ErrorCode>> {
   if (!qv.couponCodes.length && !qv.promoCodes.length) return ok(null);
   const red = await d.redemptions.redeemIn(
     q,
@@ -50,15 +65,27 @@ async function redeemCoupons(d: OrderDeps, q: Queryable, tenantId: number, userI
     null,
   );
   if (!red.ok) {
-    const promo = qv.promoCodes.length > 0 && (PROMO_CAUSES.includes(red.error.code) || !(await d.promoLoader.load(q, tenantId, qv.promoCodes, userId, d.now())).ok);
-    return orderFail(red.error.code, promo ? 'promo' : 'coupon', promo ? `promo code: ${red.error.message}` : red.error.message, { cause: red.error.code });
+    const promo =
+      qv.promoCodes.length > 0 &&
+      (PROMO_CAUSES.includes(red.error.code) || !(await d.promoLoader.load(q, tenantId, qv.promoCodes, userId, d.now())).ok);
+    return orderFail(red.error.code, promo ? 'promo' : 'coupon', promo ? `promo code: ${red.error.message}` : red.error.message, {
+      cause: red.error.code,
+    });
   }
   // The core re-prices under its locks; a different discount means the quote went stale.
-  if (red.value.discountTotal !== qv.amountCoupon) return orderFail('coupon_not_eligible', 'coupon', 'the coupons changed while ordering; try again');
+  if (red.value.discountTotal !== qv.amountCoupon)
+    return orderFail('coupon_not_eligible', 'coupon', 'the coupons changed while ordering; try again');
   return ok(red.value.id);
 }
 
-async function writeOrder(d: OrderDeps, q: Queryable, tenantId: number, userId: number, input: OrderInput, qv: OrderQuote): Promise<OrderResult<number, ErrorCode>> {
+async function writeOrder(
+  d: OrderDeps,
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  input: OrderInput,
+  qv: OrderQuote,
+): Promise<OrderResult<number, ErrorCode>> {
   const at = d.now();
   const id = await nextOrderId(q);
   const orderNumber = newOrderNumber(at, id);
@@ -109,7 +136,12 @@ async function writeOrder(d: OrderDeps, q: Queryable, tenantId: number, userId: 
 }
 
 /** Creates the order for real: all or nothing. */
-export async function createOrder(d: OrderDeps, tenantId: number, userId: number, input: OrderInput): Promise<OrderResult<Order, CreateCode>> {
+export async function createOrder(
+  d: OrderDeps,
+  tenantId: number,
+  userId: number,
+  input: OrderInput,
+): Promise<OrderResult<Order, CreateCode>> {
   const quoted = await priceOrder(d, tenantId, userId, input, false);
   if (!quoted.ok) return quoted;
   const made = await orderTx(d.deps.db, (q) => writeOrder(d, q, tenantId, userId, input, quoted.value));

@@ -34,7 +34,11 @@ export async function writeOffOrder(
     if (!o) {
       const ex = await findOrder(q, tenantId, { pickupNumber: number });
       if (!ex) return orderFail('not_found', 'unknown_pickup', 'no order has this pickup number');
-      return stateRefusal('write_off', ex.state, `an order that is ${ex.state}${ex.pickedUpAt ? ' and written off' : ''} cannot be written off`);
+      return stateRefusal(
+        'write_off',
+        ex.state,
+        `an order that is ${ex.state}${ex.pickedUpAt ? ' and written off' : ''} cannot be written off`,
+      );
     }
     await addLog(q, o.id, 'received', pickupLogRemark({ userId: by.userId, staff: !!by.principal }));
     if (by.principal) await audit(q, tenantId, by.principal, { action: 'order.hx', targetType: 'order', targetId: o.id });
@@ -43,16 +47,27 @@ export async function writeOffOrder(
 }
 
 /** The user confirms receipt. */
-export async function confirmOrder(d: OrderDeps, tenantId: number, userId: number, orderId: number): Promise<OrderResult<void, 'invalid_state'>> {
+export async function confirmOrder(
+  d: OrderDeps,
+  tenantId: number,
+  userId: number,
+  orderId: number,
+): Promise<OrderResult<void, 'invalid_state'>> {
   return orderTx(d.deps.db, async (q): Promise<OrderResult<void, 'invalid_state'>> => {
-    if (!(await markReceived(q, tenantId, orderId, userId))) return stateRefusal('receive', undefined, 'only a paid or shipped order can be received');
+    if (!(await markReceived(q, tenantId, orderId, userId)))
+      return stateRefusal('receive', undefined, 'only a paid or shipped order can be received');
     await addLog(q, orderId, 'received', LOG_REMARK.received);
     return ok(undefined);
   });
 }
 
 /** Staff ship a paid order. */
-export async function shipOrder(d: OrderDeps, tenantId: number, orderId: number, by: Principal): Promise<OrderResult<Order, 'invalid_state'>> {
+export async function shipOrder(
+  d: OrderDeps,
+  tenantId: number,
+  orderId: number,
+  by: Principal,
+): Promise<OrderResult<Order, 'invalid_state'>> {
   return orderTx(d.deps.db, async (q): Promise<OrderResult<Order, 'invalid_state'>> => {
     const o = await markShipped(q, tenantId, orderId);
     if (!o) return stateRefusal('ship', undefined, 'only a paid order can be shipped');

@@ -40,13 +40,19 @@ const refused = (reason: CatalogueRefusal, line?: number) => (line === undefined
 
 /** The category and store a goods names must be the tenant's. */
 async function checkPlacement(q: Queryable, tenantId: number, input: GoodsInput): Promise<Result<void, 'not_found'>> {
-  if (input.categoryId != null && !(await categoryExists(q, tenantId, input.categoryId))) return fail(ErrorCode.not_found, 'category not found', { field: 'categoryId' });
-  if (input.storeId != null && !(await goodsRepo.storeExists(q, tenantId, input.storeId))) return fail(ErrorCode.not_found, 'store not found', { field: 'storeId' });
+  if (input.categoryId != null && !(await categoryExists(q, tenantId, input.categoryId)))
+    return fail(ErrorCode.not_found, 'category not found', { field: 'categoryId' });
+  if (input.storeId != null && !(await goodsRepo.storeExists(q, tenantId, input.storeId)))
+    return fail(ErrorCode.not_found, 'store not found', { field: 'storeId' });
   return ok(undefined);
 }
 
 /** One cart line against the goods read for the cart. */
-function resolveLine(goods: Map<number, Goods>, l: CartLine, i: number): Result<ResolvedLine, 'not_found' | 'invalid_state' | 'invalid_input'> {
+function resolveLine(
+  goods: Map<number, Goods>,
+  l: CartLine,
+  i: number,
+): Result<ResolvedLine, 'not_found' | 'invalid_state' | 'invalid_input'> {
   const g = goods.get(l.goodsId);
   if (!g) return fail(ErrorCode.not_found, `goods ${l.goodsId} not found`, refused('bad_goods', i));
   if (!g.onSale) return fail(ErrorCode.invalid_state, `goods ${l.goodsId} is not on sale`, refused('off_sale', i));
@@ -74,7 +80,11 @@ function resolveLine(goods: Map<number, Goods>, l: CartLine, i: number): Result<
 }
 
 export function goodsUseCases(deps: Deps) {
-  async function createGoods(tenantId: number, input: GoodsInput, by: Principal): Promise<Result<Goods, 'invalid_input' | 'not_found' | 'conflict'>> {
+  async function createGoods(
+    tenantId: number,
+    input: GoodsInput,
+    by: Principal,
+  ): Promise<Result<Goods, 'invalid_input' | 'not_found' | 'conflict'>> {
     const checked = checkNewGoods(input);
     if (!checked.ok) return checked;
     const g = checked.value;
@@ -92,7 +102,12 @@ export function goodsUseCases(deps: Deps) {
           onSale: input.onSale ?? true,
           sort: input.sort ?? 0,
         });
-        await audit(q, tenantId, by, { action: 'goods.create', targetType: 'goods', targetId: id, details: { name: g.name, price: g.price, stock: g.stock } });
+        await audit(q, tenantId, by, {
+          action: 'goods.create',
+          targetType: 'goods',
+          targetId: id,
+          details: { name: g.name, price: g.price, stock: g.stock },
+        });
         return ok((await goodsRepo.findGoods(q, tenantId, id))!);
       });
     } catch (e) {
@@ -102,8 +117,14 @@ export function goodsUseCases(deps: Deps) {
   }
 
   /** Staff change of sale state or stock (absolute), by conditional writes. */
-  async function updateGoods(tenantId: number, id: number, input: GoodsPatch, by: Principal): Promise<Result<Goods, 'invalid_input' | 'not_found'>> {
-    if (input.stock !== undefined && !isCount(input.stock)) return fail(ErrorCode.invalid_input, 'stock must be a whole number ≥ 0', { field: 'stock' });
+  async function updateGoods(
+    tenantId: number,
+    id: number,
+    input: GoodsPatch,
+    by: Principal,
+  ): Promise<Result<Goods, 'invalid_input' | 'not_found'>> {
+    if (input.stock !== undefined && !isCount(input.stock))
+      return fail(ErrorCode.invalid_input, 'stock must be a whole number ≥ 0', { field: 'stock' });
     return deps.db.txResult(async (q) => {
       const r = await goodsRepo.patchGoods(q, tenantId, id, input);
       if (!r) return fail(ErrorCode.not_found, 'goods not found');
@@ -114,20 +135,33 @@ export function goodsUseCases(deps: Deps) {
   }
 
   /** The price of one choice: the SKU's when the goods has SKUs, else the goods'. */
-  async function price(tenantId: number, goodsId: number, propertyChildIds: string | null | undefined): Promise<Result<PriceOfChoice, 'not_found' | 'invalid_input'>> {
+  async function price(
+    tenantId: number,
+    goodsId: number,
+    propertyChildIds: string | null | undefined,
+  ): Promise<Result<PriceOfChoice, 'not_found' | 'invalid_input'>> {
     const g = await goodsRepo.findGoods(deps.db, tenantId, goodsId);
     if (!g) return fail(ErrorCode.not_found, 'goods not found');
     const key = normalizePropertyChildIds(propertyChildIds);
     if (key === null) return fail(ErrorCode.invalid_input, `propertyChildIds "${propertyChildIds}" is not like "1:2,3:4"`);
     const pick = pickSku(g.skus, key);
-    if ('refused' in pick) return fail(ErrorCode.not_found, pick.refused === 'bad_sku' ? `no SKU ${key}` : 'choose the specification first', refused(pick.refused));
+    if ('refused' in pick)
+      return fail(
+        ErrorCode.not_found,
+        pick.refused === 'bad_sku' ? `no SKU ${key}` : 'choose the specification first',
+        refused(pick.refused),
+      );
     const sku = pick.sku;
     if (!sku) return ok({ goods: g, sku: null, price: g.price, originalPrice: g.originalPrice, stock: g.stock });
     return ok({ goods: g, sku, price: sku.price, originalPrice: sku.originalPrice, stock: sku.stock });
   }
 
   /** Resolves cart lines against the catalogue (no stock check: that happens when taking it). */
-  async function resolve(tenantId: number, lines: CartLine[], q: Queryable = deps.db): Promise<Result<ResolvedLine[], 'not_found' | 'invalid_state' | 'invalid_input'>> {
+  async function resolve(
+    tenantId: number,
+    lines: CartLine[],
+    q: Queryable = deps.db,
+  ): Promise<Result<ResolvedLine[], 'not_found' | 'invalid_state' | 'invalid_input'>> {
     const goods = await goodsRepo.findGoodsMany(q, tenantId, [...new Set(lines.map((l) => l.goodsId))]);
     const out: ResolvedLine[] = [];
     for (const [i, l] of lines.entries()) {

@@ -67,11 +67,18 @@ export type OrderFailureDetails = {
 };
 
 /** One order failure: the code, an English message, the typed details. */
-export type OrderError<C extends ErrorCode = ErrorCode> = C extends ErrorCode ? { code: C; message: string; details: OrderFailureDetails } : never;
+export type OrderError<C extends ErrorCode = ErrorCode> = C extends ErrorCode
+  ? { code: C; message: string; details: OrderFailureDetails }
+  : never;
 export type OrderFailure<C extends ErrorCode = ErrorCode> = { ok: false; error: OrderError<C> };
 export type OrderResult<T, C extends ErrorCode = ErrorCode> = { ok: true; value: T } | OrderFailure<C>;
 
-export function orderFail<C extends ErrorCode>(code: C, reason: OrderFailureReason, message: string, extra: Omit<OrderFailureDetails, 'orderReason'> = {}): OrderFailure<C> {
+export function orderFail<C extends ErrorCode>(
+  code: C,
+  reason: OrderFailureReason,
+  message: string,
+  extra: Omit<OrderFailureDetails, 'orderReason'> = {},
+): OrderFailure<C> {
   return { ok: false, error: { code, message, details: { orderReason: reason, ...extra } } as OrderError<C> };
 }
 

@@ -35,13 +35,16 @@ export function orderService(deps: Deps, collaborators: OrderCollaborators) {
     /** A closed or finished order disappears from the user's list. */
     remove: (tenantId: number, userId: number, orderId: number) => removeOrder(d, tenantId, userId, orderId),
     /** Pickup write-off by number: staff, or a user who is a pickup clerk. */
-    writeOff: (tenantId: number, pickupNumber: string, by: { userId?: number; principal?: Principal }) => writeOffOrder(d, tenantId, pickupNumber, by),
+    writeOff: (tenantId: number, pickupNumber: string, by: { userId?: number; principal?: Principal }) =>
+      writeOffOrder(d, tenantId, pickupNumber, by),
     confirm: (tenantId: number, userId: number, orderId: number) => confirmOrder(d, tenantId, userId, orderId),
     ship: (tenantId: number, orderId: number, by: Principal) => shipOrder(d, tenantId, orderId, by),
-    review: (tenantId: number, userId: number, orderId: number, reviews: LineReview[]) => reviewOrder(d, tenantId, userId, orderId, reviews),
+    review: (tenantId: number, userId: number, orderId: number, reviews: LineReview[]) =>
+      reviewOrder(d, tenantId, userId, orderId, reviews),
     get: (tenantId: number, where: OrderWhere, userId?: number | null) => getOrder(d, tenantId, where, userId),
     detail: (tenantId: number, where: OrderWhere, userId?: number | null) => orderDetail(d, tenantId, where, userId),
-    detailForUser: (tenantId: number, userId: number, ask: { id?: number; pickupNumber?: string }) => orderDetailForUser(d, tenantId, userId, ask),
+    detailForUser: (tenantId: number, userId: number, ask: { id?: number; pickupNumber?: string }) =>
+      orderDetailForUser(d, tenantId, userId, ask),
     list: (tenantId: number, f: OrderFilter) => listOrdersWithLines(d, tenantId, f),
     statistics: (tenantId: number, userId: number) => orderCounts(d, tenantId, userId),
     refundApply: (tenantId: number, userId: number, input: RefundInput) => applyRefund(d, tenantId, userId, input),

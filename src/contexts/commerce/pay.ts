@@ -23,7 +23,8 @@ export async function payOrder(d: OrderDeps, tenantId: number, userId: number, o
       const paid = await moveBalance(q, 'wallet', tenantId, userId, -o.amountPayable, 'order_pay', o.orderNumber, LEDGER_REMARK.pay);
       if (!paid.ok) {
         if (paid.error.code === ErrorCode.not_found) return orderFail('not_found', 'no_wallet', paid.error.message);
-        if (paid.error.code === ErrorCode.insufficient_balance) return orderFail('insufficient_balance', 'wallet_short', paid.error.message);
+        if (paid.error.code === ErrorCode.insufficient_balance)
+          return orderFail('insufficient_balance', 'wallet_short', paid.error.message);
         throw new Error(`wallet payment failed: ${paid.error.message}`);
       }
     }

@@ -5,7 +5,16 @@ import { formatMoney, type Fen } from '../../kernel/money.ts';
 import { ErrorCode, ok } from '../../kernel/result.ts';
 import type { Quote } from '../coupons/index.ts';
 import type { ResolvedLine } from './catalogue.ts';
-import { MAX_LINE_NUMBER, MAX_ORDER_LINES, MAX_PROMO_CODE_LENGTH, MAX_PROMO_CODES, MAX_REMARK, type OrderInput, type OrderQuote, type UsableCoupon } from './domain/order.ts';
+import {
+  MAX_LINE_NUMBER,
+  MAX_ORDER_LINES,
+  MAX_PROMO_CODE_LENGTH,
+  MAX_PROMO_CODES,
+  MAX_REMARK,
+  type OrderInput,
+  type OrderQuote,
+  type UsableCoupon,
+} from './domain/order.ts';
 import { scoreDeduction, type ScoreRule } from './domain/score-deduction.ts';
 import type { OrderDeps } from './order-deps.ts';
 import { orderFail, type OrderRefusal, type OrderResult } from './order-errors.ts';
@@ -20,14 +29,17 @@ export function checkOrderInput(input: OrderInput): OrderResult<{ promoCodes: st
   if (input.lines.length > MAX_ORDER_LINES) return bad('bad_lines', `at most ${MAX_ORDER_LINES} lines`);
   for (const [i, l] of input.lines.entries()) {
     if (!Number.isSafeInteger(l.goodsId) || l.goodsId < 1) return bad('bad_lines', `line ${i}: goodsId must be a positive whole number`);
-    if (!Number.isInteger(l.number) || l.number < 1 || l.number > MAX_LINE_NUMBER) return bad('bad_lines', `line ${i}: number must be 1-${MAX_LINE_NUMBER}`);
+    if (!Number.isInteger(l.number) || l.number < 1 || l.number > MAX_LINE_NUMBER)
+      return bad('bad_lines', `line ${i}: number must be 1-${MAX_LINE_NUMBER}`);
   }
   if (input.remark && input.remark.length > MAX_REMARK) return bad('remark', `the remark is longer than ${MAX_REMARK} characters`);
   const promoCodes = [...new Set((input.promoCodes ?? []).map((c) => c.trim()).filter(Boolean))];
   if (promoCodes.length > MAX_PROMO_CODES) return bad('promo', `at most ${MAX_PROMO_CODES} promo codes`);
-  if (promoCodes.some((c) => c.length > MAX_PROMO_CODE_LENGTH)) return bad('promo', `a promo code is at most ${MAX_PROMO_CODE_LENGTH} characters`);
+  if (promoCodes.some((c) => c.length > MAX_PROMO_CODE_LENGTH))
+    return bad('promo', `a promo code is at most ${MAX_PROMO_CODE_LENGTH} characters`);
   const asked = input.deductionScore ?? -1;
-  if (!Number.isSafeInteger(asked) || asked < -1) return bad('points', 'deductionScore must be -1 (none), 0 (automatic) or a number of points');
+  if (!Number.isSafeInteger(asked) || asked < -1)
+    return bad('points', 'deductionScore must be -1 (none), 0 (automatic) or a number of points');
   return ok({ promoCodes, asked });
 }
 
@@ -61,7 +73,16 @@ export interface CouponPart {
   usable: UsableCoupon[];
 }
 
-const noCoupons = (subtotal: Fen): CouponPart => ({ subtotal, amountCoupon: 0, perLine: new Map(), appliedCodes: [], appliedPromos: [], amountPromo: 0, idOfCode: new Map(), usable: [] });
+const noCoupons = (subtotal: Fen): CouponPart => ({
+  subtotal,
+  amountCoupon: 0,
+  perLine: new Map(),
+  appliedCodes: [],
+  appliedPromos: [],
+  amountPromo: 0,
+  idOfCode: new Map(),
+  usable: [],
+});
 
 /** The coupon core's quote → what applies (pure); a coupon the user insists on that cannot apply refuses the order. */
 export function couponPart(quote: Quote, userId: number): OrderResult<CouponPart, 'coupon_not_eligible'> {
@@ -73,7 +94,12 @@ export function couponPart(quote: Quote, userId: number): OrderResult<CouponPart
     const threshold = first.reason.code === 'below_threshold' || first.reason.code === 'below_quantity';
     const isPromo = kindOf(first.id) === 'promo';
     const what = isPromo ? `promo code ${first.id}` : 'coupon';
-    return orderFail('coupon_not_eligible', threshold ? 'threshold' : isPromo ? 'promo' : 'coupon', `${what} cannot be used: ${first.reason.message}`, { couponReason: first.reason.code });
+    return orderFail(
+      'coupon_not_eligible',
+      threshold ? 'threshold' : isPromo ? 'promo' : 'coupon',
+      `${what} cannot be used: ${first.reason.message}`,
+      { couponReason: first.reason.code },
+    );
   }
   const part = noCoupons(pricing.subtotal);
   part.amountCoupon = sel?.discount ?? 0;
@@ -134,7 +160,11 @@ export function assembleQuote(f: {
 const CATALOGUE_REASONS: readonly OrderRefusal[] = ['bad_goods', 'off_sale', 'sku_needed', 'bad_sku'];
 
 /** The cart's lines from the catalogue, this shop's only when asked. */
-async function loadLines(d: OrderDeps, tenantId: number, input: OrderInput): Promise<OrderResult<ResolvedLine[], 'invalid_input' | 'not_found' | 'invalid_state'>> {
+async function loadLines(
+  d: OrderDeps,
+  tenantId: number,
+  input: OrderInput,
+): Promise<OrderResult<ResolvedLine[], 'invalid_input' | 'not_found' | 'invalid_state'>> {
   const resolved = await d.catalogue.resolve(tenantId, input.lines);
   if (!resolved.ok) {
     const said = resolved.error.details?.reason;
@@ -146,7 +176,12 @@ async function loadLines(d: OrderDeps, tenantId: number, input: OrderInput): Pro
 }
 
 /** The user's coupon ids → their codes (only this user's coupons count). */
-async function loadCouponCodes(d: OrderDeps, tenantId: number, userId: number, input: OrderInput): Promise<OrderResult<string[], 'coupon_not_eligible'>> {
+async function loadCouponCodes(
+  d: OrderDeps,
+  tenantId: number,
+  userId: number,
+  input: OrderInput,
+): Promise<OrderResult<string[], 'coupon_not_eligible'>> {
   const ids = [...new Set(input.couponIds ?? [])];
   if (!ids.length) return ok([]);
   const byId = await couponCodesOf(d.deps.db, tenantId, userId, ids);
@@ -181,7 +216,13 @@ async function loadCouponQuote(
 
 /** The price of a cart for this user, with the coupons and points asked for. Changes nothing. */
 /** `listUsable` false (a real create): without coupons asked for, the coupon core is not consulted at all. */
-export async function priceOrder(d: OrderDeps, tenantId: number, userId: number, input: OrderInput, listUsable = true): Promise<OrderResult<OrderQuote, QuoteCode>> {
+export async function priceOrder(
+  d: OrderDeps,
+  tenantId: number,
+  userId: number,
+  input: OrderInput,
+  listUsable = true,
+): Promise<OrderResult<OrderQuote, QuoteCode>> {
   const checked = checkOrderInput(input);
   if (!checked.ok) return checked;
   const { promoCodes, asked } = checked.value;
@@ -193,7 +234,12 @@ export async function priceOrder(d: OrderDeps, tenantId: number, userId: number,
   if (!codes.ok) return codes;
   let coupons = noCoupons(cart.value.subtotal);
   if (codes.value.length || promoCodes.length || listUsable) {
-    const q = await loadCouponQuote(d, tenantId, userId, { lines: lines.value, storeId: cart.value.storeId, codes: codes.value, promoCodes });
+    const q = await loadCouponQuote(d, tenantId, userId, {
+      lines: lines.value,
+      storeId: cart.value.storeId,
+      codes: codes.value,
+      promoCodes,
+    });
     if (!q.ok) return q;
     const part = couponPart(q.value, userId);
     if (!part.ok) return part;

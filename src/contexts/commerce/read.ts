@@ -13,7 +13,12 @@ import { countByState, findOrder, linesOf, listOrders, logsOf, paidTotal } from 
 /** `get` answers the order with two aliases earlier callers read: the stored status number and the pickup number as hxNumber. */
 export type OrderWithAliases = Order & { status: number; hxNumber: string };
 
-export async function getOrder(d: OrderDeps, tenantId: number, where: OrderWhere, userId?: number | null): Promise<OrderWithAliases | null> {
+export async function getOrder(
+  d: OrderDeps,
+  tenantId: number,
+  where: OrderWhere,
+  userId?: number | null,
+): Promise<OrderWithAliases | null> {
   const o = await findOrder(d.deps.db, tenantId, where, userId);
   return o ? { ...o, status: ORDER_STATE_DB[o.state], hxNumber: o.pickupNumber } : null;
 }
@@ -31,19 +36,32 @@ export async function orderDetail(d: OrderDeps, tenantId: number, where: OrderWh
  * number, a pickup clerk sees any order of the tenant (to hand it over); anyone
  * else only their own.
  */
-export async function orderDetailForUser(d: OrderDeps, tenantId: number, userId: number, ask: { id?: number; pickupNumber?: string }): Promise<OrderDetail | null> {
+export async function orderDetailForUser(
+  d: OrderDeps,
+  tenantId: number,
+  userId: number,
+  ask: { id?: number; pickupNumber?: string },
+): Promise<OrderDetail | null> {
   const clerk = ask.pickupNumber ? await isClerk(d, tenantId, userId) : false;
   const where: OrderWhere = ask.id !== undefined ? { id: ask.id } : { pickupNumber: ask.pickupNumber };
   return orderDetail(d, tenantId, where, clerk ? null : userId);
 }
 
-export async function listOrdersWithLines(d: OrderDeps, tenantId: number, f: OrderFilter): Promise<{ items: { order: Order; lines: OrderLine[] }[]; total: number }> {
+export async function listOrdersWithLines(
+  d: OrderDeps,
+  tenantId: number,
+  f: OrderFilter,
+): Promise<{ items: { order: Order; lines: OrderLine[] }[]; total: number }> {
   const r = await listOrders(d.deps.db, tenantId, f);
-  const lines = await linesOf(d.deps.db, r.orders.map((o) => o.id));
+  const lines = await linesOf(
+    d.deps.db,
+    r.orders.map((o) => o.id),
+  );
   return { items: r.orders.map((o) => ({ order: o, lines: lines.get(o.id) ?? [] })), total: r.total };
 }
 
-export const orderCounts = (d: OrderDeps, tenantId: number, userId: number): Promise<Record<OrderState, number>> => countByState(d.deps.db, tenantId, userId);
+export const orderCounts = (d: OrderDeps, tenantId: number, userId: number): Promise<Record<OrderState, number>> =>
+  countByState(d.deps.db, tenantId, userId);
 
 /** What the user has spent on orders (pay-bills are counted by the account service). */
 export const consumedOnOrders = (d: OrderDeps, tenantId: number, userId: number): Promise<Fen> => paidTotal(d.deps.db, tenantId, userId);

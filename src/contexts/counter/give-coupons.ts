@@ -8,11 +8,16 @@ import { phoneExists, templateStoreIds } from './repo/counter.repo.ts';
 import { staffStoresOf } from './staff-stores.ts';
 
 export function giveCouponUseCases(deps: Deps, { coupons }: Pick<Coupons, 'coupons'>) {
-  async function giveCoupons(tenantId: number, input: { templateId: number; phone: string; quantity: number }, by: Principal): Promise<Result<Coupon[]>> {
+  async function giveCoupons(
+    tenantId: number,
+    input: { templateId: number; phone: string; quantity: number },
+    by: Principal,
+  ): Promise<Result<Coupon[]>> {
     const storeIds = await templateStoreIds(deps.db, tenantId, input.templateId);
     if (!storeIds) return fail(ErrorCode.not_found, 'coupon template not found', { what: 'template' });
     if (!storesOverlap(staffStoresOf(by), storeIds)) return fail(ErrorCode.forbidden, 'this coupon is not usable in any of your stores');
-    if (!(await phoneExists(deps.db, tenantId, input.phone))) return fail(ErrorCode.not_found, `no user with phone ${input.phone}`, { what: 'user' });
+    if (!(await phoneExists(deps.db, tenantId, input.phone)))
+      return fail(ErrorCode.not_found, `no user with phone ${input.phone}`, { what: 'user' });
     return coupons.grant(tenantId, { templateId: input.templateId, mobile: input.phone, quantity: input.quantity }, by);
   }
 

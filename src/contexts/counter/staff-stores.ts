@@ -7,8 +7,11 @@ export const staffStoresOf = (by: Principal | null) => (by?.kind === 'staff' ? b
 
 export function staffStoreUseCases(deps: Deps) {
   /** The merchant's stores, only the staff member's own when they are bound to stores; one page, by id. */
-  const staffStores = (tenantId: number, by: Principal, page: { limit: number; offset: number }): Promise<{ items: CounterStore[]; total: number }> =>
-    storePage(deps.db, tenantId, staffStoresOf(by), page.limit, page.offset);
+  const staffStores = (
+    tenantId: number,
+    by: Principal,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: CounterStore[]; total: number }> => storePage(deps.db, tenantId, staffStoresOf(by), page.limit, page.offset);
 
   return { staffStores };
 }

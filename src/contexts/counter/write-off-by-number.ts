@@ -28,7 +28,11 @@ export function writeOffUseCases(deps: Deps, { coupons, redemptions }: Pick<Coup
    * The store a staff member writes a coupon off in: the first of their stores
    * where the coupon is valid; forbidden when it is valid in none of them.
    */
-  async function writeOffStoreFor(tenantId: number, code: string, by: Principal): Promise<Result<number, 'not_found' | 'forbidden' | 'invalid_state'>> {
+  async function writeOffStoreFor(
+    tenantId: number,
+    code: string,
+    by: Principal,
+  ): Promise<Result<number, 'not_found' | 'forbidden' | 'invalid_state'>> {
     const valid = await counter.couponStoreIds(deps.db, tenantId, code);
     if (!valid) return fail(ErrorCode.not_found, `no coupon with code ${code}`);
     const store = writeOffStore(staffStoresOf(by), valid, await counter.firstStoreId(deps.db, tenantId));
@@ -50,7 +54,12 @@ export function writeOffUseCases(deps: Deps, { coupons, redemptions }: Pick<Coup
       ? await counter.usableCount(deps.db, tenantId, found.coupon.ownerId, found.template.id, deps.now?.() ?? new Date())
       : -1;
     return ok({
-      redemptionId: out.value.id, writtenOffAt: out.value.createdAt, storeId: store.value, coupon: found.coupon, template: found.template, usableBefore: after + 1,
+      redemptionId: out.value.id,
+      writtenOffAt: out.value.createdAt,
+      storeId: store.value,
+      coupon: found.coupon,
+      template: found.template,
+      usableBefore: after + 1,
     });
   }
 

@@ -5,7 +5,14 @@ import { commitScope } from '../../db/commit-scope.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { audit } from '../platform/index.ts';
-import { exchangePasswordDigest, generateCodes, generatePassword, keySpace, MAX_KEY_SPACE_SHARE, type CodeOptions } from './domain/codes.ts';
+import {
+  exchangePasswordDigest,
+  generateCodes,
+  generatePassword,
+  keySpace,
+  MAX_KEY_SPACE_SHARE,
+  type CodeOptions,
+} from './domain/codes.ts';
 import type { BatchCode } from './errors.ts';
 import { takeBatchStock, templateWindow } from './repo/templates.repo.ts';
 import * as repo from './repo/batches.repo.ts';
@@ -38,13 +45,20 @@ function optionsOf(input: BatchInput): CodeOptions {
 }
 
 /** One chunk of fresh codes (and passwords); clashes with earlier chunks or other batches are made up by later chunks. */
-async function insertChunk(deps: Deps, b: repo.BatchJob, window: { validFrom: Date | null; validTo: Date | null }, n: number): Promise<number> {
+async function insertChunk(
+  deps: Deps,
+  b: repo.BatchJob,
+  window: { validFrom: Date | null; validTo: Date | null },
+  n: number,
+): Promise<number> {
   const codes = generateCodes({ ...b.options, count: n });
   if (!codes.ok) throw new Error(codes.error.message);
   const passwords = b.withPassword ? codes.value.map(() => generatePassword(8)) : null;
   const hashes = passwords ? codes.value.map((c, i) => exchangePasswordDigest(b.passwordSalt!, c, passwords[i]!)) : null;
   const none = codes.value.map(() => null);
-  return deps.db.tx((q) => repo.insertBatchCodes(q, b, { codes: codes.value, hashes: hashes ?? none, passwords: passwords ?? none, ...window }));
+  return deps.db.tx((q) =>
+    repo.insertBatchCodes(q, b, { codes: codes.value, hashes: hashes ?? none, passwords: passwords ?? none, ...window }),
+  );
 }
 
 /** Generates a batch's missing codes, chunk by chunk; marks it done or failed. */
@@ -59,7 +73,8 @@ async function generate(deps: Deps, batchId: number): Promise<void> {
     // asking for more than is still missing.
     while (generated < b.count) {
       const wave: Promise<number>[] = [];
-      for (let left = b.count - generated; left > 0 && wave.length < PARALLEL; left -= CHUNK) wave.push(insertChunk(deps, b, window, Math.min(CHUNK, left)));
+      for (let left = b.count - generated; left > 0 && wave.length < PARALLEL; left -= CHUNK)
+        wave.push(insertChunk(deps, b, window, Math.min(CHUNK, left)));
       const got = (await Promise.all(wave)).reduce((a, x) => a + x, 0);
       generated += got;
       stuck = got === 0 ? stuck + 1 : 0;
@@ -85,19 +100,29 @@ export function codeBatchService(deps: Deps) {
     return p;
   }
 
-  async function create(tenantId: number, templateId: number, input: BatchInput, by: Principal): Promise<Result<repo.CodeBatch, BatchCode>> {
+  async function create(
+    tenantId: number,
+    templateId: number,
+    input: BatchInput,
+    by: Principal,
+  ): Promise<Result<repo.CodeBatch, BatchCode>> {
     const options = optionsOf(input);
     // Validates the options and the 10 %-of-key-space rule before anything is stored.
     const space = keySpace(options);
     if (!space.ok) return space;
     if (input.count > space.value * MAX_KEY_SPACE_SHARE) {
-      return fail(ErrorCode.invalid_input, `count: only ${space.value} codes of this shape exist (key space); a batch may use at most 10 % of them`, { field: 'count' });
+      return fail(
+        ErrorCode.invalid_input,
+        `count: only ${space.value} codes of this shape exist (key space); a batch may use at most 10 % of them`,
+        { field: 'count' },
+      );
     }
     const batch = await deps.db.txResult(async (q): Promise<Result<repo.CodeBatch, BatchCode>> => {
       const stock = await takeBatchStock(q, tenantId, templateId, input.count);
       if (!stock.taken) {
         if (!stock.found) return fail(ErrorCode.not_found, 'coupon template not found');
-        if (stock.found.state === 'ended' || stock.found.state === 'voided') return fail(ErrorCode.invalid_state, `the template is ${stock.found.state}`);
+        if (stock.found.state === 'ended' || stock.found.state === 'voided')
+          return fail(ErrorCode.invalid_state, `the template is ${stock.found.state}`);
         return fail(ErrorCode.sold_out, `only ${stock.found.left} coupons are left in the template's stock`);
       }
       const b = await repo.insertBatch(q, tenantId, {
@@ -108,7 +133,12 @@ export function codeBatchService(deps: Deps) {
         passwordSalt: input.withPassword ? crypto.randomBytes(16).toString('hex') : null,
         staffId: by.kind === 'staff' ? by.staffId : null,
       });
-      await audit(q, tenantId, by, { action: 'code_batch.create', targetType: 'code_batch', targetId: b.id, details: { templateId, count: input.count } });
+      await audit(q, tenantId, by, {
+        action: 'code_batch.create',
+        targetType: 'code_batch',
+        targetId: b.id,
+        details: { templateId, count: input.count },
+      });
       return ok(b);
     });
     // The generation outlives the request: it must not run inside the request's commit scope.
@@ -120,11 +150,16 @@ export function codeBatchService(deps: Deps) {
    * The batch as CSV. Passwords appear in the first export only; the clear
    * copies are erased in the same transaction that hands them out.
    */
-  async function exportCsv(tenantId: number, id: number, by: Principal): Promise<Result<{ csv: string; withPasswords: boolean }, 'not_found' | 'invalid_state'>> {
+  async function exportCsv(
+    tenantId: number,
+    id: number,
+    by: Principal,
+  ): Promise<Result<{ csv: string; withPasswords: boolean }, 'not_found' | 'invalid_state'>> {
     return deps.db.txResult(async (q) => {
       const b = await repo.getBatch(q, tenantId, id);
       if (!b) return fail(ErrorCode.not_found, 'code batch not found');
-      if (b.state !== 'done') return fail(ErrorCode.invalid_state, `the batch is ${b.state} (${b.generated}/${b.count}); export it when done`);
+      if (b.state !== 'done')
+        return fail(ErrorCode.invalid_state, `the batch is ${b.state} (${b.generated}/${b.count}); export it when done`);
       const withPasswords = b.withPassword ? await repo.markExported(q, id) : false;
       const lines = [withPasswords ? 'code,password' : 'code'];
       for (const r of await repo.batchCodes(q, id)) lines.push(withPasswords ? `${r.code},${r.password ?? ''}` : r.code);

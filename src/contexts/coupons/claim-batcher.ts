@@ -91,7 +91,13 @@ function outcomeResult(o: BatchOutcome, t: Template): Result<Coupon, BatchClaimC
 }
 
 /** One batch in its transaction (one round trip, migration 011), then fresh codes for any that collided (rare). */
-async function runBatch(q: Queryable, t: Template, timezone: string, batch: Pending[], at: Date): Promise<Map<number, Result<Coupon, BatchClaimCode>>> {
+async function runBatch(
+  q: Queryable,
+  t: Template,
+  timezone: string,
+  batch: Pending[],
+  at: Date,
+): Promise<Map<number, Result<Coupon, BatchClaimCode>>> {
   const out = new Map<number, Result<Coupon, BatchClaimCode>>();
   const base = { template: t, window: computeValidity(t.validity, at, timezone), at };
   const claimantOf = (p: Pending, code: string) => ({ userId: p.userId, code, staffId: staffOf(p.by), audited: p.by != null });
@@ -128,7 +134,11 @@ export function claimBatcher(deps: Deps, opts: { onBatch?: (b: BatchReport) => v
     stats.batches++;
     stats.claims += batch.length;
     stats.largest = Math.max(stats.largest, batch.length);
-    const r: BatchReport = { templateId: t.id, size: batch.length, claimants: batch.map((p) => ({ userId: p.userId, by: p.by?.kind ?? 'consumer' })) };
+    const r: BatchReport = {
+      templateId: t.id,
+      size: batch.length,
+      claimants: batch.map((p) => ({ userId: p.userId, by: p.by?.kind ?? 'consumer' })),
+    };
     for (const o of observers) o(r);
   }
 
@@ -153,8 +163,16 @@ export function claimBatcher(deps: Deps, opts: { onBatch?: (b: BatchReport) => v
           // The batch commits many requests' work at once: every claimant's hook runs in it,
           // and not the hook of whichever request happened to start the drain.
           const hooks = batch.flatMap((p) => (p.beforeCommit ? [p.beforeCommit] : []));
-          const scope: CommitScope = { beforeCommit: hooks.length ? async (q) => { for (const h of hooks) await h(q); } : null };
-          const results = await withRetry(() => commitScope.run(scope, () => deps.db.tx((q) => runBatch(q, queue.template, queue.timezone, batch, now()))));
+          const scope: CommitScope = {
+            beforeCommit: hooks.length
+              ? async (q) => {
+                  for (const h of hooks) await h(q);
+                }
+              : null,
+          };
+          const results = await withRetry(() =>
+            commitScope.run(scope, () => deps.db.tx((q) => runBatch(q, queue.template, queue.timezone, batch, now()))),
+          );
           report(queue.template, batch);
           for (const p of batch) p.resolve(results.get(p.userId) ?? fail(ErrorCode.conflict, 'claim not processed; try again'));
         } catch (e) {

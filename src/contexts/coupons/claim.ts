@@ -32,7 +32,8 @@ const soldOut = () => fail(ErrorCode.sold_out, 'this coupon is sold out');
 const overLimit = (t: Template) => fail(ErrorCode.per_user_limit, `at most ${t.perUserLimit} per person`);
 
 /** Whether a claim depends on nothing about the user: the flash-sale path, batched. */
-const batchable = (t: Template) => t.claimCostPoints === 0 && t.audience.userType === 'any' && !t.audience.sources.length && t.requiredSignInDays === 0;
+const batchable = (t: Template) =>
+  t.claimCostPoints === 0 && t.audience.userType === 'any' && !t.audience.sources.length && t.requiredSignInDays === 0;
 
 /**
  * The claim use-cases. `by` is the staff member or API key claiming on the
@@ -63,7 +64,13 @@ export function claimService(deps: Deps, batcher: ClaimBatcher) {
   }
 
   /** The user-dependent rules; then detect answers from reads, a claim writes. */
-  async function claimOne(found: Found, u: ClaimantFacts, opts: ClaimOptions, by: Principal | null, at: Date): Promise<Result<ClaimOutcome, ClaimCode>> {
+  async function claimOne(
+    found: Found,
+    u: ClaimantFacts,
+    opts: ClaimOptions,
+    by: Principal | null,
+    at: Date,
+  ): Promise<Result<ClaimOutcome, ClaimCode>> {
     const { template: t, timezone } = found;
     const pre = checkClaim(t, {
       now: at,
@@ -85,20 +92,47 @@ export function claimService(deps: Deps, batcher: ClaimBatcher) {
   }
 
   /** Per-user count, points, then the hot stock row last, so its lock is held as briefly as possible. */
-  async function writeClaim(q: Queryable, { template: t, timezone }: Found, userId: number, by: Principal | null, at: Date): Promise<Result<Coupon, ClaimCode>> {
+  async function writeClaim(
+    q: Queryable,
+    { template: t, timezone }: Found,
+    userId: number,
+    by: Principal | null,
+    at: Date,
+  ): Promise<Result<Coupon, ClaimCode>> {
     if (!(await takePerUser(q, t, userId, 1))) return overLimit(t);
     if (t.claimCostPoints > 0) {
       const spent = await moveBalance(q, 'points', t.tenantId, userId, -t.claimCostPoints, 'coupon_claim', `template:${t.id}`);
-      if (!spent.ok) return fail(ErrorCode.not_enough_points, `claiming needs ${t.claimCostPoints} points`, { required: t.claimCostPoints });
+      if (!spent.ok)
+        return fail(ErrorCode.not_enough_points, `claiming needs ${t.claimCostPoints} points`, { required: t.claimCostPoints });
     }
     if (!(await takeStock(q, t, 1))) return soldOut();
     const window = computeValidity(t.validity, at, timezone);
-    const [c] = await issueCoupons(q, { template: t, ownerId: userId, n: 1, source: 'claim', window, at, staffId: by?.kind === 'staff' ? by.staffId : null });
-    if (by) await audit(q, t.tenantId, by, { action: 'coupon.claim', targetType: 'coupon', targetId: c!.code, details: { templateId: t.id, userId } });
+    const [c] = await issueCoupons(q, {
+      template: t,
+      ownerId: userId,
+      n: 1,
+      source: 'claim',
+      window,
+      at,
+      staffId: by?.kind === 'staff' ? by.staffId : null,
+    });
+    if (by)
+      await audit(q, t.tenantId, by, {
+        action: 'coupon.claim',
+        targetType: 'coupon',
+        targetId: c!.code,
+        details: { templateId: t.id, userId },
+      });
     return ok(c!);
   }
 
-  async function claim(tenantId: number, templateId: number, userId: number, opts: ClaimOptions = {}, by: Principal | null = null): Promise<Result<ClaimOutcome, ClaimCode>> {
+  async function claim(
+    tenantId: number,
+    templateId: number,
+    userId: number,
+    opts: ClaimOptions = {},
+    by: Principal | null = null,
+  ): Promise<Result<ClaimOutcome, ClaimCode>> {
     const at = now();
     // detect answers from a fresh read; real claims are decided by the atomic writes anyway.
     const found = opts.detect ? await templateWithZone(deps.db, tenantId, templateId) : await cachedTemplate(tenantId, templateId);
@@ -107,7 +141,14 @@ export function claimService(deps: Deps, batcher: ClaimBatcher) {
     // `issued` only ever grows, so a stale read that says sold out is still true.
     if (t.stock !== null && t.issued >= t.stock && t.state === 'active') return soldOut();
     if (!opts.detect && batchable(t)) {
-      const pre = checkClaim(t, { now: at, passwordMatches: passwordMatches(t, opts.password), userPoints: 0, paid: !!opts.paid, signInStreak: 0, user: { isNew: false, hasPurchased: false } });
+      const pre = checkClaim(t, {
+        now: at,
+        passwordMatches: passwordMatches(t, opts.password),
+        userPoints: 0,
+        paid: !!opts.paid,
+        signInStreak: 0,
+        user: { isNew: false, hasPurchased: false },
+      });
       if (!pre.ok) return pre;
       const r = await batcher.submit(t, found.timezone, userId, by);
       return r.ok ? ok({ detect: false, coupon: r.value }) : r;

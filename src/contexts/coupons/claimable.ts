@@ -36,7 +36,11 @@ export function claimableService(deps: Deps, { claim }: Pick<ClaimService, 'clai
    * alone (the active template whose password it is). A template whose fixed
    * validity is over answers coupon_expired.
    */
-  async function fetch(tenantId: number, userId: number, input: { id?: number; pwd?: string; detect?: boolean }): Promise<Result<ClaimOutcome, ClaimCode>> {
+  async function fetch(
+    tenantId: number,
+    userId: number,
+    input: { id?: number; pwd?: string; detect?: boolean },
+  ): Promise<Result<ClaimOutcome, ClaimCode>> {
     let templateId = input.id;
     if (templateId === undefined) {
       if (!input.pwd) return fail(ErrorCode.invalid_input, 'give the coupon id or its password');

@@ -76,7 +76,13 @@ export function couponReader(deps: Deps) {
 export type CouponReader = ReturnType<typeof couponReader>;
 
 /** The `coupons` facade: one object over the issuing use-cases and the staff's reads. */
-export function couponService(parts: { claims: ClaimService; issuing: IssueService; reader: CouponReader; gifts: GiftService; exchanges: ExchangeService }) {
+export function couponService(parts: {
+  claims: ClaimService;
+  issuing: IssueService;
+  reader: CouponReader;
+  gifts: GiftService;
+  exchanges: ExchangeService;
+}) {
   return {
     claim: parts.claims.claim,
     issue: parts.issuing.issue,

@@ -26,21 +26,40 @@ export function exchangeService(deps: Deps) {
   const now = () => deps.now?.() ?? new Date();
 
   /** The code's template still takes claims from this user: state, window, audience, per-user limit; then the code moves. */
-  async function takeCode(q: Queryable, tenantId: number, c: Coupon, user: ClaimantFacts, by: Principal | null, at: Date): Promise<Result<Coupon, ExchangeCode>> {
+  async function takeCode(
+    q: Queryable,
+    tenantId: number,
+    c: Coupon,
+    user: ClaimantFacts,
+    by: Principal | null,
+    at: Date,
+  ): Promise<Result<Coupon, ExchangeCode>> {
     const t = (await templateWithZone(q, tenantId, c.templateId))!;
     // The batch code is the right to the coupon, so its price, points and
     // claim password do not apply; the campaign's state, claim window and
     // audience do, and so does the per-user limit.
     const pre = checkClaim(
       { ...t.template, hasClaimPassword: false, claimCostPoints: 0, price: 0, requiredSignInDays: 0 },
-      { now: at, userPoints: 0, signInStreak: 0, user: { isNew: isNewUser(user.createdAt, at), hasPurchased: user.hasPurchased, source: user.source } },
+      {
+        now: at,
+        userPoints: 0,
+        signInStreak: 0,
+        user: { isNew: isNewUser(user.createdAt, at), hasPurchased: user.hasPurchased, source: user.source },
+      },
     );
     if (!pre.ok) return pre;
-    if (!(await takePerUser(q, t.template, user.id, 1))) return fail(ErrorCode.per_user_limit, `at most ${t.template.perUserLimit} per person`);
+    if (!(await takePerUser(q, t.template, user.id, 1)))
+      return fail(ErrorCode.per_user_limit, `at most ${t.template.perUserLimit} per person`);
     const window = computeValidity(t.template.validity, at, t.timezone);
-    const taken = await takeExchangeCode(q, tenantId, { couponId: c.id, userId: user.id, window, staffId: by?.kind === 'staff' ? by.staffId : null }, at);
+    const taken = await takeExchangeCode(
+      q,
+      tenantId,
+      { couponId: c.id, userId: user.id, window, staffId: by?.kind === 'staff' ? by.staffId : null },
+      at,
+    );
     if (!taken) return fail(ErrorCode.coupon_used, 'this code has already been exchanged');
-    if (by) await audit(q, tenantId, by, { action: 'coupon.exchange', targetType: 'coupon', targetId: c.code, details: { userId: user.id } });
+    if (by)
+      await audit(q, tenantId, by, { action: 'coupon.exchange', targetType: 'coupon', targetId: c.code, details: { userId: user.id } });
     return ok(taken);
   }
 
@@ -53,9 +72,15 @@ export function exchangeService(deps: Deps) {
     if (!user) return fail(ErrorCode.not_found, 'user not found');
     const userKey = `exchange-fail:user:${tenantId}:${input.userId}`;
     const codeKey = `exchange-fail:code:${tenantId}:${code}`;
-    for (const [key, limit] of [[userKey, EXCHANGE_LIMITS.perUser], [codeKey, EXCHANGE_LIMITS.perCode]] as const) {
+    for (const [key, limit] of [
+      [userKey, EXCHANGE_LIMITS.perUser],
+      [codeKey, EXCHANGE_LIMITS.perCode],
+    ] as const) {
       const r = await reached(deps.cache, key, limit);
-      if (!r.allowed) return fail(ErrorCode.rate_limited, `too many wrong attempts; try again in ${r.retryAfterSec} s`, { retryAfterSec: r.retryAfterSec });
+      if (!r.allowed)
+        return fail(ErrorCode.rate_limited, `too many wrong attempts; try again in ${r.retryAfterSec} s`, {
+          retryAfterSec: r.retryAfterSec,
+        });
     }
     const wrong = async () => {
       await hit(deps.cache, userKey, EXCHANGE_LIMITS.perUser, EXCHANGE_LIMITS.windowSec);

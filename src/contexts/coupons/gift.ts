@@ -32,13 +32,25 @@ export function giftService(deps: Deps) {
       if (toId === null) return fail(ErrorCode.not_found, 'the receiving user was not found in this tenant');
       const c = await couponByCode(q, tenantId, code, at);
       if (!c || c.ownerId === null) return fail(ErrorCode.not_found, 'coupon not found');
-      if (input.fromUserId !== undefined && c.ownerId !== input.fromUserId) return fail(ErrorCode.forbidden, 'this coupon belongs to someone else');
+      if (input.fromUserId !== undefined && c.ownerId !== input.fromUserId)
+        return fail(ErrorCode.forbidden, 'this coupon belongs to someone else');
       if (c.ownerId === toId) return fail(ErrorCode.invalid_input, 'a coupon cannot be given to its own owner');
       const refused = giftRefusal(c);
       if (refused) return refused;
-      const moved = await giveCoupon(q, tenantId, { id: c.id, from: c.ownerId, to: toId, staffId: by?.kind === 'staff' ? by.staffId : null }, at);
+      const moved = await giveCoupon(
+        q,
+        tenantId,
+        { id: c.id, from: c.ownerId, to: toId, staffId: by?.kind === 'staff' ? by.staffId : null },
+        at,
+      );
       if (!moved) return fail(ErrorCode.conflict, 'the coupon changed meanwhile; try again');
-      if (by) await audit(q, tenantId, by, { action: 'coupon.gift', targetType: 'coupon', targetId: code, details: { from: c.ownerId, to: toId } });
+      if (by)
+        await audit(q, tenantId, by, {
+          action: 'coupon.gift',
+          targetType: 'coupon',
+          targetId: code,
+          details: { from: c.ownerId, to: toId },
+        });
       return ok(moved);
     });
   }

@@ -40,7 +40,9 @@ export function issueService(deps: Deps) {
     if (!(await takeStock(q, t, n))) return fail(ErrorCode.sold_out, `fewer than ${n} coupons left in stock`);
     const at = now();
     const window = computeValidity(t.validity, at, found.timezone);
-    return ok(await issueCoupons(q, { template: t, ownerId: userId, n, source, window, at, staffId: by?.kind === 'staff' ? by.staffId : null }));
+    return ok(
+      await issueCoupons(q, { template: t, ownerId: userId, n, source, window, at, staffId: by?.kind === 'staff' ? by.staffId : null }),
+    );
   }
 
   /** Staff give N coupons to a user (by id or mobile). */

@@ -36,30 +36,58 @@ export function mergeShareService(deps: Deps, { issuing, reader }: { issuing: Is
   const now = () => deps.now?.() ?? new Date();
   const mergeRules = (tenantId: number): Promise<repo.MergeRule[]> => repo.activeMergeRules(deps.db, tenantId);
 
-  async function createMergeRule(tenantId: number, input: repo.NewMergeRule, by: Principal | null = null): Promise<Result<repo.MergeRule, 'invalid_input' | 'not_found'>> {
+  async function createMergeRule(
+    tenantId: number,
+    input: repo.NewMergeRule,
+    by: Principal | null = null,
+  ): Promise<Result<repo.MergeRule, 'invalid_input' | 'not_found'>> {
     const checked = checkRuleInput(input);
     if (!checked.ok) return checked;
     const ids = [input.targetTemplateId, ...input.items.map((i) => i.templateId)];
-    if ((await repo.countTemplates(deps.db, tenantId, ids)) !== new Set(ids).size) return fail(ErrorCode.not_found, 'a template of this rule does not exist in this tenant');
-    for (const i of input.items) if (!Number.isInteger(i.number) || i.number < 1 || i.number > 100) return fail(ErrorCode.invalid_input, 'number is 1-100');
+    if ((await repo.countTemplates(deps.db, tenantId, ids)) !== new Set(ids).size)
+      return fail(ErrorCode.not_found, 'a template of this rule does not exist in this tenant');
+    for (const i of input.items)
+      if (!Number.isInteger(i.number) || i.number < 1 || i.number > 100) return fail(ErrorCode.invalid_input, 'number is 1-100');
     const id = await deps.db.tx(async (q) => {
       const ruleId = await repo.insertMergeRule(q, tenantId, input);
-      if (by) await audit(q, tenantId, by, { action: 'coupon_merge_rule.create', targetType: 'coupon_merge_rule', targetId: ruleId, details: input });
+      if (by)
+        await audit(q, tenantId, by, {
+          action: 'coupon_merge_rule.create',
+          targetType: 'coupon_merge_rule',
+          targetId: ruleId,
+          details: input,
+        });
       return ruleId;
     });
     return ok((await mergeRules(tenantId)).find((m) => m.id === id)!);
   }
 
-  async function setMergeRuleActive(tenantId: number, id: number, active: boolean, by: Principal | null = null): Promise<Result<void, 'not_found'>> {
+  async function setMergeRuleActive(
+    tenantId: number,
+    id: number,
+    active: boolean,
+    by: Principal | null = null,
+  ): Promise<Result<void, 'not_found'>> {
     return deps.db.txResult(async (q) => {
       if (!(await repo.setMergeRuleActive(q, tenantId, id, active))) return fail(ErrorCode.not_found, 'merge rule not found');
-      if (by) await audit(q, tenantId, by, { action: active ? 'coupon_merge_rule.activate' : 'coupon_merge_rule.deactivate', targetType: 'coupon_merge_rule', targetId: id });
+      if (by)
+        await audit(q, tenantId, by, {
+          action: active ? 'coupon_merge_rule.activate' : 'coupon_merge_rule.deactivate',
+          targetType: 'coupon_merge_rule',
+          targetId: id,
+        });
       return ok(undefined);
     });
   }
 
   /** The handed-in coupons are voided (still the user's, issued and in date), then the target is issued. */
-  async function mergeIn(q: Queryable, tenantId: number, userId: number, rule: repo.MergeRule, ids: number[]): Promise<Result<Coupon, MergeCode>> {
+  async function mergeIn(
+    q: Queryable,
+    tenantId: number,
+    userId: number,
+    rule: repo.MergeRule,
+    ids: number[],
+  ): Promise<Result<Coupon, MergeCode>> {
     const taken = await voidIssuedIn(q, tenantId, ids, { kind: 'merged', mergeId: rule.id, ownerId: userId, at: now() });
     if (taken.length !== ids.length) return fail(ErrorCode.coupon_not_eligible, 'some of these coupons are not yours or not usable');
     const matches = matchesRule(rule, taken);
@@ -83,14 +111,17 @@ export function mergeShareService(deps: Deps, { issuing, reader }: { issuing: Is
   async function shareOpen(tenantId: number, userId: number, couponId: number): Promise<Result<{ shareToken: string }, ShareCode>> {
     const c = await reader.own(tenantId, userId, couponId);
     if (!c) return fail(ErrorCode.not_found, 'coupon not found');
-    if (c.status !== 'usable' && c.status !== 'not_yet_valid') return fail(ErrorCode.coupon_not_eligible, `a ${c.status} coupon cannot be shared`);
+    if (c.status !== 'usable' && c.status !== 'not_yet_valid')
+      return fail(ErrorCode.coupon_not_eligible, `a ${c.status} coupon cannot be shared`);
     const token = crypto.randomBytes(16).toString('base64url');
     await deps.db.tx((q) => repo.openShare(q, tenantId, { couponId, userId, tokenHash: shareDigest(token) }));
     return ok({ shareToken: token });
   }
 
   async function shareClose(tenantId: number, userId: number, couponId: number): Promise<Result<void, 'not_found'>> {
-    return (await repo.closeShare(deps.db, tenantId, userId, couponId)) ? ok(undefined) : fail(ErrorCode.not_found, 'no open share for this coupon');
+    return (await repo.closeShare(deps.db, tenantId, userId, couponId))
+      ? ok(undefined)
+      : fail(ErrorCode.not_found, 'no open share for this coupon');
   }
 
   /** Another user takes a shared coupon, once: the share closes and ownership moves in one transaction. */

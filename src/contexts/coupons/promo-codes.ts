@@ -53,7 +53,11 @@ function refusal(action: PromoCodeAction, by: Principal) {
   const roles = APPROVAL_TABLE[permission].filter((r) => r !== 'platform_admin');
   return {
     ok: false as const,
-    error: { code: 'forbidden' as const, message: `${action} needs one of the roles: ${roles.join(', ')}`, details: { approval: { permission, roles } } },
+    error: {
+      code: 'forbidden' as const,
+      message: `${action} needs one of the roles: ${roles.join(', ')}`,
+      details: { approval: { permission, roles } },
+    },
   };
 }
 
@@ -67,7 +71,12 @@ export function promoCodeService(deps: Deps) {
         if (!refs.ok) return refs;
         const p = await insertPromoCode(q, tenantId, c.value, by.kind === 'staff' ? by.staffId : null);
         if (!p) return taken(c.value.code);
-        await audit(q, tenantId, by, { action: 'promo_code.create', targetType: 'promo_code', targetId: p.id, details: { code: c.value.code } });
+        await audit(q, tenantId, by, {
+          action: 'promo_code.create',
+          targetType: 'promo_code',
+          targetId: p.id,
+          details: { code: c.value.code },
+        });
         return ok(p);
       }),
     );
@@ -78,20 +87,32 @@ export function promoCodeService(deps: Deps) {
       deps.db.txResult(async (q): Promise<Result<PromoCode, PromoSaveCode>> => {
         const cur = await loadPromoCode(q, tenantId, id, true);
         if (!cur) return fail(ErrorCode.not_found, 'promo code not found');
-        if (!canEditPromoCode(cur.state)) return fail(ErrorCode.invalid_state, `a promo code in state ${cur.state} cannot be changed`, { state: cur.state });
+        if (!canEditPromoCode(cur.state))
+          return fail(ErrorCode.invalid_state, `a promo code in state ${cur.state} cannot be changed`, { state: cur.state });
         const c = checkPromoCodeInput(input, cur);
         if (!c.ok) return c;
         const refs = await checkRefs(q, tenantId, c.value);
         if (!refs.ok) return refs;
         const p = await updatePromoCode(q, tenantId, id, c.value);
-        await audit(q, tenantId, by, { action: 'promo_code.update', targetType: 'promo_code', targetId: id, details: { fields: Object.keys(input) } });
+        await audit(q, tenantId, by, {
+          action: 'promo_code.update',
+          targetType: 'promo_code',
+          targetId: id,
+          details: { fields: Object.keys(input) },
+        });
         return ok(p);
       }),
     );
   }
 
   /** An approval action: the role first (the permission table), then the state machine. */
-  async function act(tenantId: number, id: number, action: PromoCodeAction, by: Principal, reason?: string): Promise<PromoActResult<PromoCode>> {
+  async function act(
+    tenantId: number,
+    id: number,
+    action: PromoCodeAction,
+    by: Principal,
+    reason?: string,
+  ): Promise<PromoActResult<PromoCode>> {
     const no = refusal(action, by);
     if (no) return no;
     return deps.db.txResult(async (q): Promise<Result<PromoCode, 'not_found' | 'invalid_input' | 'invalid_state' | 'conflict'>> => {

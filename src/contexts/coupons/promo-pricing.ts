@@ -19,13 +19,25 @@ export interface LoadedPromo {
 export type PromoUseCode = 'sold_out' | 'per_user_limit' | 'invalid_input';
 
 export interface PromoCodeLoader {
-  load(q: Queryable, tenantId: number, codes: string[], userId: number | null, at: Date): Promise<CouponResult<LoadedPromo[], PromoCheckCode>>;
+  load(
+    q: Queryable,
+    tenantId: number,
+    codes: string[],
+    userId: number | null,
+    at: Date,
+  ): Promise<CouponResult<LoadedPromo[], PromoCheckCode>>;
   /** `code` is how the caller named it: a refusal says which promo code it is about. */
   use(q: Queryable, promoCodeId: number, userId: number | null, code?: string): Promise<CouponResult<void, PromoUseCode>>;
   release(q: Queryable, promoCodeId: number, userId: number | null): Promise<void>;
 }
 
-async function load(q: Queryable, tenantId: number, codes: string[], userId: number | null, at: Date): Promise<CouponResult<LoadedPromo[], PromoCheckCode>> {
+async function load(
+  q: Queryable,
+  tenantId: number,
+  codes: string[],
+  userId: number | null,
+  at: Date,
+): Promise<CouponResult<LoadedPromo[], PromoCheckCode>> {
   if (!codes.length) return ok([]);
   const byCode = new Map((await findPromoCodes(q, tenantId, codes)).map((p) => [p.code.toUpperCase(), p]));
   const missing = codes.filter((c) => !byCode.has(c.toUpperCase()));
@@ -43,7 +55,15 @@ async function load(q: Queryable, tenantId: number, codes: string[], userId: num
     out.push({
       promoCodeId: p.id,
       name: p.name,
-      priced: { id: code, kind: 'promo', rule: rule.value, state: 'active', validFrom: p.validFrom, validTo: p.validTo, groupKey: `p${p.id}` },
+      priced: {
+        id: code,
+        kind: 'promo',
+        rule: rule.value,
+        state: 'active',
+        validFrom: p.validFrom,
+        validTo: p.validTo,
+        groupKey: `p${p.id}`,
+      },
     });
   }
   return ok(out);
@@ -55,7 +75,14 @@ async function use(q: Queryable, promoCodeId: number, userId: number | null, cod
   if (!taken) return refusePromo(ErrorCode.sold_out, 'this promo code has been used up or is no longer valid', named, 'used_up');
   const limit = taken.userUseLimit;
   if (userId === null) {
-    return limit === null ? ok(undefined) : refusePromo(ErrorCode.invalid_input, `promo code ${taken.code} is limited per user: give userId`, [code ?? taken.code], 'user_needed');
+    return limit === null
+      ? ok(undefined)
+      : refusePromo(
+          ErrorCode.invalid_input,
+          `promo code ${taken.code} is limited per user: give userId`,
+          [code ?? taken.code],
+          'user_needed',
+        );
   }
   if (!(await takeUserUse(q, promoCodeId, userId, limit))) {
     return refusePromo(ErrorCode.per_user_limit, `at most ${limit} uses per person`, [code ?? taken.code], 'per_user_limit');

@@ -48,7 +48,13 @@ export function parseCart(items: CartItemInput[]): CouponResult<CartLine[], 'inv
     if (!Number.isInteger(it.quantity) || it.quantity < 1 || it.quantity > 100_000) {
       return refuse(ErrorCode.invalid_input, `items[${i}].quantity: must be a whole number 1-100000`);
     }
-    lines.push({ lineId: String(i), goodsId: it.goodsId ?? null, categoryId: it.categoryId ?? null, unitPrice: price, quantity: it.quantity });
+    lines.push({
+      lineId: String(i),
+      goodsId: it.goodsId ?? null,
+      categoryId: it.categoryId ?? null,
+      unitPrice: price,
+      quantity: it.quantity,
+    });
   }
   return ok(lines);
 }
@@ -71,7 +77,13 @@ async function checkParties(q: Queryable, tenantId: number, input: QuoteInput): 
 }
 
 /** Everything pricing needs, read in one go (inside the transaction when redeeming), then priced. */
-export async function priceQuote(q: Queryable, promos: PromoCodeLoader, tenantId: number, input: QuoteInput, at: Date): Promise<CouponResult<Quote, QuoteCode>> {
+export async function priceQuote(
+  q: Queryable,
+  promos: PromoCodeLoader,
+  tenantId: number,
+  input: QuoteInput,
+  at: Date,
+): Promise<CouponResult<Quote, QuoteCode>> {
   const lines = parseCart(input.items);
   if (!lines.ok) return lines;
   const codes = [...new Set(input.couponCodes ?? [])];
@@ -87,8 +99,10 @@ export async function priceQuote(q: Queryable, promos: PromoCodeLoader, tenantId
   const priced: PricedCoupon[] = [];
   for (const { coupon, template } of held) {
     // A batch code nobody has exchanged yet is not a coupon anyone holds.
-    if (coupon.ownerId === null) return refuse(ErrorCode.not_found, `coupon ${coupon.code} has not been issued to anyone yet`, { codes: [coupon.code] });
-    if (input.userId != null && coupon.ownerId !== input.userId) return refuse(ErrorCode.forbidden, `coupon ${coupon.code} belongs to another user`);
+    if (coupon.ownerId === null)
+      return refuse(ErrorCode.not_found, `coupon ${coupon.code} has not been issued to anyone yet`, { codes: [coupon.code] });
+    if (input.userId != null && coupon.ownerId !== input.userId)
+      return refuse(ErrorCode.forbidden, `coupon ${coupon.code} belongs to another user`);
     coupons.set(coupon.code, { kind: 'coupon', coupon, template, name: template.name });
     priced.push(pricedCoupon(coupon, template));
   }

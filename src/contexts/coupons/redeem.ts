@@ -31,9 +31,16 @@ interface Target {
 }
 
 /** The named codes priced under the caller's locks; a code pricing rejects refuses the whole redemption. */
-async function priceNamed(env: RedeemEnv, q: Queryable, tenantId: number, input: RedeemInput, at: Date): Promise<CouponResult<{ quote: Quote; sel: SelectionResult }, RedeemCode>> {
+async function priceNamed(
+  env: RedeemEnv,
+  q: Queryable,
+  tenantId: number,
+  input: RedeemInput,
+  at: Date,
+): Promise<CouponResult<{ quote: Quote; sel: SelectionResult }, RedeemCode>> {
   if (!input.orderRef?.trim()) return refuse(ErrorCode.invalid_input, 'orderRef is required');
-  if (!input.couponCodes?.length && !input.promoCodes?.length) return refuse(ErrorCode.invalid_input, 'name at least one coupon or promo code');
+  if (!input.couponCodes?.length && !input.promoCodes?.length)
+    return refuse(ErrorCode.invalid_input, 'name at least one coupon or promo code');
   // Redeeming decides on the named codes only; the user's other coupons do not matter here.
   const g = await priceQuote(q, env.promos, tenantId, { ...input, onlyNamed: true }, at);
   if (!g.ok) return g;
@@ -48,7 +55,13 @@ async function priceNamed(env: RedeemEnv, q: Queryable, tenantId: number, input:
 }
 
 /** Takes each selected coupon (one conditional flip) and promo code (one use); the items written, coupons by id. */
-async function takeAll(env: RedeemEnv, q: Queryable, t: Target, quote: Quote, sel: SelectionResult): Promise<CouponResult<RedemptionItem[], RedeemCode>> {
+async function takeAll(
+  env: RedeemEnv,
+  q: Queryable,
+  t: Target,
+  quote: Quote,
+  sel: SelectionResult,
+): Promise<CouponResult<RedemptionItem[], RedeemCode>> {
   const perCoupon = new Map<string, Fen>();
   for (const a of sel.adjustments) perCoupon.set(a.couponId, (perCoupon.get(a.couponId) ?? 0) + a.amount);
   const couponItems: { id: number; item: RedemptionItem }[] = [];
@@ -73,19 +86,38 @@ async function takeAll(env: RedeemEnv, q: Queryable, t: Target, quote: Quote, se
   return ok([...couponItems.sort((a, b) => a.id - b.id).map((x) => x.item), ...promoItems]);
 }
 
-export async function redeemIn(env: RedeemEnv, q: Queryable, tenantId: number, input: RedeemInput, by: Principal | null): Promise<CouponResult<Redemption, RedeemCode>> {
+export async function redeemIn(
+  env: RedeemEnv,
+  q: Queryable,
+  tenantId: number,
+  input: RedeemInput,
+  by: Principal | null,
+): Promise<CouponResult<Redemption, RedeemCode>> {
   const at = env.now();
   const priced = await priceNamed(env, q, tenantId, input, at);
   if (!priced.ok) return priced;
   const { quote, sel } = priced.value;
   const staffId = by?.kind === 'staff' ? by.staffId : null;
   const orderRef = input.orderRef.trim();
-  const fields = { orderRef, userId: input.userId ?? null, storeId: input.storeId ?? null, staffId, subtotal: quote.pricing.subtotal, discountTotal: sel.discount };
+  const fields = {
+    orderRef,
+    userId: input.userId ?? null,
+    storeId: input.storeId ?? null,
+    staffId,
+    subtotal: quote.pricing.subtotal,
+    discountTotal: sel.discount,
+  };
   const red = await insertOrderRedemption(q, { tenantId, ...fields });
   if (!red) return refuse(ErrorCode.conflict, `order ${input.orderRef} has already redeemed coupons`);
   const items = await takeAll(env, q, { tenantId, redemptionId: red.id, input, staffId, at }, quote, sel);
   if (!items.ok) return items;
-  if (by) await audit(q, tenantId, by, { action: 'redemption.create', targetType: 'redemption', targetId: red.id, details: { orderRef: input.orderRef } });
+  if (by)
+    await audit(q, tenantId, by, {
+      action: 'redemption.create',
+      targetType: 'redemption',
+      targetId: red.id,
+      details: { orderRef: input.orderRef },
+    });
   // Everything the redemption holds was just written: no need to read it back.
   return ok({ id: red.id, kind: 'order', ...fields, status: 'done', createdAt: red.createdAt, rolledBackAt: null, items: items.value });
 }

@@ -15,7 +15,6 @@ import type { PromoPermission } from '../identity/index.ts';
 import type { Reason, ReasonCode } from './domain/rules/types.ts';
 import type { PromoRefusalReason } from './domain/promo-checkout.ts';
 
-
 export type PromoRefusal = { codes: string[]; reason: PromoRefusalReason };
 
 export type RefusalDetails = {
@@ -50,7 +49,8 @@ export type QuoteCode = 'invalid_input' | 'not_found' | 'forbidden' | PromoCheck
 /** The codes loading promo codes for checkout can fail with. */
 export type PromoCheckCode = 'not_found' | 'invalid_input' | 'coupon_not_eligible' | 'sold_out' | 'audience_mismatch' | 'per_user_limit';
 /** Pricing refused a named coupon: the code the caller gets. */
-export type RefusedCode = 'coupon_used' | 'coupon_expired' | 'coupon_not_yet_valid' | 'coupon_voided' | 'wrong_store' | 'coupon_not_eligible';
+export type RefusedCode =
+  'coupon_used' | 'coupon_expired' | 'coupon_not_yet_valid' | 'coupon_voided' | 'wrong_store' | 'coupon_not_eligible';
 export type RedeemCode = QuoteCode | RefusedCode | 'conflict';
 export type WriteOffCode = 'invalid_input' | 'forbidden' | 'not_found' | RefusedCode;
 export type RollbackCode = 'not_found' | 'already_rolled_back';
@@ -77,6 +77,5 @@ export function refusalCode(reason: ReasonCode | undefined): RefusedCode {
 export type ApprovalRefusal = { permission: PromoPermission; roles: readonly Role[] };
 export type PromoActCode = 'forbidden' | 'not_found' | 'invalid_input' | 'invalid_state' | 'conflict';
 export type PromoActError =
-  | { code: 'forbidden'; message: string; details: { approval: ApprovalRefusal } }
-  | DomainError<Exclude<PromoActCode, 'forbidden'>>;
+  { code: 'forbidden'; message: string; details: { approval: ApprovalRefusal } } | DomainError<Exclude<PromoActCode, 'forbidden'>>;
 export type PromoActResult<T> = { ok: true; value: T } | { ok: false; error: PromoActError };

@@ -47,7 +47,13 @@ function mayAct(by: Principal, action: TemplateAction): Result<void, 'forbidden'
   return fail(ErrorCode.forbidden, `${action} needs one of the roles: ${roles.join(', ')}`);
 }
 
-async function insert(q: Queryable, tenantId: number, spec: TemplateSpec, activate: boolean, by: Principal): Promise<Result<Template, TemplateCode>> {
+async function insert(
+  q: Queryable,
+  tenantId: number,
+  spec: TemplateSpec,
+  activate: boolean,
+  by: Principal,
+): Promise<Result<Template, TemplateCode>> {
   const storeCheck = await checkStores(q, tenantId, spec.storeIds);
   if (!storeCheck.ok) return storeCheck;
   let state: TemplateState = 'draft';
@@ -64,7 +70,14 @@ async function insert(q: Queryable, tenantId: number, spec: TemplateSpec, activa
 }
 
 /** One state move, from the state read under the row lock; voiding withdraws the template's unused coupons too. */
-async function move(q: Queryable, tenantId: number, id: number, action: TemplateAction, by: Principal, reason?: string): Promise<Result<Template, TemplateCode>> {
+async function move(
+  q: Queryable,
+  tenantId: number,
+  id: number,
+  action: TemplateAction,
+  by: Principal,
+  reason?: string,
+): Promise<Result<Template, TemplateCode>> {
   const current = await repo.loadTemplate(q, tenantId, id, true);
   if (!current) return notFound();
   const next = transitionTemplate(current.state, action, { approvalRequired: await repo.approvalRequired(q, tenantId) });
@@ -73,7 +86,10 @@ async function move(q: Queryable, tenantId: number, id: number, action: Template
   if (!moved) return fail(ErrorCode.conflict, 'the template changed meanwhile; try again');
   // Voiding a campaign withdraws it: every coupon of it not yet used is voided too,
   // in the same statement that records why (ended templates keep their coupons usable).
-  const voidedCoupons = next.value === 'voided' ? (await voidIssuedIn(q, tenantId, { templateId: id }, { kind: 'template_voided', staffId: staffIdOf(by) })).length : 0;
+  const voidedCoupons =
+    next.value === 'voided'
+      ? (await voidIssuedIn(q, tenantId, { templateId: id }, { kind: 'template_voided', staffId: staffIdOf(by) })).length
+      : 0;
   await audit(q, tenantId, by, {
     action: `template.${action}`,
     targetType: 'coupon_template',
@@ -84,7 +100,11 @@ async function move(q: Queryable, tenantId: number, id: number, action: Template
 }
 
 export function templateService(deps: Deps) {
-  async function create(tenantId: number, input: TemplateInput & { activate?: boolean }, by: Principal): Promise<Result<Template, TemplateCode>> {
+  async function create(
+    tenantId: number,
+    input: TemplateInput & { activate?: boolean },
+    by: Principal,
+  ): Promise<Result<Template, TemplateCode>> {
     const spec = parseTemplate(input);
     if (!spec.ok) return spec;
     return deps.db.txResult((q) => insert(q, tenantId, spec.value, !!input.activate, by));
@@ -101,14 +121,30 @@ export function templateService(deps: Deps) {
       if (!spec.ok) return spec;
       const storeCheck = await checkStores(q, tenantId, spec.value.storeIds);
       if (!storeCheck.ok) return storeCheck;
-      const pw = input.claimPassword === undefined ? current.claimPasswordHash : input.claimPassword ? claimPasswordDigest(id, input.claimPassword) : null;
+      const pw =
+        input.claimPassword === undefined
+          ? current.claimPasswordHash
+          : input.claimPassword
+            ? claimPasswordDigest(id, input.claimPassword)
+            : null;
       const t = await repo.updateTemplateSpec(q, tenantId, id, spec.value, pw);
-      await audit(q, tenantId, by, { action: 'template.update', targetType: 'coupon_template', targetId: id, details: { fields: Object.keys(input) } });
+      await audit(q, tenantId, by, {
+        action: 'template.update',
+        targetType: 'coupon_template',
+        targetId: id,
+        details: { fields: Object.keys(input) },
+      });
       return ok(t);
     });
   }
 
-  async function act(tenantId: number, id: number, action: TemplateAction, by: Principal, reason?: string): Promise<Result<Template, TemplateCode>> {
+  async function act(
+    tenantId: number,
+    id: number,
+    action: TemplateAction,
+    by: Principal,
+    reason?: string,
+  ): Promise<Result<Template, TemplateCode>> {
     const may = mayAct(by, action);
     if (!may.ok) return may;
     return deps.db.txResult((q) => move(q, tenantId, id, action, by, reason));
@@ -134,7 +170,8 @@ export function templateService(deps: Deps) {
     create,
     update,
     get: (tenantId: number, id: number): Promise<Template | null> => repo.loadTemplate(deps.db, tenantId, id),
-    list: (tenantId: number, f: { state?: string; name?: string; limit: number; offset: number }) => repo.listTemplates(deps.db, tenantId, f),
+    list: (tenantId: number, f: { state?: string; name?: string; limit: number; offset: number }) =>
+      repo.listTemplates(deps.db, tenantId, f),
     act,
     stats,
   };

@@ -49,12 +49,20 @@ function tillDiscount(coupon: Coupon, template: Template, amount: Fen | null, st
     selected: [coupon.code],
   });
   const ev = pricing.evaluations[0]!;
-  if (!ev.eligible) return refuse(refusalCode(ev.reason?.code), ev.reason?.message ?? 'this coupon cannot be used here', { reason: ev.reason });
+  if (!ev.eligible)
+    return refuse(refusalCode(ev.reason?.code), ev.reason?.message ?? 'this coupon cannot be used here', { reason: ev.reason });
   // Without an amount a rate coupon's discount is unknown: recorded as 0.
   return ok(amount === null && template.discount.type === 'rate' ? 0 : ev.discount);
 }
 
-export async function writeOff(db: Db, now: () => Date, tenantId: number, code: string, input: WriteOffInput, by: Principal): Promise<CouponResult<WriteOff, WriteOffCode>> {
+export async function writeOff(
+  db: Db,
+  now: () => Date,
+  tenantId: number,
+  code: string,
+  input: WriteOffInput,
+  by: Principal,
+): Promise<CouponResult<WriteOff, WriteOffCode>> {
   const at = now();
   const amount = parseAmount(input);
   if (!amount.ok) return amount;
@@ -63,7 +71,9 @@ export async function writeOff(db: Db, now: () => Date, tenantId: number, code: 
   }
   const held = await couponForWriteOff(db, tenantId, code.trim(), input.storeId, at);
   if (!held) {
-    return (await storeExists(db, tenantId, input.storeId)) ? refuse(ErrorCode.not_found, `no coupon with code ${code}`) : refuse(ErrorCode.not_found, 'store not found');
+    return (await storeExists(db, tenantId, input.storeId))
+      ? refuse(ErrorCode.not_found, `no coupon with code ${code}`)
+      : refuse(ErrorCode.not_found, 'store not found');
   }
   if (!held.storeOk) return refuse(ErrorCode.not_found, 'store not found');
   const { coupon, template } = held;

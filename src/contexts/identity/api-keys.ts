@@ -10,13 +10,23 @@ import * as repo from './repo/sessions.repo.ts';
 /** The API key use-cases; `forget` drops the cached principals (a revoked key stops at once in this process). */
 export function apiKeyUseCases(deps: Deps, forget: () => void) {
   return {
-    async createApiKey(tenantId: number, name: string, by: Principal): Promise<Result<{ id: number; key: string; prefix: string }, ApiKeyCreateFailure>> {
+    async createApiKey(
+      tenantId: number,
+      name: string,
+      by: Principal,
+    ): Promise<Result<{ id: number; key: string; prefix: string }, ApiKeyCreateFailure>> {
       if (!name?.trim()) return fail(ErrorCode.invalid_input, 'name is required');
       const secret = newToken();
       const key = `${API_KEY_PREFIX}${secret}`;
       const prefix = key.slice(0, 10);
       return deps.db.tx(async (q) => {
-        const id = await repo.insertApiKey(q, { tenantId, name: name.trim(), prefix, keyHash: digest(key), createdBy: by.kind === 'staff' ? by.staffId : null });
+        const id = await repo.insertApiKey(q, {
+          tenantId,
+          name: name.trim(),
+          prefix,
+          keyHash: digest(key),
+          createdBy: by.kind === 'staff' ? by.staffId : null,
+        });
         await audit(q, tenantId, by, { action: 'api_key.create', targetType: 'api_key', targetId: id, details: { name } });
         return ok({ id, key, prefix });
       });

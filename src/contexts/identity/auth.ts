@@ -43,7 +43,10 @@ async function verifyStaffCredentials(
 ): Promise<Result<Staff, StaffLoginFailure>> {
   const acctKey = `login-fail:acct:${username.toLowerCase()}`;
   const ipKey = `login-fail:ip:${ip}`;
-  for (const [key, limit] of [[acctKey, LOGIN_LIMITS.perAccount], [ipKey, LOGIN_LIMITS.perIp]] as const) {
+  for (const [key, limit] of [
+    [acctKey, LOGIN_LIMITS.perAccount],
+    [ipKey, LOGIN_LIMITS.perIp],
+  ] as const) {
     const r = await reached(deps.cache, key, limit);
     if (!r.allowed) {
       return fail(ErrorCode.rate_limited, `too many failed logins; try again in ${r.retryAfterSec} s`, {
@@ -94,7 +97,8 @@ export function authService(deps: Deps, loadTenant: (id: number) => Promise<Tena
   }
 
   return {
-    verifyCredentials: (username: string, password: string, ip: string, check?: PasswordCheck) => verifyStaffCredentials(deps, username, password, ip, check),
+    verifyCredentials: (username: string, password: string, ip: string, check?: PasswordCheck) =>
+      verifyStaffCredentials(deps, username, password, ip, check),
     openSession,
 
     async login(username: string, password: string, ip: string): Promise<Result<LoginResult, StaffLoginFailure>> {

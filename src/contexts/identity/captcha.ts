@@ -10,7 +10,8 @@ import type { CaptchaCheckFailure, CaptchaCreateFailure } from './errors.ts';
 
 export const CAPTCHA_LIMITS = { ttlSec: 300, attempts: 5, perIpPerMinute: 30 };
 
-const keyOf = (tenantId: number, key: string) => `captcha:${tenantId}:${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+const keyOf = (tenantId: number, key: string) =>
+  `captcha:${tenantId}:${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 const hashOf = (text: string) => crypto.createHash('sha256').update(`captcha:${text.toLowerCase()}`).digest('hex');
 
 export function captchaService(deps: Deps) {
@@ -19,7 +20,8 @@ export function captchaService(deps: Deps) {
     async create(tenantId: number, key: string, ip = 'unknown'): Promise<Result<{ svg: string }, CaptchaCreateFailure>> {
       if (!key || key.length > 128) return fail(ErrorCode.invalid_input, 'key is required (at most 128 characters)');
       const rl = await hit(deps.cache, `captcha-ip:${ip}`, CAPTCHA_LIMITS.perIpPerMinute, 60);
-      if (!rl.allowed) return fail(ErrorCode.rate_limited, `too many captchas; retry in ${rl.retryAfterSec} s`, { retryAfterSec: rl.retryAfterSec });
+      if (!rl.allowed)
+        return fail(ErrorCode.rate_limited, `too many captchas; retry in ${rl.retryAfterSec} s`, { retryAfterSec: rl.retryAfterSec });
       const c = svgCaptcha.create({ size: 4, ignoreChars: '0oO1iIlL', noise: 2, width: 120, height: 44 });
       await deps.cache.set(keyOf(tenantId, key), hashOf(c.text), CAPTCHA_LIMITS.ttlSec);
       await deps.cache.del(`${keyOf(tenantId, key)}:tries`);

@@ -63,13 +63,24 @@ export function consumerAuthService(deps: Deps, messages: Pick<MessageService, '
     },
 
     /** Checks an identifier/password pair under the failed-login throttle. */
-    async login(tenantId: number, kind: LoginKind, id: string, password: string, ip: string): Promise<Result<ConsumerSession & { user: User }, ConsumerLoginFailure>> {
+    async login(
+      tenantId: number,
+      kind: LoginKind,
+      id: string,
+      password: string,
+      ip: string,
+    ): Promise<Result<ConsumerSession & { user: User }, ConsumerLoginFailure>> {
       const acctKey = `clogin-fail:${tenantId}:${kind}:${id.toLowerCase()}`;
       const ipKey = `clogin-fail:ip:${ip}`;
-      for (const [key, limit] of [[acctKey, CONSUMER_LOGIN_LIMITS.perAccount], [ipKey, CONSUMER_LOGIN_LIMITS.perIp]] as const) {
+      for (const [key, limit] of [
+        [acctKey, CONSUMER_LOGIN_LIMITS.perAccount],
+        [ipKey, CONSUMER_LOGIN_LIMITS.perIp],
+      ] as const) {
         const r = await reached(deps.cache, key, limit);
         if (!r.allowed) {
-          return fail(ErrorCode.rate_limited, `too many failed logins; try again in ${r.retryAfterSec} s`, { retryAfterSec: r.retryAfterSec });
+          return fail(ErrorCode.rate_limited, `too many failed logins; try again in ${r.retryAfterSec} s`, {
+            retryAfterSec: r.retryAfterSec,
+          });
         }
       }
       const found = id ? await users.userByLogin(deps.db, tenantId, kind, id.trim()) : null;

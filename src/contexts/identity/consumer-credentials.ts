@@ -17,7 +17,12 @@ import * as users from './repo/users.repo.ts';
 export const CONSUMER_CODE_PURPOSE = 'consumer';
 
 /** Checks (and uses up) a consumer code sent to `to`. */
-export type CheckCode = (tenantId: number, channel: 'sms' | 'email', to: string, code: string) => Promise<Result<void, VerificationFailure>>;
+export type CheckCode = (
+  tenantId: number,
+  channel: 'sms' | 'email',
+  to: string,
+  code: string,
+) => Promise<Result<void, VerificationFailure>>;
 
 export function consumerCodeCheck(messages: Pick<MessageService, 'checkCode'>): CheckCode {
   return async (tenantId, channel, to, code) => {
@@ -29,9 +34,14 @@ export function consumerCodeCheck(messages: Pick<MessageService, 'checkCode'>): 
 /** `forget` drops the cached sessions (a reset ends every session at once in this process). */
 export function consumerCredentialUseCases(deps: Deps, checkCode: CheckCode, forget: () => void) {
   return {
-
     /** Sets a new password after checking the code sent to the mobile/email (purpose "reset-pwd"); revokes all sessions. */
-    async resetPassword(tenantId: number, kind: 'mobile' | 'email', id: string, code: string, password: string): Promise<Result<void, ConsumerResetFailure>> {
+    async resetPassword(
+      tenantId: number,
+      kind: 'mobile' | 'email',
+      id: string,
+      code: string,
+      password: string,
+    ): Promise<Result<void, ConsumerResetFailure>> {
       if (!password || password.length < USER_PASSWORD_MIN) return fail(ErrorCode.invalid_input, 'password must be at least 6 characters');
       const found = await users.userByLogin(deps.db, tenantId, kind, id.trim());
       if (!found) return fail(ErrorCode.not_found, `no user with this ${kind}`);
@@ -50,7 +60,13 @@ export function consumerCredentialUseCases(deps: Deps, checkCode: CheckCode, for
      * Binds a mobile / email (code purpose "bind") or a username to the user.
      * A password, when given, becomes the account's password.
      */
-    async bind(tenantId: number, userId: number, kind: LoginKind, id: string, opts: { code?: string; password?: string } = {}): Promise<Result<User, ConsumerBindFailure>> {
+    async bind(
+      tenantId: number,
+      userId: number,
+      kind: LoginKind,
+      id: string,
+      opts: { code?: string; password?: string } = {},
+    ): Promise<Result<User, ConsumerBindFailure>> {
       id = id.trim();
       const bad = invalidLoginId(kind, id);
       if (bad) return fail(ErrorCode.invalid_input, bad);
@@ -69,7 +85,8 @@ export function consumerCredentialUseCases(deps: Deps, checkCode: CheckCode, for
         const u = await users.setLoginId(deps.db, tenantId, userId, kind, id, hash);
         return u ? ok(u) : fail(ErrorCode.not_found, 'user not found');
       } catch (e) {
-        if (pgErrorCode(e) === PgCode.uniqueViolation) return fail(ErrorCode.already_registered, `this ${kind} is already bound to another user`);
+        if (pgErrorCode(e) === PgCode.uniqueViolation)
+          return fail(ErrorCode.already_registered, `this ${kind} is already bound to another user`);
         throw e;
       }
     },

@@ -24,7 +24,9 @@ export function consumerProfileUseCases(deps: Deps) {
     async modify(tenantId: number, userId: number, f: ProfileInput): Promise<Result<void, ProfileFailure>> {
       const change = checkProfile(f);
       if (!change.ok) return change;
-      return (await users.updateProfile(deps.db, tenantId, userId, change.value)) ? ok(undefined) : fail(ErrorCode.not_found, 'user not found');
+      return (await users.updateProfile(deps.db, tenantId, userId, change.value))
+        ? ok(undefined)
+        : fail(ErrorCode.not_found, 'user not found');
     },
   };
 }

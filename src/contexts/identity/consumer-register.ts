@@ -45,7 +45,14 @@ interface RegisterCollaborators {
 const bound = (b: boolean | null): Result<boolean, 'not_found'> => (b === null ? fail(ErrorCode.not_found, 'user not found') : ok(b));
 
 /** Binds a new consumer to the seller of the referral code, or to the seller whose account referred them. */
-async function bindReferral(referrals: SellerReferrals, q: Queryable, tenantId: number, userId: number, referralCode: string | null, referrerId: number | null): Promise<Result<boolean, 'not_found'>> {
+async function bindReferral(
+  referrals: SellerReferrals,
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  referralCode: string | null,
+  referrerId: number | null,
+): Promise<Result<boolean, 'not_found'>> {
   if (referralCode) {
     const sellerId = await referrals.sellerByReferral(q, tenantId, referralCode);
     if (sellerId === null) return fail(ErrorCode.not_found, `no seller with referral code ${referralCode}`);
@@ -60,10 +67,18 @@ async function bindReferral(referrals: SellerReferrals, q: Queryable, tenantId: 
 }
 
 /** The shape checks of a registration, then the referral code, the identifier and the code sent to it. */
-async function checkRegistration(deps: Deps, collab: RegisterCollaborators, tenantId: number, kind: LoginKind, id: string, input: RegisterInput): Promise<Result<void, ConsumerRegisterFailure>> {
+async function checkRegistration(
+  deps: Deps,
+  collab: RegisterCollaborators,
+  tenantId: number,
+  kind: LoginKind,
+  id: string,
+  input: RegisterInput,
+): Promise<Result<void, ConsumerRegisterFailure>> {
   const bad = invalidLoginId(kind, id);
   if (bad) return fail(ErrorCode.invalid_input, bad);
-  if (!input.password || input.password.length < USER_PASSWORD_MIN) return fail(ErrorCode.invalid_input, 'password must be at least 6 characters');
+  if (!input.password || input.password.length < USER_PASSWORD_MIN)
+    return fail(ErrorCode.invalid_input, 'password must be at least 6 characters');
   const source = input.source?.trim() || null;
   if (source !== null && !SOURCE_RE.test(source)) return fail(ErrorCode.invalid_input, 'source must be 1-32 letters, digits, _ . : -');
   const referralCode = input.referralCode?.trim() || null;
@@ -93,7 +108,13 @@ export function consumerRegisterUseCases(deps: Deps, collab: RegisterCollaborato
       if (!checked.ok) return checked;
       const referralCode = input.referralCode?.trim() || null;
       const referrerId = input.referrerId && (await users.userExistsIn(deps.db, tenantId, input.referrerId)) ? input.referrerId : null;
-      const fields: CreateUserInput = { [kind]: id, password: input.password, nick: input.nick ?? null, referrerId, source: input.source?.trim() || null };
+      const fields: CreateUserInput = {
+        [kind]: id,
+        password: input.password,
+        nick: input.nick ?? null,
+        referrerId,
+        source: input.source?.trim() || null,
+      };
       return deps.db.txResult(async (q): Promise<Result<User, ConsumerRegisterFailure>> => {
         const u = await insertUser(q, tenantId, fields);
         if (!u.ok) return u;

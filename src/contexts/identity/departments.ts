@@ -37,7 +37,11 @@ export function departmentService(deps: Deps) {
       return resolveDepartment(await repo.allDepartments(deps.db, tenantId), ref);
     },
 
-    async create(tenantId: number, input: { name: string; parentId?: number | null }, by: Principal): Promise<Result<Department, DepartmentCreateFailure>> {
+    async create(
+      tenantId: number,
+      input: { name: string; parentId?: number | null },
+      by: Principal,
+    ): Promise<Result<Department, DepartmentCreateFailure>> {
       const name = checkName(input.name);
       if (!name.ok) return name;
       const parentId = input.parentId ?? null;
@@ -46,9 +50,15 @@ export function departmentService(deps: Deps) {
         if (parentId !== null && !(await repo.departmentExists(q, tenantId, parentId))) {
           return fail(ErrorCode.invalid_input, 'parentId: no such department', { field: 'parentId' });
         }
-        if (await repo.siblingTaken(q, tenantId, parentId, name.value, null)) return fail(ErrorCode.conflict, `a department "${name.value}" already exists there`);
+        if (await repo.siblingTaken(q, tenantId, parentId, name.value, null))
+          return fail(ErrorCode.conflict, `a department "${name.value}" already exists there`);
         const d = await repo.insertDepartment(q, tenantId, parentId, name.value);
-        await audit(q, tenantId, by, { action: 'department.create', targetType: 'department', targetId: d.id, details: { name: d.name, parentId } });
+        await audit(q, tenantId, by, {
+          action: 'department.create',
+          targetType: 'department',
+          targetId: d.id,
+          details: { name: d.name, parentId },
+        });
         return ok(d);
       });
     },
@@ -73,7 +83,8 @@ export function departmentService(deps: Deps) {
         const parentId = input.parentId !== undefined ? input.parentId : cur.parentId;
         const move = checkMove(rows, id, parentId);
         if (!move.ok) return move;
-        if (await repo.siblingTaken(q, tenantId, parentId, name, id)) return fail(ErrorCode.conflict, `a department "${name}" already exists there`);
+        if (await repo.siblingTaken(q, tenantId, parentId, name, id))
+          return fail(ErrorCode.conflict, `a department "${name}" already exists there`);
         const d = await repo.updateDepartment(q, tenantId, id, name, parentId);
         await audit(q, tenantId, by, { action: 'department.update', targetType: 'department', targetId: id, details: { name, parentId } });
         return ok(d);
@@ -85,7 +96,11 @@ export function departmentService(deps: Deps) {
         await repo.lockTree(q, tenantId);
         const u = await repo.departmentUsage(q, tenantId, id);
         if (inUse(u)) {
-          return fail(ErrorCode.invalid_state, `this department still has ${u.children} sub-department(s), ${u.staff} staff member(s) and ${u.promos} promo code(s)`, { ...u });
+          return fail(
+            ErrorCode.invalid_state,
+            `this department still has ${u.children} sub-department(s), ${u.staff} staff member(s) and ${u.promos} promo code(s)`,
+            { ...u },
+          );
         }
         if (!(await repo.deleteDepartment(q, tenantId, id))) return fail(ErrorCode.not_found, 'department not found');
         await audit(q, tenantId, by, { action: 'department.delete', targetType: 'department', targetId: id });

@@ -21,7 +21,12 @@ export async function seedFirstStart(deps: Deps, tenants: TenantService): Promis
   return deps.db.tx(async (q) => {
     await lockFirstStart(q);
     if (await platformAdminExists(q)) return { created: false };
-    const admin = await createStaffIn(q, null, { username: 'admin', password: adminPassword, role: 'platform_admin', name: 'Platform admin' });
+    const admin = await createStaffIn(q, null, {
+      username: 'admin',
+      password: adminPassword,
+      role: 'platform_admin',
+      name: 'Platform admin',
+    });
     if (!admin.ok) throw new Error(`seeding admin failed: ${admin.error.message}`);
     const tenant = await tenants.insertTenant(q, { slug: 'demo', name: 'Demo Shop', timezone: 'Asia/Shanghai', approvalRequired: false });
     if (!tenant.ok) throw new Error(`seeding demo tenant failed: ${tenant.error.message}`);

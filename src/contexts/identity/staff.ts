@@ -25,7 +25,11 @@ import * as repo from './repo/staff.repo.ts';
 import { countTenantStores } from './repo/stores.repo.ts';
 
 /** Inserts a staff member inside the caller's transaction. */
-export async function createStaffIn(q: Queryable, tenantId: number | null, input: CreateStaffInput): Promise<Result<Staff, 'invalid_input' | 'conflict'>> {
+export async function createStaffIn(
+  q: Queryable,
+  tenantId: number | null,
+  input: CreateStaffInput,
+): Promise<Result<Staff, 'invalid_input' | 'conflict'>> {
   const invalid = validateStaffInput(input);
   if (invalid) return fail(ErrorCode.invalid_input, invalid);
   if (input.storeIds?.length && tenantId !== null) {
@@ -40,13 +44,19 @@ export async function createStaffIn(q: Queryable, tenantId: number | null, input
 }
 
 /** The checks of a change that read the store: the last owner, the stores and the department named. */
-async function checkTargets(q: Queryable, tenantId: number, cur: Staff, patch: UpdateStaffInput): Promise<Result<void, 'invalid_input' | 'invalid_state'>> {
+async function checkTargets(
+  q: Queryable,
+  tenantId: number,
+  cur: Staff,
+  patch: UpdateStaffInput,
+): Promise<Result<void, 'invalid_input' | 'invalid_state'>> {
   if (losesActiveOwner(cur, patch) && (await repo.otherActiveOwners(q, tenantId, cur.id)) === 0) {
     return fail(ErrorCode.invalid_state, 'the tenant must keep at least one active owner');
   }
   if (patch.storeIds?.length) {
     const ids = [...new Set(patch.storeIds)];
-    if ((await countTenantStores(q, tenantId, ids)) !== ids.length) return fail(ErrorCode.invalid_input, 'storeIds names a store this tenant does not have', { field: 'storeIds' });
+    if ((await countTenantStores(q, tenantId, ids)) !== ids.length)
+      return fail(ErrorCode.invalid_input, 'storeIds names a store this tenant does not have', { field: 'storeIds' });
   }
   if (patch.departmentId && !(await departmentExists(q, tenantId, patch.departmentId))) {
     return fail(ErrorCode.invalid_input, 'departmentId names a department this tenant does not have', { field: 'departmentId' });
@@ -70,7 +80,12 @@ async function applyUpdate(q: Queryable, tenantId: number, cur: Staff, patch: Up
   });
   if (passwordHash || patch.disabled === true) await revokeStaffSessionsOf(q, cur.id);
   const changed = changesOf(cur, patch, { name, phone, passwordReset: !!passwordHash });
-  await audit(q, tenantId, by, { action: 'staff.update', targetType: 'staff', targetId: cur.id, details: { username: cur.username, ...changed } });
+  await audit(q, tenantId, by, {
+    action: 'staff.update',
+    targetType: 'staff',
+    targetId: cur.id,
+    details: { username: cur.username, ...changed },
+  });
   return updated;
 }
 

@@ -16,7 +16,12 @@ export async function insertTenantIn(q: Queryable, input: CreateTenantInput): Pr
   const tz = input.timezone ?? 'Asia/Shanghai';
   if (!isValidTimeZone(tz)) return fail(ErrorCode.invalid_input, `unknown time zone "${tz}"`, { field: 'timezone' });
   if (!input.name?.trim()) return fail(ErrorCode.invalid_input, 'name is required', { field: 'name' });
-  const t = await repo.insertTenant(q, { slug: input.slug, name: input.name.trim(), timezone: tz, approvalRequired: input.approvalRequired ?? true });
+  const t = await repo.insertTenant(q, {
+    slug: input.slug,
+    name: input.name.trim(),
+    timezone: tz,
+    approvalRequired: input.approvalRequired ?? true,
+  });
   if (!t) return fail(ErrorCode.conflict, `a tenant with slug "${input.slug}" already exists`);
   return ok(t);
 }

@@ -42,8 +42,10 @@ export function userService(deps: Deps) {
     getRow: (tenantId: number, by: { id?: number; mobile?: string; username?: string; email?: string }): Promise<User | null> =>
       repo.userByAny(deps.db, tenantId, by),
 
-    list: (tenantId: number, opts: { mobile?: string; username?: string; limit: number; offset: number }): Promise<{ items: User[]; total: number }> =>
-      repo.listUsers(deps.db, tenantId, opts),
+    list: (
+      tenantId: number,
+      opts: { mobile?: string; username?: string; limit: number; offset: number },
+    ): Promise<{ items: User[]; total: number }> => repo.listUsers(deps.db, tenantId, opts),
   };
 }
 

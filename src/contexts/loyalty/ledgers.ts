@@ -41,11 +41,18 @@ export async function moveBalance(
 export function ledgerService(deps: Deps) {
   const credit =
     (book: Book) =>
-    async (tenantId: number, userId: number, amount: number | Fen, remark: string | null, by: Principal): Promise<Result<LedgerEntry, CreditCode>> => {
+    async (
+      tenantId: number,
+      userId: number,
+      amount: number | Fen,
+      remark: string | null,
+      by: Principal,
+    ): Promise<Result<LedgerEntry, CreditCode>> => {
       if (!isCreditAmount(amount)) return fail(ErrorCode.invalid_input, 'amount must be a non-zero whole number');
       return deps.db.txResult(async (q) => {
         const r = await moveBalance(q, book, tenantId, userId, amount, creditReason(amount), null, remark);
-        if (r.ok) await audit(q, tenantId, by, { action: `${book}.credit`, targetType: 'user', targetId: userId, details: { amount, remark } });
+        if (r.ok)
+          await audit(q, tenantId, by, { action: `${book}.credit`, targetType: 'user', targetId: userId, details: { amount, remark } });
         return r;
       });
     };

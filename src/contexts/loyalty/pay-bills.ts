@@ -29,7 +29,12 @@ export function payBillService(deps: Deps) {
       if (!valid.ok) return valid;
       return deps.db.tx(async (q) => {
         const id = await upsertPayBillRule(q, tenantId, consume, discounts);
-        await audit(q, tenantId, by, { action: 'pay_bill_rule.set', targetType: 'pay_bill_rule', targetId: id, details: { consume, discounts } });
+        await audit(q, tenantId, by, {
+          action: 'pay_bill_rule.set',
+          targetType: 'pay_bill_rule',
+          targetId: id,
+          details: { consume, discounts },
+        });
         return ok({ id, consume, discounts });
       });
     },
@@ -40,14 +45,28 @@ export function payBillService(deps: Deps) {
     },
 
     /** Pays a bill from the wallet: the bill row and the wallet debit land together. */
-    async payBill(tenantId: number, userId: number, money: Fen, labels: PayBillLabels = {}): Promise<Result<PayBillQuote & { id: number }, PayBillCode>> {
+    async payBill(
+      tenantId: number,
+      userId: number,
+      money: Fen,
+      labels: PayBillLabels = {},
+    ): Promise<Result<PayBillQuote & { id: number }, PayBillCode>> {
       const quote = quotePayBill(await rules(tenantId), money);
       if (!quote.ok) return quote;
       const bill = quote.value;
       return deps.db.txResult(async (q): Promise<Result<PayBillQuote & { id: number }, PayBillCode>> => {
         const id = await insertPayBill(q, tenantId, userId, bill);
         if (bill.realMoney > 0) {
-          const paid = await moveBalance(q, 'wallet', tenantId, userId, -bill.realMoney, 'pay_bill', payBillRef(id), labels.remark ?? 'pay-bill');
+          const paid = await moveBalance(
+            q,
+            'wallet',
+            tenantId,
+            userId,
+            -bill.realMoney,
+            'pay_bill',
+            payBillRef(id),
+            labels.remark ?? 'pay-bill',
+          );
           if (!paid.ok) return paid;
         }
         await markPurchasedIn(q, tenantId, userId);

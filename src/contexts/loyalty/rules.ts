@@ -4,7 +4,15 @@ import type { Fen } from '../../kernel/money.ts';
 import { ok, type Result } from '../../kernel/result.ts';
 import { audit } from '../platform/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
-import { checkDeductionRule, checkRechargeRule, checkSendRule, type DeductionRule, type DeductionRuleInput, type PointsSendRule, type RechargeRule } from './domain/points-rules.ts';
+import {
+  checkDeductionRule,
+  checkRechargeRule,
+  checkSendRule,
+  type DeductionRule,
+  type DeductionRuleInput,
+  type PointsSendRule,
+  type RechargeRule,
+} from './domain/points-rules.ts';
 import * as repo from './repo/rules.repo.ts';
 
 export type { DeductionRule, DeductionRuleInput, PointsSendRule, RechargeRule } from './domain/points-rules.ts';
@@ -20,7 +28,8 @@ export function loyaltyRuleService(deps: Deps) {
       if (!valid.ok) return valid;
       await deps.db.tx(async (q) => {
         await repo.upsertSendRule(q, tenantId, rule);
-        if (by) await audit(q, tenantId, by, { action: 'points_send_rule.set', targetType: 'tenant', targetId: tenantId, details: { ...rule } });
+        if (by)
+          await audit(q, tenantId, by, { action: 'points_send_rule.set', targetType: 'tenant', targetId: tenantId, details: { ...rule } });
       });
       return ok(undefined);
     },
@@ -29,7 +38,11 @@ export function loyaltyRuleService(deps: Deps) {
       return repo.deductionRules(deps.db, tenantId, type ?? null);
     },
 
-    async addDeductionRule(tenantId: number, rule: DeductionRuleInput, by: Principal | null): Promise<Result<DeductionRule, 'invalid_input'>> {
+    async addDeductionRule(
+      tenantId: number,
+      rule: DeductionRuleInput,
+      by: Principal | null,
+    ): Promise<Result<DeductionRule, 'invalid_input'>> {
       const valid = checkDeductionRule(rule);
       if (!valid.ok) return valid;
       return deps.db.tx(async (q) => {
@@ -48,7 +61,12 @@ export function loyaltyRuleService(deps: Deps) {
       if (!valid.ok) return valid;
       return deps.db.tx(async (q) => {
         const id = await repo.upsertRechargeRule(q, tenantId, confine, send);
-        await audit(q, tenantId, by, { action: 'recharge_rule.set', targetType: 'recharge_rule', targetId: id, details: { confine, send } });
+        await audit(q, tenantId, by, {
+          action: 'recharge_rule.set',
+          targetType: 'recharge_rule',
+          targetId: id,
+          details: { confine, send },
+        });
         return ok({ id, confine, send });
       });
     },

@@ -5,10 +5,26 @@ import { localDateOf } from '../../kernel/local-time.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit } from '../platform/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
-import { checkSignInRules, continueStreak, scoreForStreak, signInRef, streakDayBefore, type SignIn, type SignInRule } from './domain/sign-in-streak.ts';
+import {
+  checkSignInRules,
+  continueStreak,
+  scoreForStreak,
+  signInRef,
+  streakDayBefore,
+  type SignIn,
+  type SignInRule,
+} from './domain/sign-in-streak.ts';
 import type { SignInCode } from './errors.ts';
 import { moveBalance } from './ledgers.ts';
-import { insertSignIn, replaceSignInRules, signInLog, signInOn, signInRules, streakOn, type SignInLogFilter } from './repo/sign-ins.repo.ts';
+import {
+  insertSignIn,
+  replaceSignInRules,
+  signInLog,
+  signInOn,
+  signInRules,
+  streakOn,
+  type SignInLogFilter,
+} from './repo/sign-ins.repo.ts';
 import { tenantZone } from './repo/tenants.repo.ts';
 
 export type { SignIn, SignInRule } from './domain/sign-in-streak.ts';
@@ -35,7 +51,8 @@ export function signInService(deps: Deps) {
       if (!valid.ok) return valid;
       await deps.db.tx(async (q) => {
         await replaceSignInRules(q, tenantId, next);
-        if (by) await audit(q, tenantId, by, { action: 'sign_in_rules.set', targetType: 'tenant', targetId: tenantId, details: { rules: next } });
+        if (by)
+          await audit(q, tenantId, by, { action: 'sign_in_rules.set', targetType: 'tenant', targetId: tenantId, details: { rules: next } });
       });
       return ok(await rules(tenantId));
     },

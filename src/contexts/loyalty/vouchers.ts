@@ -5,7 +5,16 @@ import crypto from 'node:crypto';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit } from '../platform/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
-import { checkVoucherBatch, VOUCHER_LIMITS, voucherNumber, voucherRef, voucherRefusal, type VoucherBatch, type VoucherRedeemed, type VoucherRefusal } from './domain/points-voucher.ts';
+import {
+  checkVoucherBatch,
+  VOUCHER_LIMITS,
+  voucherNumber,
+  voucherRef,
+  voucherRefusal,
+  type VoucherBatch,
+  type VoucherRedeemed,
+  type VoucherRefusal,
+} from './domain/points-voucher.ts';
 import type { RedeemVoucherCode, VoucherRefusalDetails } from './errors.ts';
 import { moveBalance } from './ledgers.ts';
 import { insertVouchers, takeVoucher, voucherByNumber } from './repo/vouchers.repo.ts';
@@ -38,7 +47,13 @@ export function voucherService(deps: Deps) {
       const numbers = Array.from({ length: input.count }, () => voucherNumber(crypto.randomInt));
       await deps.db.tx(async (q) => {
         await insertVouchers(q, tenantId, numbers, input.score, input.expiresAt ?? null);
-        if (by) await audit(q, tenantId, by, { action: 'points_voucher.create', targetType: 'tenant', targetId: tenantId, details: { count: input.count, score: input.score } });
+        if (by)
+          await audit(q, tenantId, by, {
+            action: 'points_voucher.create',
+            targetType: 'tenant',
+            targetId: tenantId,
+            details: { count: input.count, score: input.score },
+          });
       });
       return ok(numbers);
     },
@@ -47,7 +62,12 @@ export function voucherService(deps: Deps) {
      * Redeems a voucher number for its points, once: the conditional update
      * marks it used, the credit follows in the same transaction.
      */
-    async redeemVoucher(tenantId: number, userId: number, number: string, labels: VoucherLabels = {}): Promise<Result<VoucherRedeemed, RedeemVoucherCode>> {
+    async redeemVoucher(
+      tenantId: number,
+      userId: number,
+      number: string,
+      labels: VoucherLabels = {},
+    ): Promise<Result<VoucherRedeemed, RedeemVoucherCode>> {
       const key = failKey(tenantId, userId);
       const tries = await deps.cache.get(key);
       if (Number(tries ?? 0) >= VOUCHER_LIMITS.perUser) return fail(ErrorCode.rate_limited, 'too many wrong numbers; try again later');
@@ -60,7 +80,16 @@ export function voucherService(deps: Deps) {
           if (why === 'unknown') await deps.cache.incr(key, VOUCHER_LIMITS.windowSec);
           return refuse(why);
         }
-        const m = await moveBalance(q, 'points', tenantId, userId, v.score, 'points_voucher', voucherRef(v.id), labels.remark ?? 'points voucher');
+        const m = await moveBalance(
+          q,
+          'points',
+          tenantId,
+          userId,
+          v.score,
+          'points_voucher',
+          voucherRef(v.id),
+          labels.remark ?? 'points voucher',
+        );
         if (!m.ok) return m;
         return ok({ score: v.score, balanceAfter: m.value.balanceAfter });
       });

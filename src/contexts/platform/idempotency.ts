@@ -41,7 +41,8 @@ async function begin(q: Queryable, k: keys.KeyRef, hash: string): Promise<Idempo
 
 export function idempotencyService(deps: Deps) {
   return {
-    begin: (tenantId: number, principal: string, key: string, hash: string): Promise<IdempotencyBegin> => begin(deps.db, { tenantId, principal, key }, hash),
+    begin: (tenantId: number, principal: string, key: string, hash: string): Promise<IdempotencyBegin> =>
+      begin(deps.db, { tenantId, principal, key }, hash),
 
     /** Marks the key in the work's own transactions; a lost key rolls the work back. */
     arm(scope: CommitScope | undefined, tenantId: number, principal: string, key: string, attempt: string): void {

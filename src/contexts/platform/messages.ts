@@ -21,7 +21,8 @@ export function logProvider(deps: Deps): MessageProvider {
 
 export function messageService(deps: Deps, providers: Record<string, MessageProvider> = {}) {
   const builtIn = logProvider(deps);
-  const providerFor = async (tenantId: number): Promise<MessageProvider> => providers[(await outbox.providerNameOf(deps.db, tenantId)) ?? 'log'] ?? builtIn;
+  const providerFor = async (tenantId: number): Promise<MessageProvider> =>
+    providers[(await outbox.providerNameOf(deps.db, tenantId)) ?? 'log'] ?? builtIn;
   const send = async (m: OutgoingMessage): Promise<void> => (await providerFor(m.tenantId)).send(m);
 
   return {

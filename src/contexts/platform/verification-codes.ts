@@ -14,10 +14,18 @@ import * as codes from './repo/verification-codes.repo.ts';
 export function verificationCodes(deps: Deps, send: (m: OutgoingMessage) => Promise<void>) {
   return {
     /** Makes, stores (hashed) and sends a numeric code for `purpose`. */
-    async sendCode(tenantId: number, channel: Channel, to: string, purpose: string, label = 'quan'): Promise<Result<{ expiresInSec: number }, SendCodeFailure>> {
+    async sendCode(
+      tenantId: number,
+      channel: Channel,
+      to: string,
+      purpose: string,
+      label = 'quan',
+    ): Promise<Result<{ expiresInSec: number }, SendCodeFailure>> {
       const perMinute = await hit(deps.cache, `vcode:min:${tenantId}:${channel}:${to}`, CODE_LIMITS.perMinute, 60);
       if (!perMinute.allowed) {
-        return fail('rate_limited', `a code was sent less than a minute ago; retry in ${perMinute.retryAfterSec} s`, { retryAfterSec: perMinute.retryAfterSec });
+        return fail('rate_limited', `a code was sent less than a minute ago; retry in ${perMinute.retryAfterSec} s`, {
+          retryAfterSec: perMinute.retryAfterSec,
+        });
       }
       const perDay = await hit(deps.cache, `vcode:day:${tenantId}:${channel}:${to}`, CODE_LIMITS.perDay, 86_400);
       if (!perDay.allowed) return fail('rate_limited', 'too many codes today for this recipient', { retryAfterSec: perDay.retryAfterSec });

@@ -47,8 +47,14 @@ export async function assign(
       if (!s) return fail('invalid_input', 'sellerId: no such seller (a staff member with role seller)', { field: 'sellerId' });
       if (s.disabled) return fail('invalid_input', 'sellerId: this seller is disabled', { field: 'sellerId' });
     }
-    if (!(await assignSellerIn(q, tenantId, userId, sellerId, sellerId === null ? null : (channel ?? 'assigned')))) return fail('not_found', 'user not found');
-    await audit(q, tenantId, by, { action: 'seller.assign', targetType: 'user', targetId: userId, details: { sellerId, channel: channel ?? null } });
+    if (!(await assignSellerIn(q, tenantId, userId, sellerId, sellerId === null ? null : (channel ?? 'assigned'))))
+      return fail('not_found', 'user not found');
+    await audit(q, tenantId, by, {
+      action: 'seller.assign',
+      targetType: 'user',
+      targetId: userId,
+      details: { sellerId, channel: channel ?? null },
+    });
     return ok(userId);
   });
   if (!r.ok) return r;
@@ -61,6 +67,7 @@ export function customerUseCases(deps: Deps) {
     customers: (tenantId: number, sellerId: number, page: { limit: number; offset: number }, userId: number | null = null) =>
       customers(deps, tenantId, sellerId, page, userId),
     customerOf: (tenantId: number, userId: number) => customerOf(deps, tenantId, userId),
-    assign: (tenantId: number, userId: number, sellerId: number | null, by: Principal, channel?: string | null) => assign(deps, tenantId, userId, sellerId, by, channel),
+    assign: (tenantId: number, userId: number, sellerId: number | null, by: Principal, channel?: string | null) =>
+      assign(deps, tenantId, userId, sellerId, by, channel),
   };
 }

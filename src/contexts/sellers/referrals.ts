@@ -11,13 +11,21 @@ import { bindSellerIn } from '../identity/index.ts';
 import { sellerIdByAccount, sellerIdByReferral } from './repo/sellers.repo.ts';
 
 /** The active seller behind a referral code, or null. */
-export const sellerByReferral = (q: Queryable, tenantId: number, referralCode: string): Promise<number | null> => sellerIdByReferral(q, tenantId, referralCode);
+export const sellerByReferral = (q: Queryable, tenantId: number, referralCode: string): Promise<number | null> =>
+  sellerIdByReferral(q, tenantId, referralCode);
 
 /** The active seller whose own consumer account is `userId` (seller_profiles.user_id), or null. */
-export const sellerByAccount = (q: Queryable, tenantId: number, userId: number): Promise<number | null> => sellerIdByAccount(q, tenantId, userId);
+export const sellerByAccount = (q: Queryable, tenantId: number, userId: number): Promise<number | null> =>
+  sellerIdByAccount(q, tenantId, userId);
 
 /** Binds an unbound consumer to a seller in one conditional write (first binding wins). */
-async function bindIn(q: Queryable, tenantId: number, userId: number, sellerId: number, channel: string): Promise<Result<{ bound: boolean; sellerId: number }, BindFailure>> {
+async function bindIn(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  sellerId: number,
+  channel: string,
+): Promise<Result<{ bound: boolean; sellerId: number }, BindFailure>> {
   const bound = await bindSellerIn(q, tenantId, userId, sellerId, channel);
   if (bound === null) return fail('not_found', 'user not found');
   return ok({ bound, sellerId });
@@ -56,7 +64,12 @@ export async function bindBySellerAccountIn(
 export function referralUseCases(deps: Deps) {
   return {
     /** Binding at registration through a seller's link or code; an already bound consumer keeps its seller. */
-    bindByReferral: (tenantId: number, userId: number, referralCode: string, channel?: string | null): Promise<Result<{ bound: boolean; sellerId: number }, BindFailure>> =>
+    bindByReferral: (
+      tenantId: number,
+      userId: number,
+      referralCode: string,
+      channel?: string | null,
+    ): Promise<Result<{ bound: boolean; sellerId: number }, BindFailure>> =>
       deps.db.txResult((q) => bindByReferralIn(q, tenantId, userId, referralCode, channel ?? null)),
 
     /** The same inside a caller's transaction (a registration that names a referral code). */

@@ -17,18 +17,31 @@ export async function asSeller(deps: Deps, p: Principal): Promise<Result<Seller 
 }
 
 /** Saves the fields of a seller's profile that `input` names (a referral code is made when there is none). */
-export async function saveProfile(deps: Deps, tenantId: number, staffId: number, input: SellerProfileInput, by: Principal): Promise<Result<Seller, SaveProfileFailure>> {
+export async function saveProfile(
+  deps: Deps,
+  tenantId: number,
+  staffId: number,
+  input: SellerProfileInput,
+  by: Principal,
+): Promise<Result<Seller, SaveProfileFailure>> {
   try {
     return await deps.db.txResult(async (q): Promise<Result<Seller, SaveProfileFailure>> => {
       const cur = await repo.loadSeller(q, tenantId, staffId);
       if (!cur) return fail('not_found', 'no seller with this id (a staff member with role seller)');
-      if (input.userId != null && !(await repo.userExists(q, tenantId, input.userId))) return fail('invalid_input', 'userId: no such consumer', { field: 'userId' });
+      if (input.userId != null && !(await repo.userExists(q, tenantId, input.userId)))
+        return fail('invalid_input', 'userId: no such consumer', { field: 'userId' });
       await repo.saveSellerProfile(q, tenantId, staffId, mergeProfile(cur, input));
-      await audit(q, tenantId, by, { action: 'seller.profile', targetType: 'staff', targetId: staffId, details: { fields: Object.keys(input) } });
+      await audit(q, tenantId, by, {
+        action: 'seller.profile',
+        targetType: 'staff',
+        targetId: staffId,
+        details: { fields: Object.keys(input) },
+      });
       return ok((await repo.loadSeller(q, tenantId, staffId))!);
     });
   } catch (e) {
-    if (pgErrorCode(e) === PgCode.uniqueViolation) return fail('conflict', 'this referral code, consumer account or default seller is already taken');
+    if (pgErrorCode(e) === PgCode.uniqueViolation)
+      return fail('conflict', 'this referral code, consumer account or default seller is already taken');
     if (pgErrorCode(e) === PgCode.checkViolation) return fail('invalid_input', 'referralCode: 3-32 letters, digits, _ or -');
     throw e;
   }
@@ -39,6 +52,7 @@ export function sellerUseCases(deps: Deps) {
     asSeller: (p: Principal) => asSeller(deps, p),
     get: (tenantId: number, staffId: number): Promise<Seller | null> => repo.loadSeller(deps.db, tenantId, staffId),
     list: (tenantId: number): Promise<Seller[]> => repo.listSellers(deps.db, tenantId),
-    saveProfile: (tenantId: number, staffId: number, input: SellerProfileInput, by: Principal) => saveProfile(deps, tenantId, staffId, input, by),
+    saveProfile: (tenantId: number, staffId: number, input: SellerProfileInput, by: Principal) =>
+      saveProfile(deps, tenantId, staffId, input, by),
   };
 }

@@ -15,7 +15,12 @@ import { codeOfOtherMerchant, couponForWriteOff, writeOffsBy, type WriteOffFilte
 export type CouponWriteOff = Pick<RedemptionService, 'writeOff'>;
 
 /** A seller's write-offs (completed, newest first). */
-export async function writeOffs(deps: Deps, tenantId: number, sellerId: number, f: WriteOffFilter): Promise<{ items: WriteOffRecord[]; total: number }> {
+export async function writeOffs(
+  deps: Deps,
+  tenantId: number,
+  sellerId: number,
+  f: WriteOffFilter,
+): Promise<{ items: WriteOffRecord[]; total: number }> {
   const seller = await loadSeller(deps.db, tenantId, sellerId);
   if (!seller) return { items: [], total: 0 };
   const page = await writeOffsBy(deps.db, tenantId, sellerId, f, deps.now?.() ?? new Date());
@@ -23,12 +28,22 @@ export async function writeOffs(deps: Deps, tenantId: number, sellerId: number, 
 }
 
 /** The store to write off in: the caller's, else the lowest of the seller's stores where the coupon may be used. */
-async function storeFor(deps: Deps, tenantId: number, me: Seller, coupon: WriteOffTarget, storeId: number | null): Promise<Result<number, 'wrong_store'>> {
+async function storeFor(
+  deps: Deps,
+  tenantId: number,
+  me: Seller,
+  coupon: WriteOffTarget,
+  storeId: number | null,
+): Promise<Result<number, 'wrong_store'>> {
   if (storeId !== null) return ok(storeId);
   const mine = me.storeIds.length ? me.storeIds : await storeIdsOf(deps.db, tenantId);
   const chosen = writeOffStore(mine, coupon.storeIds);
   if (chosen !== null) return ok(chosen);
-  return fail('wrong_store', mine.length ? "this coupon cannot be used in the seller's stores" : 'the merchant has no store to write off in', { reason: 'outside_stores' });
+  return fail(
+    'wrong_store',
+    mine.length ? "this coupon cannot be used in the seller's stores" : 'the merchant has no store to write off in',
+    { reason: 'outside_stores' },
+  );
 }
 
 export async function writeOff(
@@ -45,15 +60,18 @@ export async function writeOff(
   if (!text) return fail('invalid_input', 'code is required', { field: 'code' });
   const coupon = await couponForWriteOff(deps.db, tenantId, text);
   if (!coupon) {
-    if (await codeOfOtherMerchant(deps.db, tenantId, text)) return fail('forbidden', 'this coupon belongs to another merchant', { reason: 'other_merchant' });
+    if (await codeOfOtherMerchant(deps.db, tenantId, text))
+      return fail('forbidden', 'this coupon belongs to another merchant', { reason: 'other_merchant' });
     return fail('not_found', `no coupon with code ${text}`);
   }
-  if (coupon.ownerId !== null && coupon.owner !== me.value.id) return fail('forbidden', "this coupon belongs to another seller's customer", { reason: 'other_seller' });
+  if (coupon.ownerId !== null && coupon.owner !== me.value.id)
+    return fail('forbidden', "this coupon belongs to another seller's customer", { reason: 'other_seller' });
   const store = await storeFor(deps, tenantId, me.value, coupon, opts.storeId ?? null);
   if (!store.ok) return store;
   const w = await core.writeOff(tenantId, text, { storeId: store.value }, p);
   if (!w.ok) {
-    if (w.error.code === 'forbidden') return fail('wrong_store', "this store is not one of the seller's stores", { reason: 'outside_stores' });
+    if (w.error.code === 'forbidden')
+      return fail('wrong_store', "this store is not one of the seller's stores", { reason: 'outside_stores' });
     return w;
   }
   const rec = await writeOffs(deps, tenantId, me.value.id, { redemptionId: w.value.id, limit: 1, offset: 0 });

@@ -37,7 +37,17 @@ import cmsRoutes from './cms.ts';
 export * from './kit.ts';
 
 /** Every apifm route file; each is a plugin `(app: ApifmApp) => Promise<void>` using `route()` from kit.ts. */
-export const APIFM_ROUTES: Array<(app: ApifmApp) => Promise<void>> = [userRoutes, verificationRoutes, discountRoutes, scoreRoutes, shopRoutes, orderRoutes, payBillRoutes, userAccountRoutes, cmsRoutes];
+export const APIFM_ROUTES: Array<(app: ApifmApp) => Promise<void>> = [
+  userRoutes,
+  verificationRoutes,
+  discountRoutes,
+  scoreRoutes,
+  shopRoutes,
+  orderRoutes,
+  payBillRoutes,
+  userAccountRoutes,
+  cmsRoutes,
+];
 
 /** A path under a reserved slug (/api/…, /docs/…) is not apifm: answer like the root does. */
 const notOurs = (req: FastifyRequest) => RESERVED_SLUGS.has((req.params as { domain?: string }).domain ?? '');
@@ -61,7 +71,14 @@ export async function apifmApi(app: ApifmApp, opts: { services: Services }) {
     const fe = e as FastifyError;
     if (fe.validation) {
       const missing = fe.validation.some((v) => v.keyword === 'required');
-      return reply.code(200).send(err(missing ? CODE.missing : CODE.badFormat, `参数格式错误: ${fe.validation[0]?.instancePath || ''} ${fe.validation[0]?.message ?? ''}`.trim()));
+      return reply
+        .code(200)
+        .send(
+          err(
+            missing ? CODE.missing : CODE.badFormat,
+            `参数格式错误: ${fe.validation[0]?.instancePath || ''} ${fe.validation[0]?.message ?? ''}`.trim(),
+          ),
+        );
     }
     const status = fe.statusCode ?? 500;
     if (status === 415 || status === 400) return reply.code(200).send(err(CODE.badFormat, `参数格式错误: ${fe.message}`));

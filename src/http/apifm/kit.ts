@@ -28,7 +28,13 @@ declare module 'fastify' {
   }
 }
 
-export type ApifmApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type ApifmApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 // ---------------------------------------------------------------- envelopes
 
@@ -133,7 +139,11 @@ export function apifmDate(d: Date | null | undefined, tz: string): string | null
  * a full "YYYY-MM-DD HH:mm:ss" whose date part counts) as instants [from, to)
  * and as local dates. Throws 601 on a bad date.
  */
-export function dateRange(begin: string | undefined, end: string | undefined, tz: string): { from?: Date; to?: Date; fromDay?: string; toDay?: string } {
+export function dateRange(
+  begin: string | undefined,
+  end: string | undefined,
+  tz: string,
+): { from?: Date; to?: Date; fromDay?: string; toDay?: string } {
   const day = (v: string | undefined, name: string) => {
     if (!v) return undefined;
     const d = v.trim().slice(0, 10);
@@ -181,7 +191,13 @@ export function paged(items: unknown[], totalRow: number, pg: Paging, extra: Rec
 export type Kind = 'string' | 'int' | 'number' | 'bool' | 'money';
 export type FieldSpec = Kind | `${Kind}!`;
 export type Spec = Record<string, FieldSpec>;
-type ValueOf<K> = K extends 'string' | 'string!' ? string : K extends 'bool' | 'bool!' ? boolean : K extends 'money' | 'money!' ? Fen : number;
+type ValueOf<K> = K extends 'string' | 'string!'
+  ? string
+  : K extends 'bool' | 'bool!'
+    ? boolean
+    : K extends 'money' | 'money!'
+      ? Fen
+      : number;
 type ReqKeys<S extends Spec> = { [k in keyof S]: S[k] extends `${string}!` ? k : never }[keyof S];
 export type Params<S extends Spec> = { [k in ReqKeys<S>]: ValueOf<S[k]> } & { [k in Exclude<keyof S, ReqKeys<S>>]?: ValueOf<S[k]> };
 

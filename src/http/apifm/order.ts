@@ -2,11 +2,32 @@
 // points, list, detail, close, delete, pay from the wallet, pickup write-off,
 // confirm receipt, reviews, statistics and after-sales requests.
 import type { FastifyRequest } from 'fastify';
-import type { Order, OrderError, OrderFailureReason, OrderInput, OrderLine, OrderQuote, OrderState, UsableCoupon } from '../../contexts/commerce/index.ts';
+import type {
+  Order,
+  OrderError,
+  OrderFailureReason,
+  OrderInput,
+  OrderLine,
+  OrderQuote,
+  OrderState,
+  UsableCoupon,
+} from '../../contexts/commerce/index.ts';
+import { withText } from './wire/commerce.ts';
 import { userCouponView } from './coupon-views.ts';
 import { apifmDate, CODE, err, failure, idList, ok, pageOf, rawParams, route, yuan, type ApifmApp, type Envelope } from './kit.ts';
-import { CREATE_CODES, createMessage, ORDER_LOG_TYPE, ORDER_STATUS, ORDER_STATUS_TEXT, orderMessage, orderStateOfWire, pickupRefusal, REFUND_STATUS, REFUND_STATUS_TEXT, STATE_TEXT, TEXT } from './wire/commerce.ts';
+import {
+  CREATE_CODES,
+  createMessage,
+  ORDER_LOG_TYPE,
+  ORDER_STATUS,
+  ORDER_STATUS_TEXT,
+  orderStateOfWire,
+  pickupRefusal,
+  STATE_TEXT,
+  TEXT,
+} from './wire/commerce.ts';
 
+import { orderRefundRoutes } from './order-refunds.ts';
 function createFailure(e: OrderError): Envelope {
   const reason = e.details.orderReason;
   const code = (CREATE_CODES as Partial<Record<OrderFailureReason, number>>)[reason];
@@ -15,7 +36,6 @@ function createFailure(e: OrderError): Envelope {
 }
 
 /** The failure with the seed's text for a refused move of this use-case. */
-const withText = (e: OrderError, step: Parameters<typeof orderMessage>[1]): OrderError => ({ ...e, message: orderMessage(e, step) });
 
 /** goodsJsonStr → lines; null when it is not the documented JSON array. */
 export function parseGoodsJson(s: string): OrderInput['lines'] | null {
@@ -165,7 +185,10 @@ function orderInput(req: FastifyRequest, goodsJsonStr: string): OrderInput | Env
   return {
     lines,
     couponIds: idList(raw.couponId),
-    promoCodes: (raw.promoCode ?? '').split(',').map((c) => c.trim()).filter(Boolean),
+    promoCodes: (raw.promoCode ?? '')
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
     deductionScore: deduction === undefined ? -1 : Number(deduction.trim()),
     remark: raw.remark ?? null,
     contactName: raw.linkMan ?? null,
@@ -184,6 +207,12 @@ function orderInput(req: FastifyRequest, goodsJsonStr: string): OrderInput | Env
 const isEnvelope = (x: unknown): x is Envelope => !!x && typeof x === 'object' && 'code' in x && 'msg' in x;
 
 export default async function orderRoutes(app: ApifmApp) {
+  orderPlaceRoutes(app);
+  orderMoveRoutes(app);
+  orderRefundRoutes(app);
+}
+
+function orderPlaceRoutes(app: ApifmApp) {
   route(
     app,
     {
@@ -237,7 +266,14 @@ export default async function orderRoutes(app: ApifmApp) {
       const states = statuses.map(orderStateOfWire).filter((s): s is OrderState => s !== undefined);
       // Only unknown status numbers: nothing can match.
       if (statuses.length && !states.length) return err(CODE.noData, '暂无数据');
-      const r = await services.orders.list(tenant.id, { userId: user.userId, states: states.length ? states : null, hasRefund: p.hasRefund ?? null, orderNumber: p.orderNumber ?? null, limit: pg.limit, offset: pg.offset });
+      const r = await services.orders.list(tenant.id, {
+        userId: user.userId,
+        states: states.length ? states : null,
+        hasRefund: p.hasRefund ?? null,
+        orderNumber: p.orderNumber ?? null,
+        limit: pg.limit,
+        offset: pg.offset,
+      });
       if (!r.items.length) return err(CODE.noData, '暂无数据');
       const u = await services.users.get(tenant.id, user.userId);
       const goodsMap: Record<number, unknown[]> = {};
@@ -258,150 +294,147 @@ export default async function orderRoutes(app: ApifmApp) {
     },
   );
 
-  route(app, { method: 'GET', url: '/order/detail', summary: '订单详情 (order detail)', login: true, params: { id: 'int', hxNumber: 'string' } }, async ({ p, tenant, user, services }) => {
-    if (p.id === undefined && !p.hxNumber) return err(300, '缺少id参数');
-    const d = await services.orders.detailForUser(tenant.id, user.userId, { id: p.id, pickupNumber: p.hxNumber });
-    if (!d) return err(404, '暂无数据');
-    const coupons = await services.orders.couponsOf(tenant.id, d.order.couponIds);
-    return ok({
-      orderInfo: orderInfo(d.order, tenant.timezone),
-      goods: goodsOf(d.order, d.lines),
-      logistics: logisticsOf(d.order),
-      logisticsTraces: [],
-      orderLogisticsShippers: [],
-      orderStores: [],
-      extJson: d.order.ext ?? {},
-      logs: d.logs.map((l) => ({ type: ORDER_LOG_TYPE[l.event], typeStr: l.remark ?? '', remark: l.remark ?? '', dateAdd: apifmDate(l.createdAt, tenant.timezone) })),
-      goodsCoupons: [],
-      coupons: coupons.map((c) => ({ id: c.coupon.id, pid: c.coupon.templateId, name: c.template?.name ?? '', code: c.coupon.code })),
-    });
-  });
+  route(
+    app,
+    { method: 'GET', url: '/order/detail', summary: '订单详情 (order detail)', login: true, params: { id: 'int', hxNumber: 'string' } },
+    async ({ p, tenant, user, services }) => {
+      if (p.id === undefined && !p.hxNumber) return err(300, '缺少id参数');
+      const d = await services.orders.detailForUser(tenant.id, user.userId, { id: p.id, pickupNumber: p.hxNumber });
+      if (!d) return err(404, '暂无数据');
+      const coupons = await services.orders.couponsOf(tenant.id, d.order.couponIds);
+      return ok({
+        orderInfo: orderInfo(d.order, tenant.timezone),
+        goods: goodsOf(d.order, d.lines),
+        logistics: logisticsOf(d.order),
+        logisticsTraces: [],
+        orderLogisticsShippers: [],
+        orderStores: [],
+        extJson: d.order.ext ?? {},
+        logs: d.logs.map((l) => ({
+          type: ORDER_LOG_TYPE[l.event],
+          typeStr: l.remark ?? '',
+          remark: l.remark ?? '',
+          dateAdd: apifmDate(l.createdAt, tenant.timezone),
+        })),
+        goodsCoupons: [],
+        coupons: coupons.map((c) => ({ id: c.coupon.id, pid: c.coupon.templateId, name: c.template?.name ?? '', code: c.coupon.code })),
+      });
+    },
+  );
+}
 
-  route(app, { method: 'POST', url: '/order/close', summary: '关闭订单 (close an unpaid order)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
-    const r = await services.orders.close(tenant.id, p.orderId, user.userId);
-    return r.ok ? ok() : failure(withText(r.error, 'close'), { invalid_state: 20000, not_found: 20000 });
-  });
-
-  route(app, { method: 'POST', url: '/order/delete', summary: '删除订单 (delete a closed or finished order)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
-    const r = await services.orders.remove(tenant.id, user.userId, p.orderId);
-    return r.ok ? ok() : failure(withText(r.error, 'remove'), { invalid_state: 20000, not_found: 700 });
-  });
-
-  route(app, { method: 'POST', url: '/order/pay', summary: '钱包支付订单 (pay an order from the wallet)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
-    const r = await services.orders.pay(tenant.id, user.userId, p.orderId);
-    if (r.ok) return ok();
-    if (r.error.details.orderReason === 'no_wallet') return err(20001, TEXT.noWallet);
-    return failure(withText(r.error, 'pay'), { invalid_state: 20000, not_found: 700, insufficient_balance: 20002, not_enough_points: 20003 });
-  });
-
-  route(app, { method: 'POST', url: '/order/hx', summary: '订单核销 (pickup write-off by number; clerks only)', login: true, params: { hxNumber: 'string!' } }, async ({ p, tenant, user, services }) => {
-    const r = await services.orders.writeOff(tenant.id, p.hxNumber, { userId: user.userId });
-    if (r.ok) return ok();
-    const d = r.error.details;
-    if (d.orderReason === 'not_clerk') return err(CODE.forbidden, TEXT.notClerk);
-    if (d.orderReason === 'state') return err(...pickupRefusal(d.state));
-    return err(CODE.noData, d.orderReason === 'unknown_pickup' ? TEXT.unknownPickup : r.error.message);
-  });
-
-  route(app, { method: 'POST', url: '/order/delivery', summary: '确认收货 (confirm receipt)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
-    const r = await services.orders.confirm(tenant.id, user.userId, p.orderId);
-    return r.ok ? ok() : failure(withText(r.error, 'receive'), { invalid_state: 20000 });
-  });
-
-  route(app, { method: 'POST', url: '/order/reputation', summary: '评价接口 (review every line of a received order)', params: { postJsonString: 'string!' } }, async ({ req, p, tenant, services }) => {
-    let body: { token?: string; orderId?: unknown; reputations?: unknown };
-    try {
-      body = JSON.parse(p.postJsonString) as typeof body;
-    } catch {
-      return err(10000, '评价数据请提交 json 数据格式');
-    }
-    if (!body || typeof body !== 'object') return err(10000, '评价数据请提交 json 数据格式');
-    const token = body.token ?? rawParams(req).token;
-    const who = token ? await services.consumerAuth.authenticate(tenant.id, String(token)) : null;
-    if (!who) return err(CODE.token, '当前登录token无效，请重新登录');
-    if (!Array.isArray(body.reputations)) return err(10002, 'reputations 必须是数组的形式');
-    const reviews = [];
-    for (const x of body.reputations as Record<string, unknown>[]) {
-      if (!x || x.id === undefined || x.reputation === undefined) return err(10001, '针对订单的每个商品都需要评价，缺少评价参数');
-      reviews.push({ id: Number(x.id), reputation: Number(x.reputation), remark: x.remark == null ? null : String(x.remark), pics: Array.isArray(x.pics) ? x.pics.map(String) : [] });
-    }
-    const orderId = Number(body.orderId);
-    if (!Number.isSafeInteger(orderId)) return err(CODE.missing, '缺少参数 orderId');
-    const r = await services.orders.review(tenant.id, who.userId, orderId, reviews);
-    if (r.ok) return ok();
-    const reason = r.error.details.orderReason;
-    if (reason === 'state') return err(20000, STATE_TEXT.review);
-    if (reason === 'review_missing') return err(30000, TEXT.reviewMissing);
-    if (reason === 'review_line') return err(40000, TEXT.reviewLine);
-    return err(CODE.badFormat, r.error.message);
-  });
-
-  route(app, { method: 'GET', url: '/order/statistics', summary: '订单统计 (order counts by status)', login: true, params: {} }, async ({ tenant, user, services }) => {
-    const s = await services.orders.statistics(tenant.id, user.userId);
-    return ok({
-      count_id_no_pay: s.unpaid ?? 0,
-      count_id_no_transfer: s.paid ?? 0,
-      count_id_no_confirm: s.shipped ?? 0,
-      count_id_no_reputation: s.received ?? 0,
-      count_id_success: s.reviewed ?? 0,
-      count_id_close: s.closed ?? 0,
-    });
-  });
+function orderMoveRoutes(app: ApifmApp) {
+  route(
+    app,
+    { method: 'POST', url: '/order/close', summary: '关闭订单 (close an unpaid order)', login: true, params: { orderId: 'int!' } },
+    async ({ p, tenant, user, services }) => {
+      const r = await services.orders.close(tenant.id, p.orderId, user.userId);
+      return r.ok ? ok() : failure(withText(r.error, 'close'), { invalid_state: 20000, not_found: 20000 });
+    },
+  );
 
   route(
     app,
     {
       method: 'POST',
-      url: '/order/refundApply/apply',
-      summary: '申请售后 (after-sales request)',
+      url: '/order/delete',
+      summary: '删除订单 (delete a closed or finished order)',
       login: true,
-      params: { orderId: 'int!', type: 'int!', logisticsStatus: 'int!', reason: 'string!', amount: 'money!', remark: 'string', pic: 'string' },
+      params: { orderId: 'int!' },
     },
     async ({ p, tenant, user, services }) => {
-      const r = await services.orders.refundApply(tenant.id, user.userId, {
-        orderId: p.orderId,
-        type: p.type,
-        logisticsStatus: p.logisticsStatus,
-        reason: p.reason,
-        amount: p.amount,
-        remark: p.remark ?? null,
-        pics: p.pic ? p.pic.split(',').filter(Boolean) : [],
-      });
-      if (r.ok) return ok();
-      const e = r.error.details.orderReason === 'after_sales_open' ? { ...r.error, message: TEXT.afterSalesOpen } : withText(r.error, 'after_sales');
-      return failure(e, { invalid_state: 30000, conflict: 20000, invalid_input: 601 });
+      const r = await services.orders.remove(tenant.id, user.userId, p.orderId);
+      return r.ok ? ok() : failure(withText(r.error, 'remove'), { invalid_state: 20000, not_found: 700 });
     },
   );
 
-  route(app, { method: 'POST', url: '/order/refundApply/cancel', summary: '撤销退换货申请 (cancel the after-sales request)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
-    const r = await services.orders.refundCancel(tenant.id, user.userId, p.orderId);
-    return r.ok ? ok() : err(20000, TEXT.afterSalesNone);
-  });
+  route(
+    app,
+    { method: 'POST', url: '/order/pay', summary: '钱包支付订单 (pay an order from the wallet)', login: true, params: { orderId: 'int!' } },
+    async ({ p, tenant, user, services }) => {
+      const r = await services.orders.pay(tenant.id, user.userId, p.orderId);
+      if (r.ok) return ok();
+      if (r.error.details.orderReason === 'no_wallet') return err(20001, TEXT.noWallet);
+      return failure(withText(r.error, 'pay'), {
+        invalid_state: 20000,
+        not_found: 700,
+        insufficient_balance: 20002,
+        not_enough_points: 20003,
+      });
+    },
+  );
 
-  route(app, { method: 'GET', url: '/order/refundApply/info', summary: '退换货详情 (after-sales requests of an order)', login: true, params: { orderId: 'int!' } }, async ({ p, tenant, user, services }) => {
-    const o = await services.orders.get(tenant.id, { id: p.orderId }, user.userId);
-    if (!o) return err(20000, TEXT.afterSalesNone);
-    const list = await services.orders.refunds(tenant.id, user.userId, p.orderId);
-    if (!list.length) return err(CODE.noData, '暂无数据');
-    return ok(
-      list.map((x) => ({
-        id: x.id,
-        orderId: x.orderId,
-        type: x.type,
-        logisticsStatus: x.logisticsStatus,
-        reason: x.reason,
-        remark: x.remark ?? '',
-        amount: yuan(x.amount),
-        pics: x.pics,
-        status: REFUND_STATUS[x.state],
-        statusStr: REFUND_STATUS_TEXT[x.state],
-        dateAdd: apifmDate(x.createdAt, tenant.timezone),
-      })),
-    );
-  });
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/order/hx',
+      summary: '订单核销 (pickup write-off by number; clerks only)',
+      login: true,
+      params: { hxNumber: 'string!' },
+    },
+    async ({ p, tenant, user, services }) => {
+      const r = await services.orders.writeOff(tenant.id, p.hxNumber, { userId: user.userId });
+      if (r.ok) return ok();
+      const d = r.error.details;
+      if (d.orderReason === 'not_clerk') return err(CODE.forbidden, TEXT.notClerk);
+      if (d.orderReason === 'state') return err(...pickupRefusal(d.state));
+      return err(CODE.noData, d.orderReason === 'unknown_pickup' ? TEXT.unknownPickup : r.error.message);
+    },
+  );
+
+  route(
+    app,
+    { method: 'POST', url: '/order/delivery', summary: '确认收货 (confirm receipt)', login: true, params: { orderId: 'int!' } },
+    async ({ p, tenant, user, services }) => {
+      const r = await services.orders.confirm(tenant.id, user.userId, p.orderId);
+      return r.ok ? ok() : failure(withText(r.error, 'receive'), { invalid_state: 20000 });
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/order/reputation',
+      summary: '评价接口 (review every line of a received order)',
+      params: { postJsonString: 'string!' },
+    },
+    async ({ req, p, tenant, services }) => {
+      let body: { token?: string; orderId?: unknown; reputations?: unknown };
+      try {
+        body = JSON.parse(p.postJsonString) as typeof body;
+      } catch {
+        return err(10000, '评价数据请提交 json 数据格式');
+      }
+      if (!body || typeof body !== 'object') return err(10000, '评价数据请提交 json 数据格式');
+      const token = body.token ?? rawParams(req).token;
+      const who = token ? await services.consumerAuth.authenticate(tenant.id, String(token)) : null;
+      if (!who) return err(CODE.token, '当前登录token无效，请重新登录');
+      if (!Array.isArray(body.reputations)) return err(10002, 'reputations 必须是数组的形式');
+      const reviews = [];
+      for (const x of body.reputations as Record<string, unknown>[]) {
+        if (!x || x.id === undefined || x.reputation === undefined) return err(10001, '针对订单的每个商品都需要评价，缺少评价参数');
+        reviews.push({
+          id: Number(x.id),
+          reputation: Number(x.reputation),
+          remark: x.remark == null ? null : String(x.remark),
+          pics: Array.isArray(x.pics) ? x.pics.map(String) : [],
+        });
+      }
+      const orderId = Number(body.orderId);
+      if (!Number.isSafeInteger(orderId)) return err(CODE.missing, '缺少参数 orderId');
+      const r = await services.orders.review(tenant.id, who.userId, orderId, reviews);
+      if (r.ok) return ok();
+      const reason = r.error.details.orderReason;
+      if (reason === 'state') return err(20000, STATE_TEXT.review);
+      if (reason === 'review_missing') return err(30000, TEXT.reviewMissing);
+      if (reason === 'review_line') return err(40000, TEXT.reviewLine);
+      return err(CODE.badFormat, r.error.message);
+    },
+  );
 }
 
-/** "-1,0" → [-1, 0] (order statuses may be negative). */
 function idListSigned(v: string | undefined): number[] {
   if (!v) return [];
   return v

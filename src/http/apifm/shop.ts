@@ -65,12 +65,25 @@ function propertiesOf(g: Goods) {
 }
 
 export default async function shopRoutes(app: ApifmApp) {
-  route(app, { method: 'GET', url: '/shop/goods/category/all', summary: '商品类别 (all goods categories)', params: { shopId: 'int' } }, async ({ tenant, services }) => {
-    const cats = await services.catalogue.listCategories(tenant.id);
-    return list(
-      cats.map((c) => ({ id: c.id, pid: c.parentId ?? 0, level: c.level, name: c.name, icon: c.icon ?? '', paixu: c.sort, isUse: true, dateAdd: apifmDate(c.createdAt, tenant.timezone) })),
-    );
-  });
+  route(
+    app,
+    { method: 'GET', url: '/shop/goods/category/all', summary: '商品类别 (all goods categories)', params: { shopId: 'int' } },
+    async ({ tenant, services }) => {
+      const cats = await services.catalogue.listCategories(tenant.id);
+      return list(
+        cats.map((c) => ({
+          id: c.id,
+          pid: c.parentId ?? 0,
+          level: c.level,
+          name: c.name,
+          icon: c.icon ?? '',
+          paixu: c.sort,
+          isUse: true,
+          dateAdd: apifmDate(c.createdAt, tenant.timezone),
+        })),
+      );
+    },
+  );
 
   const listGoods = async (p: { [k in keyof typeof LIST_PARAMS]?: string | number }, tenantId: number) => {
     const pg = pageOf({ page: p.page as number | undefined, pageSize: p.pageSize as number | undefined });
@@ -97,54 +110,72 @@ export default async function shopRoutes(app: ApifmApp) {
     return { r, pg };
   };
 
-  route(app, { method: 'POST', url: '/shop/goods/list', summary: '商品列表 (goods, a plain array)', params: LIST_PARAMS }, async ({ p, tenant }) => {
-    const { r } = await listGoods(p, tenant.id);
-    return list(r.items.map((g) => goodsItem(g, tenant.timezone)));
-  });
-
-  route(app, { method: 'POST', url: '/shop/goods/list/v2', summary: '商品列表 v2 (goods, paged)', params: LIST_PARAMS }, async ({ p, tenant }) => {
-    const { r, pg } = await listGoods(p, tenant.id);
-    return paged(
-      r.items.map((g) => goodsItem(g, tenant.timezone)),
-      r.total,
-      pg,
-    );
-  });
-
-  route(app, { method: 'GET', url: '/shop/goods/detail', summary: '商品详情 (goods detail with SKUs)', params: { id: 'int!' } }, async ({ p, tenant, services }) => {
-    const g = await services.catalogue.get(tenant.id, p.id);
-    if (!g) return err(CODE.noData, GOODS_NOT_FOUND);
-    const cats = g.categoryId ? (await services.catalogue.listCategories(tenant.id)).find((c) => c.id === g.categoryId) : undefined;
-    return ok({
-      basicInfo: goodsItem(g, tenant.timezone),
-      content: g.content ?? '',
-      pics: g.pic ? [{ id: g.id, goodsId: g.id, pic: g.pic }] : [],
-      pics2: g.pic ? [g.pic] : [],
-      category: cats ? { id: cats.id, name: cats.name, pid: cats.parentId ?? 0, level: cats.level, icon: cats.icon ?? '' } : null,
-      properties: propertiesOf(g),
-      skuList: g.skus.map((s) => ({
-        id: s.id,
-        goodsId: g.id,
-        propertyChildIds: `${s.propertyChildIds},`,
-        propertyChildNames: s.propertyStr ?? '',
-        price: yuan(s.price),
-        originalPrice: yuan(s.originalPrice ?? s.price),
-        stores: s.stock,
-        score: 0,
-      })),
-      logistics: null,
-      extJson: {},
-    });
-  });
+  route(
+    app,
+    { method: 'POST', url: '/shop/goods/list', summary: '商品列表 (goods, a plain array)', params: LIST_PARAMS },
+    async ({ p, tenant }) => {
+      const { r } = await listGoods(p, tenant.id);
+      return list(r.items.map((g) => goodsItem(g, tenant.timezone)));
+    },
+  );
 
   route(
     app,
-    { method: 'POST', url: '/shop/goods/price', summary: '获取商品价格 (price of one property choice)', params: { goodsId: 'int!', propertyChildIds: 'string' } },
+    { method: 'POST', url: '/shop/goods/list/v2', summary: '商品列表 v2 (goods, paged)', params: LIST_PARAMS },
+    async ({ p, tenant }) => {
+      const { r, pg } = await listGoods(p, tenant.id);
+      return paged(
+        r.items.map((g) => goodsItem(g, tenant.timezone)),
+        r.total,
+        pg,
+      );
+    },
+  );
+
+  route(
+    app,
+    { method: 'GET', url: '/shop/goods/detail', summary: '商品详情 (goods detail with SKUs)', params: { id: 'int!' } },
+    async ({ p, tenant, services }) => {
+      const g = await services.catalogue.get(tenant.id, p.id);
+      if (!g) return err(CODE.noData, GOODS_NOT_FOUND);
+      const cats = g.categoryId ? (await services.catalogue.listCategories(tenant.id)).find((c) => c.id === g.categoryId) : undefined;
+      return ok({
+        basicInfo: goodsItem(g, tenant.timezone),
+        content: g.content ?? '',
+        pics: g.pic ? [{ id: g.id, goodsId: g.id, pic: g.pic }] : [],
+        pics2: g.pic ? [g.pic] : [],
+        category: cats ? { id: cats.id, name: cats.name, pid: cats.parentId ?? 0, level: cats.level, icon: cats.icon ?? '' } : null,
+        properties: propertiesOf(g),
+        skuList: g.skus.map((s) => ({
+          id: s.id,
+          goodsId: g.id,
+          propertyChildIds: `${s.propertyChildIds},`,
+          propertyChildNames: s.propertyStr ?? '',
+          price: yuan(s.price),
+          originalPrice: yuan(s.originalPrice ?? s.price),
+          stores: s.stock,
+          score: 0,
+        })),
+        logistics: null,
+        extJson: {},
+      });
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/shop/goods/price',
+      summary: '获取商品价格 (price of one property choice)',
+      params: { goodsId: 'int!', propertyChildIds: 'string' },
+    },
     async ({ p, tenant, services }) => {
       const r = await services.catalogue.price(tenant.id, p.goodsId, p.propertyChildIds ?? '');
       if (!r.ok) {
         if (r.error.details?.reason === 'sku_needed') return err(PRICE_REFUSAL.skuNeeded.code, PRICE_REFUSAL.skuNeeded.msg);
-        if (r.error.code === 'invalid_input' || r.error.details?.reason === 'bad_sku') return err(PRICE_REFUSAL.badSku.code, PRICE_REFUSAL.badSku.msg);
+        if (r.error.code === 'invalid_input' || r.error.details?.reason === 'bad_sku')
+          return err(PRICE_REFUSAL.badSku.code, PRICE_REFUSAL.badSku.msg);
         return err(CODE.noData, r.error.message);
       }
       const v = r.value;

@@ -30,36 +30,69 @@ async function picGate(services: Services, tenantId: number, key?: string, picCo
 }
 
 export default async function verificationRoutes(app: ApifmApp) {
-  route(app, { method: 'GET', url: '/verification/sms/get', summary: '获取短信验证码 (picture code when key/picCode given); 5001 within a minute, 503 daily cap, 500/501/502 picture code', params: { mobile: 'string!', key: 'string', picCode: 'string' } },
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/verification/sms/get',
+      summary: '获取短信验证码 (picture code when key/picCode given); 5001 within a minute, 503 daily cap, 500/501/502 picture code',
+      params: { mobile: 'string!', key: 'string', picCode: 'string' },
+    },
     async ({ p, tenant, services }) => {
       if (!MOBILE_RE.test(p.mobile)) return err(301, '手机号码格式错误');
       const gate = await picGate(services, tenant.id, p.key, p.picCode);
       if (gate) return gate;
       const r = await services.messages.sendCode(tenant.id, 'sms', p.mobile, CONSUMER_CODE_PURPOSE, tenant.name);
       return r.ok ? ok() : sendFailure(r.error);
-    });
-  route(app, { method: 'POST', url: '/verification/sms/check', summary: '校验短信验证码 (does not use it up); 10000 wrong, 10001 expired', params: { mobile: 'string!', code: 'string!' } },
+    },
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/verification/sms/check',
+      summary: '校验短信验证码 (does not use it up); 10000 wrong, 10001 expired',
+      params: { mobile: 'string!', code: 'string!' },
+    },
     async ({ p, tenant, services }) => {
       const r = await services.messages.checkCode(tenant.id, 'sms', p.mobile, CONSUMER_CODE_PURPOSE, p.code, false);
       return r.ok ? ok() : checkFailure(r.error);
-    });
-  route(app, { method: 'GET', url: '/verification/mail/get', summary: '获取邮件验证码; 5001 within a minute, 503 daily cap', params: { mail: 'string!' } },
+    },
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/verification/mail/get',
+      summary: '获取邮件验证码; 5001 within a minute, 503 daily cap',
+      params: { mail: 'string!' },
+    },
     async ({ p, tenant, services }) => {
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(p.mail)) return err(601, '邮箱格式错误');
       const r = await services.messages.sendCode(tenant.id, 'email', p.mail, CONSUMER_CODE_PURPOSE, tenant.name);
       return r.ok ? ok() : sendFailure(r.error);
-    });
-  route(app, { method: 'POST', url: '/verification/mail/check', summary: '校验邮件验证码 (does not use it up); 10000 wrong, 10001 expired', params: { mail: 'string!', code: 'string!' } },
+    },
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/verification/mail/check',
+      summary: '校验邮件验证码 (does not use it up); 10000 wrong, 10001 expired',
+      params: { mail: 'string!', code: 'string!' },
+    },
     async ({ p, tenant, services }) => {
       const r = await services.messages.checkCode(tenant.id, 'email', p.mail, CONSUMER_CODE_PURPOSE, p.code, false);
       return r.ok ? ok() : checkFailure(r.error);
-    });
+    },
+  );
   route(
     app,
     {
       method: 'GET',
       url: '/verification/pic/get',
-      summary: '获取图形验证码: an SVG image for `key` (optional: without one a key is made up; either way it comes back in the X-Captcha-Key header)',
+      summary:
+        '获取图形验证码: an SVG image for `key` (optional: without one a key is made up; either way it comes back in the X-Captcha-Key header)',
       params: { key: 'string' },
     },
     async ({ p, tenant, services, reply, req }) => {
@@ -75,10 +108,18 @@ export default async function verificationRoutes(app: ApifmApp) {
         .send(r.value.svg);
     },
   );
-  route(app, { method: 'POST', url: '/verification/pic/check', summary: '校验图形验证码 (kept for sms/get); 502 wrong, 700 none for this key', params: { key: 'string!', code: 'string!' } },
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/verification/pic/check',
+      summary: '校验图形验证码 (kept for sms/get); 502 wrong, 700 none for this key',
+      params: { key: 'string!', code: 'string!' },
+    },
     async ({ p, tenant, services }) => {
       const r = await services.captcha.check(tenant.id, p.key, p.code, false);
       if (r.ok) return ok();
       return r.error.code === 'not_found' ? err(700, '图形验证码已失效，请重新获取') : err(502, '图形验证码错误');
-    });
+    },
+  );
 }

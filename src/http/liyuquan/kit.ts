@@ -71,7 +71,8 @@ export function codeOf(e: DomainError): number {
 }
 
 export const sendFail = (reply: FastifyReply, e: DomainError) => reply.code(200).send(envelope(codeOf(e), { msg: e.message }));
-export const sendCode = (reply: FastifyReply, errCode: number, msg: string, status = 200) => reply.code(status).send(envelope(errCode, { msg }));
+export const sendCode = (reply: FastifyReply, errCode: number, msg: string, status = 200) =>
+  reply.code(status).send(envelope(errCode, { msg }));
 
 /** Money as the client's BigDecimal number (200.00 → 200). */
 export const yuan = (fen: number | null | undefined) => (fen === null || fen === undefined ? null : fenToYuan(fen));
@@ -83,7 +84,16 @@ export const javaTime = (d: Date | null | undefined) => (d ? d.toISOString().rep
 export function localTime(d: Date | null | undefined, timeZone: string): string | null {
   if (!d) return null;
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(d)
       .map((p) => [p.type, p.value]),
   );

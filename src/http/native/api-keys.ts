@@ -33,7 +33,12 @@ export default async function apiKeyRoutes(app: NativeApp) {
     '/api-keys',
     {
       preHandler: guard({ roles: ['owner', 'admin'] }),
-      schema: { tags: ['api keys'], summary: 'List API keys (never the keys themselves)', security: [{ bearer: [] }], response: { 200: Type.Object({ items: Type.Array(KeyOut) }), ...errors(401, 403) } },
+      schema: {
+        tags: ['api keys'],
+        summary: 'List API keys (never the keys themselves)',
+        security: [{ bearer: [] }],
+        response: { 200: Type.Object({ items: Type.Array(KeyOut) }), ...errors(401, 403) },
+      },
     },
     async (req) => ({
       items: (await services.auth.listApiKeys(tenantOf(req))).map((k) => ({
@@ -48,7 +53,13 @@ export default async function apiKeyRoutes(app: NativeApp) {
     '/api-keys/:id',
     {
       preHandler: guard({ roles: ['owner', 'admin'] }),
-      schema: { tags: ['api keys'], summary: 'Revoke an API key', security: [{ bearer: [] }], params: Type.Object({ id: Id }), response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+      schema: {
+        tags: ['api keys'],
+        summary: 'Revoke an API key',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Id }),
+        response: { 204: Type.Null(), ...errors(401, 403, 404) },
+      },
     },
     async (req, reply) => sendResult(reply, await services.auth.revokeApiKey(tenantOf(req), req.params.id, principalOf(req)), 204),
   );

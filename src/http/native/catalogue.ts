@@ -18,7 +18,14 @@ const CategoryOut = Type.Object({
 });
 const categoryOut = (c: Category) => ({ ...c, createdAt: c.createdAt.toISOString() });
 
-const SkuOut = Type.Object({ id: Id, propertyChildIds: Type.String(), propertyStr: Nullable(Type.String()), price: Money, originalPrice: Nullable(Money), stock: Type.Integer() });
+const SkuOut = Type.Object({
+  id: Id,
+  propertyChildIds: Type.String(),
+  propertyStr: Nullable(Type.String()),
+  price: Money,
+  originalPrice: Nullable(Money),
+  stock: Type.Integer(),
+});
 
 export const GoodsOut = Type.Object({
   id: Id,
@@ -85,18 +92,29 @@ function categoryAndNewGoodsRoutes(app: NativeApp) {
         tags: ['catalogue'],
         summary: 'Create a goods category',
         security: [{ bearer: [] }],
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), parentId: Type.Optional(Nullable(Id)), icon: text(500), sort: Type.Optional(Type.Integer()) }),
+        body: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 100 }),
+          parentId: Type.Optional(Nullable(Id)),
+          icon: text(500),
+          sort: Type.Optional(Type.Integer()),
+        }),
         response: { 201: CategoryOut, ...errors(400, 401, 403, 404) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.catalogue.createCategory(tenantOf(req), req.body, principalOf(req)), 201, categoryOut),
+    async (req, reply) =>
+      sendResult(reply, await services.catalogue.createCategory(tenantOf(req), req.body, principalOf(req)), 201, categoryOut),
   );
 
   app.get(
     '/categories',
     {
       preHandler: guard(),
-      schema: { tags: ['catalogue'], summary: 'All goods categories', security: [{ bearer: [] }], response: { 200: Type.Object({ items: Type.Array(CategoryOut), total: Type.Integer() }), ...errors(401) } },
+      schema: {
+        tags: ['catalogue'],
+        summary: 'All goods categories',
+        security: [{ bearer: [] }],
+        response: { 200: Type.Object({ items: Type.Array(CategoryOut), total: Type.Integer() }), ...errors(401) },
+      },
     },
     async (req) => {
       const items = await services.catalogue.listCategories(tenantOf(req));
@@ -140,7 +158,6 @@ function categoryAndNewGoodsRoutes(app: NativeApp) {
     },
     async (req, reply) => sendResult(reply, await services.catalogue.createGoods(tenantOf(req), req.body, principalOf(req)), 201, goodsOut),
   );
-
 }
 
 function goodsRoutes(app: NativeApp) {
@@ -155,19 +172,38 @@ function goodsRoutes(app: NativeApp) {
         tags: ['catalogue'],
         summary: 'List goods, filtered by category, store, name',
         security: [{ bearer: [] }],
-        querystring: Type.Object({ categoryId: Type.Optional(Id), storeId: Type.Optional(Type.Integer({ minimum: 0 })), name: Type.Optional(Type.String({ maxLength: 100 })), ...PageQuery }),
+        querystring: Type.Object({
+          categoryId: Type.Optional(Id),
+          storeId: Type.Optional(Type.Integer({ minimum: 0 })),
+          name: Type.Optional(Type.String({ maxLength: 100 })),
+          ...PageQuery,
+        }),
         response: { 200: Type.Object({ items: Type.Array(GoodsOut), total: Type.Integer() }), ...errors(401) },
       },
     },
     async (req) => {
-      const r = await services.catalogue.list(tenantOf(req), { categoryId: req.query.categoryId, storeId: req.query.storeId, nameLike: req.query.name, ...pageOf(req.query) });
+      const r = await services.catalogue.list(tenantOf(req), {
+        categoryId: req.query.categoryId,
+        storeId: req.query.storeId,
+        nameLike: req.query.name,
+        ...pageOf(req.query),
+      });
       return { items: r.items.map(goodsOut), total: r.total };
     },
   );
 
   app.get(
     '/goods/:id',
-    { preHandler: guard(), schema: { tags: ['catalogue'], summary: 'One goods with its SKUs', security: [{ bearer: [] }], params: IdParams, response: { 200: GoodsOut, ...errors(401, 404) } } },
+    {
+      preHandler: guard(),
+      schema: {
+        tags: ['catalogue'],
+        summary: 'One goods with its SKUs',
+        security: [{ bearer: [] }],
+        params: IdParams,
+        response: { 200: GoodsOut, ...errors(401, 404) },
+      },
+    },
     async (req, reply) => {
       const g = await services.catalogue.get(tenantOf(req), req.params.id);
       if (!g) return sendProblem(reply, 'not_found', 404, 'goods not found');
@@ -184,10 +220,15 @@ function goodsRoutes(app: NativeApp) {
         summary: 'Put goods on or off sale, set its stock (goods without SKUs) or its recommended flag',
         security: [{ bearer: [] }],
         params: IdParams,
-        body: Type.Object({ onSale: Type.Optional(Type.Boolean()), stock: Type.Optional(Type.Integer({ minimum: 0 })), recommend: Type.Optional(Type.Boolean()) }),
+        body: Type.Object({
+          onSale: Type.Optional(Type.Boolean()),
+          stock: Type.Optional(Type.Integer({ minimum: 0 })),
+          recommend: Type.Optional(Type.Boolean()),
+        }),
         response: { 200: GoodsOut, ...errors(400, 401, 403, 404) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.catalogue.updateGoods(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, goodsOut),
+    async (req, reply) =>
+      sendResult(reply, await services.catalogue.updateGoods(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, goodsOut),
   );
 }

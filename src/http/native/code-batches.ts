@@ -30,7 +30,8 @@ export default async function codeBatchRoutes(app: NativeApp) {
       schema: {
         tags: ['code batches'],
         summary: 'Generate unique codes of a template in the background (202); the codes take stock',
-        description: "pattern: '#' is a random character, others are kept; or length random characters. Ambiguous characters (0 O 1 I L) are left out. A batch may use at most 10 % of the pattern's key space.",
+        description:
+          "pattern: '#' is a random character, others are kept; or length random characters. Ambiguous characters (0 O 1 I L) are left out. A batch may use at most 10 % of the pattern's key space.",
         security: sec,
         params: Type.Object({ id: Id }),
         body: Type.Object({
@@ -45,14 +46,21 @@ export default async function codeBatchRoutes(app: NativeApp) {
         response: { 202: BatchOut, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.codeBatches.create(tenantOf(req), req.params.id, req.body, principalOf(req)), 202, batchOut),
+    async (req, reply) =>
+      sendResult(reply, await services.codeBatches.create(tenantOf(req), req.params.id, req.body, principalOf(req)), 202, batchOut),
   );
 
   app.get(
     '/code-batches/:id',
     {
       preHandler: guard(),
-      schema: { tags: ['code batches'], summary: 'Progress of a batch: state, generated, count', security: sec, params: Type.Object({ id: Id }), response: { 200: BatchOut, ...errors(401, 404) } },
+      schema: {
+        tags: ['code batches'],
+        summary: 'Progress of a batch: state, generated, count',
+        security: sec,
+        params: Type.Object({ id: Id }),
+        response: { 200: BatchOut, ...errors(401, 404) },
+      },
     },
     async (req, reply) => {
       const b = await services.codeBatches.get(tenantOf(req), req.params.id);

@@ -103,7 +103,8 @@ function consumerCouponRoutes(app: NativeApp) {
       schema: {
         tags: ['coupons'],
         summary: "Claim a coupon on a user's behalf, under the rules of the user's own claim; detect:true only checks",
-        description: 'Stock, per-user limit, claim window, claim password, points cost, price, sign-in days and audience all apply. Honours Idempotency-Key.',
+        description:
+          'Stock, per-user limit, claim window, claim password, points cost, price, sign-in days and audience all apply. Honours Idempotency-Key.',
         security: sec,
         params: Type.Object({ id: Id }),
         body: Type.Object({
@@ -160,11 +161,11 @@ function consumerCouponRoutes(app: NativeApp) {
       },
     },
     async (req, reply) => {
-      if (req.body.toUserId === undefined && !req.body.toMobile) return sendProblem(reply, 'invalid_input', 400, 'give toUserId or toMobile');
+      if (req.body.toUserId === undefined && !req.body.toMobile)
+        return sendProblem(reply, 'invalid_input', 400, 'give toUserId or toMobile');
       return sendResult(reply, await services.coupons.gift(tenantOf(req), req.params.code, req.body, principalOf(req)), 200, couponOut);
     },
   );
-
 }
 
 function staffCouponRoutes(app: NativeApp) {
@@ -189,7 +190,9 @@ function staffCouponRoutes(app: NativeApp) {
     },
     async (req, reply) => {
       if (req.body.userId === undefined && !req.body.mobile) return sendProblem(reply, 'invalid_input', 400, 'give userId or mobile');
-      return sendResult(reply, await services.coupons.grant(tenantOf(req), req.body, principalOf(req)), 201, (cs) => ({ items: cs.map(couponOut) }));
+      return sendResult(reply, await services.coupons.grant(tenantOf(req), req.body, principalOf(req)), 201, (cs) => ({
+        items: cs.map(couponOut),
+      }));
     },
   );
 
@@ -225,7 +228,6 @@ function staffCouponRoutes(app: NativeApp) {
       return { items: r.items.map(couponOut), total: r.total };
     },
   );
-
 }
 
 function couponLookupRoutes(app: NativeApp) {
@@ -259,7 +261,11 @@ function couponLookupRoutes(app: NativeApp) {
         summary: 'A cashier writes off a coupon in a store; recorded with staff, store, time and amount',
         security: sec,
         params: Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) }),
-        body: Type.Object({ storeId: Id, orderRef: Type.Optional(Nullable(Type.String({ maxLength: 100 }))), amount: Type.Optional(Nullable(Money)) }),
+        body: Type.Object({
+          storeId: Id,
+          orderRef: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+          amount: Type.Optional(Nullable(Money)),
+        }),
         response: { 201: Type.Composite([RedemptionOut, Type.Object({ coupon: CouponOut })]), ...errors(400, 401, 403, 404, 409, 422) },
       },
     },

@@ -6,9 +6,17 @@ import { sendResult } from '../problem.ts';
 import type { Department, DepartmentNode } from '../../contexts/identity/index.ts';
 
 const sec = [{ bearer: [] }];
-const DepartmentOut = Type.Object({ id: Id, parentId: Nullable(Type.Integer()), name: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
+const DepartmentOut = Type.Object({
+  id: Id,
+  parentId: Nullable(Type.Integer()),
+  name: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
 type NodeOut = Static<typeof DepartmentOut> & { children: NodeOut[] };
-const NodeSchema = Type.Object({ ...DepartmentOut.properties, children: Type.Array(Type.Unknown(), { description: 'sub-departments, the same shape' }) });
+const NodeSchema = Type.Object({
+  ...DepartmentOut.properties,
+  children: Type.Array(Type.Unknown(), { description: 'sub-departments, the same shape' }),
+});
 
 const departmentOut = (d: Department) => ({ id: d.id, parentId: d.parentId, name: d.name, createdAt: d.createdAt.toISOString() });
 const nodeOut = (n: DepartmentNode): NodeOut => ({ ...departmentOut(n), children: n.children.map(nodeOut) });
@@ -20,7 +28,12 @@ export default async function departmentRoutes(app: NativeApp) {
     '/departments',
     {
       preHandler: guard(),
-      schema: { tags: ['departments'], summary: "The merchant's departments as a tree", security: sec, response: { 200: Type.Object({ items: Type.Array(NodeSchema) }), ...errors(401) } },
+      schema: {
+        tags: ['departments'],
+        summary: "The merchant's departments as a tree",
+        security: sec,
+        response: { 200: Type.Object({ items: Type.Array(NodeSchema) }), ...errors(401) },
+      },
     },
     async (req) => ({ items: (await services.departments.tree(tenantOf(req))).map(nodeOut) }),
   );
@@ -37,7 +50,8 @@ export default async function departmentRoutes(app: NativeApp) {
         response: { 201: DepartmentOut, ...errors(400, 401, 403, 409) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.departments.create(tenantOf(req), req.body, principalOf(req)), 201, departmentOut),
+    async (req, reply) =>
+      sendResult(reply, await services.departments.create(tenantOf(req), req.body, principalOf(req)), 201, departmentOut),
   );
 
   app.patch(
@@ -53,7 +67,8 @@ export default async function departmentRoutes(app: NativeApp) {
         response: { 200: DepartmentOut, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.departments.update(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, departmentOut),
+    async (req, reply) =>
+      sendResult(reply, await services.departments.update(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, departmentOut),
   );
 
   app.delete(

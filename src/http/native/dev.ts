@@ -34,7 +34,8 @@ export default async function devRoutes(app: NativeApp) {
     },
     async (req, reply) => {
       const tenant = await services.tenants.get(tenantOf(req));
-      if (tenant?.smsProvider !== 'log') return sendProblem(reply, 'invalid_state', 409, 'the outbox exists only while the tenant uses the built-in log provider');
+      if (tenant?.smsProvider !== 'log')
+        return sendProblem(reply, 'invalid_state', 409, 'the outbox exists only while the tenant uses the built-in log provider');
       const items = await services.messages.outbox(tenantOf(req), req.query.limit ?? 50);
       return { items: items.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) };
     },

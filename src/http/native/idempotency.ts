@@ -35,7 +35,12 @@ export function makeIdempotent(services: Services) {
       case 'in_flight':
         return sendProblem(reply, 'conflict', 409, 'a request with this Idempotency-Key is still being processed; retry shortly');
       case 'committed_unanswered':
-        return sendProblem(reply, 'conflict', 409, 'a request with this Idempotency-Key was carried out, but its answer was lost; read the current state instead of retrying');
+        return sendProblem(
+          reply,
+          'conflict',
+          409,
+          'a request with this Idempotency-Key was carried out, but its answer was lost; read the current state instead of retrying',
+        );
       case 'mismatch':
         return sendProblem(reply, 'invalid_input', 422, 'this Idempotency-Key was used with a different request');
     }

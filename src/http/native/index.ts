@@ -25,7 +25,23 @@ import orderRoutes from './orders.ts';
 import shopContentRoutes from './shop-content.ts';
 import loyaltyRuleRoutes from './loyalty-rules.ts';
 
-export const NATIVE_ROUTES = [sessionRoutes, tenantRoutes, staffRoutes, storeRoutes, userRoutes, userLedgerRoutes, apiKeyRoutes, templateRoutes, couponRoutes, redemptionRoutes, codeBatchRoutes, promoCodeRoutes, sellerRoutes, departmentRoutes, devRoutes];
+export const NATIVE_ROUTES = [
+  sessionRoutes,
+  tenantRoutes,
+  staffRoutes,
+  storeRoutes,
+  userRoutes,
+  userLedgerRoutes,
+  apiKeyRoutes,
+  templateRoutes,
+  couponRoutes,
+  redemptionRoutes,
+  codeBatchRoutes,
+  promoCodeRoutes,
+  sellerRoutes,
+  departmentRoutes,
+  devRoutes,
+];
 NATIVE_ROUTES.push(reportRoutes, auditLogRoutes);
 NATIVE_ROUTES.push(cardRoutes);
 NATIVE_ROUTES.push(catalogueRoutes, orderRoutes, shopContentRoutes);

@@ -11,14 +11,23 @@ import type { FastifyReply } from 'fastify';
 // The native API's order words (kept as they were): status numbers and labels,
 // and the problem details its order refusals have always carried.
 const STATUS: Record<OrderState, number> = { creating: -2, closed: -1, unpaid: 0, paid: 1, shipped: 2, received: 3, reviewed: 4 };
-const STATUS_TEXT: Record<OrderState, string> = { creating: '创建中', closed: '订单关闭', unpaid: '待支付', paid: '待发货', shipped: '待收货', received: '待评价', reviewed: '已完成' };
+const STATUS_TEXT: Record<OrderState, string> = {
+  creating: '创建中',
+  closed: '订单关闭',
+  unpaid: '待支付',
+  paid: '待发货',
+  shipped: '待收货',
+  received: '待评价',
+  reviewed: '已完成',
+};
 const STATE_OF = new Map((Object.entries(STATUS) as [OrderState, number][]).map(([k, v]) => [v, k]));
 
 /** An order refusal as the native problem it has always been (detail text and extra members). */
 function problemOf(e: OrderError): { detail: string; extra?: Record<string, unknown> } {
   const d = e.details;
   if (d.orderReason === 'unknown_pickup') return { detail: '核销码不存在' };
-  if (d.orderReason === 'state' && d.step === 'close') return { detail: '当前订单无法关闭', extra: d.state ? { status: STATUS[d.state] } : undefined };
+  if (d.orderReason === 'state' && d.step === 'close')
+    return { detail: '当前订单无法关闭', extra: d.state ? { status: STATUS[d.state] } : undefined };
   if (d.orderReason === 'state' && d.step === 'write_off') {
     if (d.state === 'closed') return { detail: '订单已关闭', extra: { reason: 'closed' } };
     if (d.state === 'unpaid') return { detail: '订单未付款', extra: { reason: 'unpaid' } };
@@ -119,20 +128,39 @@ export default async function orderRoutes(app: NativeApp) {
         tags: ['orders'],
         summary: 'Shop orders, newest first, filtered by user, status, order number',
         security: [{ bearer: [] }],
-        querystring: Type.Object({ userId: Type.Optional(Id), status: Type.Optional(Type.Integer({ minimum: -1, maximum: 4 })), orderNumber: Type.Optional(Type.String({ maxLength: 64 })), ...PageQuery }),
+        querystring: Type.Object({
+          userId: Type.Optional(Id),
+          status: Type.Optional(Type.Integer({ minimum: -1, maximum: 4 })),
+          orderNumber: Type.Optional(Type.String({ maxLength: 64 })),
+          ...PageQuery,
+        }),
         response: { 200: Type.Object({ items: Type.Array(OrderOut), total: Type.Integer() }), ...errors(401, 403) },
       },
     },
     async (req) => {
       const q = req.query;
-      const r = await services.orders.list(tenantOf(req), { userId: q.userId, states: q.status === undefined ? null : [STATE_OF.get(q.status)!], orderNumber: q.orderNumber, ...pageOf(q) });
+      const r = await services.orders.list(tenantOf(req), {
+        userId: q.userId,
+        states: q.status === undefined ? null : [STATE_OF.get(q.status)!],
+        orderNumber: q.orderNumber,
+        ...pageOf(q),
+      });
       return { items: r.items.map((x) => orderOut(x.order, x.lines)), total: r.total };
     },
   );
 
   app.get(
     '/orders/:id',
-    { preHandler: staff, schema: { tags: ['orders'], summary: 'One order with its lines', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderOut, ...errors(401, 403, 404) } } },
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['orders'],
+        summary: 'One order with its lines',
+        security: [{ bearer: [] }],
+        params: IdParams,
+        response: { 200: OrderOut, ...errors(401, 403, 404) },
+      },
+    },
     async (req, reply) => {
       const d = await services.orders.detail(tenantOf(req), { id: req.params.id });
       if (!d) return sendProblem(reply, 'not_found', 404, 'order not found');
@@ -142,7 +170,16 @@ export default async function orderRoutes(app: NativeApp) {
 
   app.post(
     '/orders/:id/ship',
-    { preHandler: act, schema: { tags: ['orders'], summary: 'Mark a paid order shipped', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderOut, ...errors(401, 403, 409) } } },
+    {
+      preHandler: act,
+      schema: {
+        tags: ['orders'],
+        summary: 'Mark a paid order shipped',
+        security: [{ bearer: [] }],
+        params: IdParams,
+        response: { 200: OrderOut, ...errors(401, 403, 409) },
+      },
+    },
     async (req, reply) => sendOrder(reply, await services.orders.ship(tenantOf(req), req.params.id, principalOf(req)), (o) => orderOut(o)),
   );
 
@@ -150,7 +187,13 @@ export default async function orderRoutes(app: NativeApp) {
     '/orders/:id/close',
     {
       preHandler: [guard({ roles: ['owner', 'admin', 'operator'] }), app.idempotent],
-      schema: { tags: ['orders'], summary: 'Close an unpaid order: stock, points and coupons go back', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderOut, ...errors(401, 403, 404, 409) } },
+      schema: {
+        tags: ['orders'],
+        summary: 'Close an unpaid order: stock, points and coupons go back',
+        security: [{ bearer: [] }],
+        params: IdParams,
+        response: { 200: OrderOut, ...errors(401, 403, 404, 409) },
+      },
     },
     async (req, reply) => sendOrder(reply, await services.orders.close(tenantOf(req), req.params.id, null, 'staff'), (o) => orderOut(o)),
   );
@@ -167,6 +210,9 @@ export default async function orderRoutes(app: NativeApp) {
         response: { 200: OrderOut, ...errors(401, 403, 404, 409) },
       },
     },
-    async (req, reply) => sendOrder(reply, await services.orders.writeOff(tenantOf(req), req.body.hxNumber, { principal: principalOf(req) }), (o) => orderOut(o)),
+    async (req, reply) =>
+      sendOrder(reply, await services.orders.writeOff(tenantOf(req), req.body.hxNumber, { principal: principalOf(req) }), (o) =>
+        orderOut(o),
+      ),
   );
 }

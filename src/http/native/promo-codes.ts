@@ -9,7 +9,9 @@ const sec = [{ bearer: [] }];
 const Amount = Type.Union([Type.String(), Type.Number()]);
 const RuleIn = Type.Object({
   type: Type.String({ description: 'discount_market_price (rate with cap) or amount_off' }),
-  condition: Type.Optional(Type.Object({ amountAtLeast: Type.Optional(Nullable(Amount)), countAtLeast: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))) })),
+  condition: Type.Optional(
+    Type.Object({ amountAtLeast: Type.Optional(Nullable(Amount)), countAtLeast: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))) }),
+  ),
   action: Type.Object({
     discount: Type.Optional(Nullable(Amount)),
     discountAtMost: Type.Optional(Nullable(Amount)),
@@ -35,7 +37,9 @@ const Fields = {
 };
 
 /** The contract's `department` / `staff` onto the service's ids; an explicit null clears. */
-function withIds<T extends { department?: number | null; staff?: number | null; departmentId?: number | null; staffId?: number | null }>(b: T) {
+function withIds<T extends { department?: number | null; staff?: number | null; departmentId?: number | null; staffId?: number | null }>(
+  b: T,
+) {
   const { department, staff, ...rest } = b;
   return {
     ...rest,
@@ -76,15 +80,27 @@ export const promoOut = (p: PromoCode) => ({
 });
 
 export default async function promoCodeRoutes(app: NativeApp) {
+  promoCodeEditRoutes(app);
+  promoCodeStateRoutes(app);
+}
+
+function promoCodeEditRoutes(app: NativeApp) {
   const { services, guard, idempotent } = app;
 
   app.post(
     '/promo-codes',
     {
       preHandler: [guard({ roles: ['owner', 'admin', 'operator'] }), idempotent],
-      schema: { tags: ['promo codes'], summary: 'Create a promo code (pending approval)', security: sec, body: Type.Object(Fields), response: { 201: PromoOut, ...errors(400, 401, 403, 409) } },
+      schema: {
+        tags: ['promo codes'],
+        summary: 'Create a promo code (pending approval)',
+        security: sec,
+        body: Type.Object(Fields),
+        response: { 201: PromoOut, ...errors(400, 401, 403, 409) },
+      },
     },
-    async (req, reply) => sendResult(reply, await services.promoCodes.create(tenantOf(req), withIds(req.body), principalOf(req)), 201, promoOut),
+    async (req, reply) =>
+      sendResult(reply, await services.promoCodes.create(tenantOf(req), withIds(req.body), principalOf(req)), 201, promoOut),
   );
 
   app.get(
@@ -110,19 +126,39 @@ export default async function promoCodeRoutes(app: NativeApp) {
     },
     async (req) => {
       const q = req.query;
-      const r = await services.promoCodes.list(tenantOf(req), { state: q.state, code: q.code, name: q.name, departmentId: q.department ?? q.departmentId, staffId: q.staff ?? q.staffId, ...pageOf(q) });
+      const r = await services.promoCodes.list(tenantOf(req), {
+        state: q.state,
+        code: q.code,
+        name: q.name,
+        departmentId: q.department ?? q.departmentId,
+        staffId: q.staff ?? q.staffId,
+        ...pageOf(q),
+      });
       return { items: r.items.map(promoOut), total: r.total };
     },
   );
 
   app.get(
     '/promo-codes/:id',
-    { preHandler: guard(), schema: { tags: ['promo codes'], summary: 'One promo code', security: sec, params: Type.Object({ id: Id }), response: { 200: PromoOut, ...errors(401, 404) } } },
+    {
+      preHandler: guard(),
+      schema: {
+        tags: ['promo codes'],
+        summary: 'One promo code',
+        security: sec,
+        params: Type.Object({ id: Id }),
+        response: { 200: PromoOut, ...errors(401, 404) },
+      },
+    },
     async (req, reply) => {
       const p = await services.promoCodes.get(tenantOf(req), req.params.id);
       return p ? promoOut(p) : sendProblem(reply, 'not_found', 404, 'promo code not found');
     },
   );
+}
+
+function promoCodeStateRoutes(app: NativeApp) {
+  const { services, guard, idempotent } = app;
 
   app.patch(
     '/promo-codes/:id',
@@ -137,7 +173,8 @@ export default async function promoCodeRoutes(app: NativeApp) {
         response: { 200: PromoOut, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.promoCodes.update(tenantOf(req), req.params.id, withIds(req.body), principalOf(req)), 200, promoOut),
+    async (req, reply) =>
+      sendResult(reply, await services.promoCodes.update(tenantOf(req), req.params.id, withIds(req.body), principalOf(req)), 200, promoOut),
   );
 
   app.post(

@@ -72,6 +72,11 @@ export function quoteOut(q: Quote) {
 }
 
 export default async function redemptionRoutes(app: NativeApp) {
+  redemptionUseRoutes(app);
+  redemptionListRoutes(app);
+}
+
+function redemptionUseRoutes(app: NativeApp) {
   const { services, guard, idempotent } = app;
 
   app.post(
@@ -80,7 +85,8 @@ export default async function redemptionRoutes(app: NativeApp) {
       preHandler: guard(),
       schema: {
         tags: ['redemptions'],
-        summary: "Price a cart with the user's coupons and any given codes: each coupon's discount or the reason it does not apply, and the best combination. Changes nothing.",
+        summary:
+          "Price a cart with the user's coupons and any given codes: each coupon's discount or the reason it does not apply, and the best combination. Changes nothing.",
         security: sec,
         body: Type.Object(CartFields),
         response: { 200: QuoteOut, ...errors(400, 401, 403, 404, 409, 422) },
@@ -101,7 +107,8 @@ export default async function redemptionRoutes(app: NativeApp) {
         response: { 201: RedemptionOut, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.redemptions.redeem(tenantOf(req), req.body, principalOf(req)), 201, redemptionOut),
+    async (req, reply) =>
+      sendResult(reply, await services.redemptions.redeem(tenantOf(req), req.body, principalOf(req)), 201, redemptionOut),
   );
 
   app.post(
@@ -116,20 +123,31 @@ export default async function redemptionRoutes(app: NativeApp) {
         response: { 200: RedemptionOut, ...errors(401, 403, 404, 409) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.redemptions.rollback(tenantOf(req), req.params.id, principalOf(req)), 200, redemptionOut),
+    async (req, reply) =>
+      sendResult(reply, await services.redemptions.rollback(tenantOf(req), req.params.id, principalOf(req)), 200, redemptionOut),
   );
 
   app.get(
     '/redemptions/:id',
     {
       preHandler: guard(),
-      schema: { tags: ['redemptions'], summary: 'One redemption', security: sec, params: Type.Object({ id: Id }), response: { 200: RedemptionOut, ...errors(401, 404) } },
+      schema: {
+        tags: ['redemptions'],
+        summary: 'One redemption',
+        security: sec,
+        params: Type.Object({ id: Id }),
+        response: { 200: RedemptionOut, ...errors(401, 404) },
+      },
     },
     async (req, reply) => {
       const r = await services.redemptions.get(tenantOf(req), req.params.id);
       return r ? redemptionOut(r) : sendProblem(reply, 'not_found', 404, 'redemption not found');
     },
   );
+}
+
+function redemptionListRoutes(app: NativeApp) {
+  const { services, guard } = app;
 
   app.get(
     '/redemptions',

@@ -28,8 +28,12 @@ export default async function reportRoutes(app: NativeApp) {
             timezone: Type.String(),
             days: Type.Array(Type.Object({ date: LocalDay, claims: Type.Integer(), redemptions: Type.Integer(), discount: Money })),
             totals: Type.Object({ claims: Type.Integer(), redemptions: Type.Integer(), discount: Money }),
-            topTemplates: Type.Array(Type.Object({ templateId: Id, name: Type.String(), claims: Type.Integer(), redemptions: Type.Integer(), discount: Money })),
-            stock: Type.Array(Type.Object({ templateId: Id, name: Type.String(), stock: Type.Integer(), issued: Type.Integer(), left: Type.Integer() })),
+            topTemplates: Type.Array(
+              Type.Object({ templateId: Id, name: Type.String(), claims: Type.Integer(), redemptions: Type.Integer(), discount: Money }),
+            ),
+            stock: Type.Array(
+              Type.Object({ templateId: Id, name: Type.String(), stock: Type.Integer(), issued: Type.Integer(), left: Type.Integer() }),
+            ),
           }),
           ...errors(400, 401, 403),
         },

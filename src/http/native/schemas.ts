@@ -15,10 +15,13 @@ export const Problem = Type.Object(
 export const ProblemRef = Type.Ref('Problem');
 
 /** Standard error responses for a route's schema. */
-export const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [c, ProblemRef])) as Record<number, typeof ProblemRef>;
+export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ProblemRef])) as Record<number, typeof ProblemRef>;
 
-export const Money = Type.String({ pattern: '^\\d{1,13}(\\.\\d{1,2})?$', description: 'decimal amount, e.g. "10.00"', examples: ['10.00'] });
+export const Money = Type.String({
+  pattern: '^\\d{1,13}(\\.\\d{1,2})?$',
+  description: 'decimal amount, e.g. "10.00"',
+  examples: ['10.00'],
+});
 export const Id = Type.Integer({ minimum: 1 });
 export const IdParams = Type.Object({ id: Id });
 // With type coercion on, ajv tries anyOf branches in order and coerces to fit:

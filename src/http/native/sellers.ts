@@ -68,7 +68,7 @@ function canView(req: FastifyRequest, reply: FastifyReply, sellerId: number): bo
   const p = principalOf(req);
   if (p.role === 'platform_admin' || VIEWERS.includes(p.role)) return true;
   if (p.kind === 'staff' && p.role === 'seller' && p.staffId === sellerId) return true;
-  void sendProblem(reply, 'forbidden', 403, "a seller may only look at its own customers and write-offs");
+  void sendProblem(reply, 'forbidden', 403, 'a seller may only look at its own customers and write-offs');
   return false;
 }
 
@@ -84,7 +84,12 @@ function sellerListRoutes(app: NativeApp) {
     '/sellers',
     {
       preHandler: guard({ roles: ['owner', 'admin', 'operator', 'auditor'] }),
-      schema: { tags: ['sellers'], summary: 'Sellers (staff with role seller) and their profiles', security: sec, response: { 200: Type.Object({ items: Type.Array(SellerOut) }), ...errors(401, 403) } },
+      schema: {
+        tags: ['sellers'],
+        summary: 'Sellers (staff with role seller) and their profiles',
+        security: sec,
+        response: { 200: Type.Object({ items: Type.Array(SellerOut) }), ...errors(401, 403) },
+      },
     },
     async (req) => ({ items: (await services.sellers.list(tenantOf(req))).map(sellerOut) }),
   );
@@ -95,7 +100,8 @@ function sellerListRoutes(app: NativeApp) {
       preHandler: guard({ roles: ['owner', 'admin'] }),
       schema: {
         tags: ['sellers'],
-        summary: "Set a seller's profile: WeChat, picture, intro, referral code (generated when absent), linked consumer account, default seller",
+        summary:
+          "Set a seller's profile: WeChat, picture, intro, referral code (generated when absent), linked consumer account, default seller",
         security: sec,
         params: Type.Object({ id: Id }),
         body: Type.Object({
@@ -109,7 +115,8 @@ function sellerListRoutes(app: NativeApp) {
         response: { 200: SellerOut, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.sellers.saveProfile(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, sellerOut),
+    async (req, reply) =>
+      sendResult(reply, await services.sellers.saveProfile(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, sellerOut),
   );
 
   app.get(
@@ -151,7 +158,6 @@ function sellerListRoutes(app: NativeApp) {
       return { items: r.items.map(writeOffOut), total: r.total };
     },
   );
-
 }
 
 function sellerBindingRoutes(app: NativeApp) {
@@ -171,7 +177,12 @@ function sellerBindingRoutes(app: NativeApp) {
       },
     },
     async (req, reply) =>
-      sendResult(reply, await services.sellers.assign(tenantOf(req), req.params.id, req.body.sellerId, principalOf(req), req.body.channel), 200, customerOut),
+      sendResult(
+        reply,
+        await services.sellers.assign(tenantOf(req), req.params.id, req.body.sellerId, principalOf(req), req.body.channel),
+        200,
+        customerOut,
+      ),
   );
 
   app.post(
@@ -180,12 +191,17 @@ function sellerBindingRoutes(app: NativeApp) {
       preHandler: guard({ roles: ['owner', 'admin', 'operator'] }),
       schema: {
         tags: ['sellers'],
-        summary: "Bind a consumer to the seller behind a referral code (as at registration); a bound consumer keeps its seller",
+        summary: 'Bind a consumer to the seller behind a referral code (as at registration); a bound consumer keeps its seller',
         security: sec,
-        body: Type.Object({ userId: Id, referralCode: Type.String({ minLength: 1, maxLength: 32 }), channel: Type.Optional(Nullable(Type.String({ maxLength: 64 }))) }),
+        body: Type.Object({
+          userId: Id,
+          referralCode: Type.String({ minLength: 1, maxLength: 32 }),
+          channel: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+        }),
         response: { 200: Type.Object({ bound: Type.Boolean(), sellerId: Id }), ...errors(400, 401, 403, 404) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.sellers.bindByReferral(tenantOf(req), req.body.userId, req.body.referralCode, req.body.channel)),
+    async (req, reply) =>
+      sendResult(reply, await services.sellers.bindByReferral(tenantOf(req), req.body.userId, req.body.referralCode, req.body.channel)),
   );
 }

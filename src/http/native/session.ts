@@ -52,7 +52,10 @@ export default async function sessionRoutes(app: NativeApp) {
       schema: {
         tags: ['sessions'],
         summary: 'Log in as a staff member',
-        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) }),
+        body: Type.Object({
+          username: Type.String({ minLength: 1, maxLength: 64 }),
+          password: Type.String({ minLength: 1, maxLength: 200 }),
+        }),
         response: {
           200: Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }), staff: StaffOut }),
           ...errors(400, 401, 429),

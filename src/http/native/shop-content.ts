@@ -28,7 +28,14 @@ const BannerOut = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 const bannerOut = (b: Banner) => ({ ...b, createdAt: iso(b.createdAt) });
-const NoticeOut = Type.Object({ id: Id, type: Type.String(), title: Type.String(), content: Type.String(), enabled: Type.Boolean(), createdAt: Type.String({ format: 'date-time' }) });
+const NoticeOut = Type.Object({
+  id: Id,
+  type: Type.String(),
+  title: Type.String(),
+  content: Type.String(),
+  enabled: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
 const noticeOut = (n: Notice) => ({ ...n, createdAt: iso(n.createdAt) });
 const InvoiceOut = Type.Object({
   id: Id,
@@ -47,9 +54,19 @@ const InvoiceOut = Type.Object({
 /** The native API's invoice status numbers (0 pending, 1 issued, 2 refused) for the core's states. */
 const INVOICE_STATUS: Record<InvoiceState, number> = { pending: 0, issued: 1, refused: 2 };
 const INVOICE_STATE_OF: InvoiceState[] = ['pending', 'issued', 'refused'];
-const invoiceOut = ({ ext: _e, state, ...i }: Invoice) => ({ ...i, status: INVOICE_STATUS[state], amount: formatMoney(i.amount), createdAt: iso(i.createdAt) });
+const invoiceOut = ({ ext: _e, state, ...i }: Invoice) => ({
+  ...i,
+  status: INVOICE_STATUS[state],
+  amount: formatMoney(i.amount),
+  createdAt: iso(i.createdAt),
+});
 
-const ConfigOut = Type.Object({ key: Type.String(), value: Type.String(), remark: Nullable(Type.String()), updatedAt: Type.String({ format: 'date-time' }) });
+const ConfigOut = Type.Object({
+  key: Type.String(),
+  value: Type.String(),
+  remark: Nullable(Type.String()),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
 const LevelOut = Type.Object({
   id: Id,
   name: Type.String(),
@@ -69,6 +86,11 @@ export default async function shopContentRoutes(app: NativeApp) {
 }
 
 function bannerAndNoticeRoutes(app: NativeApp) {
+  bannerRoutes(app);
+  noticeRoutes(app);
+}
+
+function bannerRoutes(app: NativeApp) {
   const { services, guard } = app;
   const manage = guard({ roles: ['owner', 'admin', 'operator'] });
   const read = guard();
@@ -96,13 +118,20 @@ function bannerAndNoticeRoutes(app: NativeApp) {
         response: { 201: BannerOut, ...errors(400, 401, 403) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.shopContent.addBanner(tenantOf(req), req.body, principalOf(req)), 201, bannerOut),
+    async (req, reply) =>
+      sendResult(reply, await services.shopContent.addBanner(tenantOf(req), req.body, principalOf(req)), 201, bannerOut),
   );
   app.get(
     '/banners',
     {
       preHandler: read,
-      schema: { tags: ['shop content'], summary: 'All banners', security: sec, querystring: Type.Object({ type: Type.Optional(Type.String()) }), response: { 200: Type.Object({ items: Type.Array(BannerOut), total: Type.Integer() }) } },
+      schema: {
+        tags: ['shop content'],
+        summary: 'All banners',
+        security: sec,
+        querystring: Type.Object({ type: Type.Optional(Type.String()) }),
+        response: { 200: Type.Object({ items: Type.Array(BannerOut), total: Type.Integer() }) },
+      },
     },
     async (req) => {
       const items = await services.shopContent.banners(tenantOf(req), { type: req.query.type, enabledOnly: false });
@@ -111,9 +140,25 @@ function bannerAndNoticeRoutes(app: NativeApp) {
   );
   app.delete(
     '/banners/:id',
-    { preHandler: manage, schema: { tags: ['shop content'], summary: 'Remove a banner', security: sec, params: IdParams, response: { ...errors(401, 403, 404) } } },
+    {
+      preHandler: manage,
+      schema: {
+        tags: ['shop content'],
+        summary: 'Remove a banner',
+        security: sec,
+        params: IdParams,
+        response: { ...errors(401, 403, 404) },
+      },
+    },
     async (req, reply) => sendResult(reply, await services.shopContent.removeBanner(tenantOf(req), req.params.id, principalOf(req)), 204),
   );
+}
+
+function noticeRoutes(app: NativeApp) {
+  const { services, guard } = app;
+  const manage = guard({ roles: ['owner', 'admin', 'operator'] });
+  const read = guard();
+  const sec = [{ bearer: [] }];
 
   app.post(
     '/notices',
@@ -123,17 +168,29 @@ function bannerAndNoticeRoutes(app: NativeApp) {
         tags: ['shop content'],
         summary: 'Publish a notice',
         security: sec,
-        body: Type.Object({ type: Type.Optional(Type.String({ maxLength: 50 })), title: Type.String({ minLength: 1, maxLength: 200 }), content: Type.Optional(Type.String({ maxLength: 100_000 })), enabled: Type.Optional(Type.Boolean()) }),
+        body: Type.Object({
+          type: Type.Optional(Type.String({ maxLength: 50 })),
+          title: Type.String({ minLength: 1, maxLength: 200 }),
+          content: Type.Optional(Type.String({ maxLength: 100_000 })),
+          enabled: Type.Optional(Type.Boolean()),
+        }),
         response: { 201: NoticeOut, ...errors(400, 401, 403) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.shopContent.addNotice(tenantOf(req), req.body, principalOf(req)), 201, noticeOut),
+    async (req, reply) =>
+      sendResult(reply, await services.shopContent.addNotice(tenantOf(req), req.body, principalOf(req)), 201, noticeOut),
   );
   app.get(
     '/notices',
     {
       preHandler: read,
-      schema: { tags: ['shop content'], summary: 'Notices, newest first', security: sec, querystring: Type.Object({ type: Type.Optional(Type.String()), ...PageQuery }), response: { 200: Type.Object({ items: Type.Array(NoticeOut), total: Type.Integer() }) } },
+      schema: {
+        tags: ['shop content'],
+        summary: 'Notices, newest first',
+        security: sec,
+        querystring: Type.Object({ type: Type.Optional(Type.String()), ...PageQuery }),
+        response: { 200: Type.Object({ items: Type.Array(NoticeOut), total: Type.Integer() }) },
+      },
     },
     async (req) => {
       const r = await services.shopContent.notices(tenantOf(req), { type: req.query.type, enabledOnly: false, ...pageOf(req.query) });
@@ -161,11 +218,24 @@ function configRoutes(app: NativeApp) {
       },
     },
     async (req, reply) =>
-      sendResult(reply, await services.shopContent.setConfig(tenantOf(req), req.params.key, req.body.value, req.body.remark ?? null, principalOf(req)), 200, (c) => ({ ...c, updatedAt: iso(c.updatedAt) })),
+      sendResult(
+        reply,
+        await services.shopContent.setConfig(tenantOf(req), req.params.key, req.body.value, req.body.remark ?? null, principalOf(req)),
+        200,
+        (c) => ({ ...c, updatedAt: iso(c.updatedAt) }),
+      ),
   );
   app.get(
     '/config',
-    { preHandler: read, schema: { tags: ['shop content'], summary: 'All config values', security: sec, response: { 200: Type.Object({ items: Type.Array(ConfigOut), total: Type.Integer() }) } } },
+    {
+      preHandler: read,
+      schema: {
+        tags: ['shop content'],
+        summary: 'All config values',
+        security: sec,
+        response: { 200: Type.Object({ items: Type.Array(ConfigOut), total: Type.Integer() }) },
+      },
+    },
     async (req) => {
       const items = await services.shopContent.configValues(tenantOf(req), null);
       return { items: items.map((c) => ({ ...c, updatedAt: iso(c.updatedAt) })), total: items.length };
@@ -191,7 +261,16 @@ function levelAndRuleRoutes(app: NativeApp) {
           upgradeAmount: Type.Optional(Money),
           rebate: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'basis points paid, 10000 = no discount' })),
           remark: text(500),
-          prices: Type.Optional(Type.Array(Type.Object({ duration: Type.Integer({ minimum: 1 }), unit: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })), price: Money }), { maxItems: 20 })),
+          prices: Type.Optional(
+            Type.Array(
+              Type.Object({
+                duration: Type.Integer({ minimum: 1 }),
+                unit: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
+                price: Money,
+              }),
+              { maxItems: 20 },
+            ),
+          ),
         }),
         response: { 201: LevelOut, ...errors(400, 401, 403, 409) },
       },
@@ -200,7 +279,11 @@ function levelAndRuleRoutes(app: NativeApp) {
       const b = req.body;
       const r = await services.shopContent.addLevel(
         tenantOf(req),
-        { ...b, upgradeAmount: b.upgradeAmount ? fen(b.upgradeAmount) : 0, prices: (b.prices ?? []).map((p) => ({ ...p, price: fen(p.price) })) },
+        {
+          ...b,
+          upgradeAmount: b.upgradeAmount ? fen(b.upgradeAmount) : 0,
+          prices: (b.prices ?? []).map((p) => ({ ...p, price: fen(p.price) })),
+        },
         principalOf(req),
       );
       return sendResult(reply, r, 201, (l) => ({
@@ -217,10 +300,21 @@ function levelAndRuleRoutes(app: NativeApp) {
     '/recharge-rules',
     {
       preHandler: guard({ roles: ['owner', 'admin'] }),
-      schema: { tags: ['shop content'], summary: 'Set a recharge bonus rule (recharge ≥ confine, get send)', security: sec, body: Type.Object({ confine: Money, send: Money }), response: { 201: RuleOut, ...errors(400, 401, 403) } },
+      schema: {
+        tags: ['shop content'],
+        summary: 'Set a recharge bonus rule (recharge ≥ confine, get send)',
+        security: sec,
+        body: Type.Object({ confine: Money, send: Money }),
+        response: { 201: RuleOut, ...errors(400, 401, 403) },
+      },
     },
     async (req, reply) =>
-      sendResult(reply, await services.account.addRechargeRule(tenantOf(req), fen(req.body.confine), fen(req.body.send), principalOf(req)), 201, (r) => ({ id: r.id, confine: formatMoney(r.confine), send: formatMoney(r.send) })),
+      sendResult(
+        reply,
+        await services.account.addRechargeRule(tenantOf(req), fen(req.body.confine), fen(req.body.send), principalOf(req)),
+        201,
+        (r) => ({ id: r.id, confine: formatMoney(r.confine), send: formatMoney(r.send) }),
+      ),
   );
 
   const PayBillOut = Type.Object({ id: Id, consume: Money, discounts: Money });
@@ -228,14 +322,25 @@ function levelAndRuleRoutes(app: NativeApp) {
     '/pay-bill-discounts',
     {
       preHandler: guard({ roles: ['owner', 'admin'] }),
-      schema: { tags: ['shop content'], summary: 'Set a pay-bill (买单) discount: spend ≥ consume, get discounts off', security: sec, body: Type.Object({ consume: Money, discounts: Money }), response: { 201: PayBillOut, ...errors(400, 401, 403) } },
+      schema: {
+        tags: ['shop content'],
+        summary: 'Set a pay-bill (买单) discount: spend ≥ consume, get discounts off',
+        security: sec,
+        body: Type.Object({ consume: Money, discounts: Money }),
+        response: { 201: PayBillOut, ...errors(400, 401, 403) },
+      },
     },
     async (req, reply) =>
-      sendResult(reply, await services.account.addPayBillRule(tenantOf(req), fen(req.body.consume), fen(req.body.discounts), principalOf(req)), 201, (r) => ({
-        id: r.id,
-        consume: formatMoney(r.consume),
-        discounts: formatMoney(r.discounts),
-      })),
+      sendResult(
+        reply,
+        await services.account.addPayBillRule(tenantOf(req), fen(req.body.consume), fen(req.body.discounts), principalOf(req)),
+        201,
+        (r) => ({
+          id: r.id,
+          consume: formatMoney(r.consume),
+          discounts: formatMoney(r.discounts),
+        }),
+      ),
   );
 }
 
@@ -247,7 +352,13 @@ function invoiceAndMessageRoutes(app: NativeApp) {
     '/invoice-requests',
     {
       preHandler: guard({ roles: ['owner', 'admin', 'operator', 'auditor'] }),
-      schema: { tags: ['shop content'], summary: "Consumers' invoice requests", security: sec, querystring: Type.Object({ userId: Type.Optional(Id), ...PageQuery }), response: { 200: Type.Object({ items: Type.Array(InvoiceOut), total: Type.Integer() }) } },
+      schema: {
+        tags: ['shop content'],
+        summary: "Consumers' invoice requests",
+        security: sec,
+        querystring: Type.Object({ userId: Type.Optional(Id), ...PageQuery }),
+        response: { 200: Type.Object({ items: Type.Array(InvoiceOut), total: Type.Integer() }) },
+      },
     },
     async (req) => {
       const r = await services.shopContent.invoices(tenantOf(req), { userId: req.query.userId, ...pageOf(req.query) });
@@ -267,7 +378,19 @@ function invoiceAndMessageRoutes(app: NativeApp) {
         response: { 200: InvoiceOut, ...errors(400, 401, 403, 404) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.shopContent.setInvoiceStatus(tenantOf(req), req.params.id, INVOICE_STATE_OF[req.body.status]!, req.body.file ?? null, principalOf(req)), 200, invoiceOut),
+    async (req, reply) =>
+      sendResult(
+        reply,
+        await services.shopContent.setInvoiceStatus(
+          tenantOf(req),
+          req.params.id,
+          INVOICE_STATE_OF[req.body.status]!,
+          req.body.file ?? null,
+          principalOf(req),
+        ),
+        200,
+        invoiceOut,
+      ),
   );
 
   app.post(
@@ -279,11 +402,22 @@ function invoiceAndMessageRoutes(app: NativeApp) {
         summary: 'Send an in-app message (站内信) to a consumer',
         security: sec,
         params: IdParams,
-        body: Type.Object({ title: Type.String({ minLength: 1, maxLength: 200 }), content: text(10_000), type: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })) }),
-        response: { 201: Type.Object({ id: Id, title: Type.String(), createdAt: Type.String({ format: 'date-time' }) }), ...errors(400, 401, 403, 404) },
+        body: Type.Object({
+          title: Type.String({ minLength: 1, maxLength: 200 }),
+          content: text(10_000),
+          type: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+        }),
+        response: {
+          201: Type.Object({ id: Id, title: Type.String(), createdAt: Type.String({ format: 'date-time' }) }),
+          ...errors(400, 401, 403, 404),
+        },
       },
     },
     async (req, reply) =>
-      sendResult(reply, await services.shopContent.sendMessage(tenantOf(req), req.params.id, req.body, principalOf(req)), 201, (m) => ({ id: m.id, title: m.title, createdAt: iso(m.createdAt) })),
+      sendResult(reply, await services.shopContent.sendMessage(tenantOf(req), req.params.id, req.body, principalOf(req)), 201, (m) => ({
+        id: m.id,
+        title: m.title,
+        createdAt: iso(m.createdAt),
+      })),
   );
 }

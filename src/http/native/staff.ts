@@ -56,8 +56,10 @@ export default async function staffRoutes(app: NativeApp) {
       preHandler: guard({ roles: ['owner', 'admin'] }),
       schema: {
         tags: ['staff'],
-        summary: 'Change a staff member: role, stores, department, name, phone, disabled, or set a new password (which, like disabling, ends their sessions)',
-        description: 'Only an owner changes owners and admins or makes someone one; nobody changes their own role or disables themselves; the tenant keeps one active owner.',
+        summary:
+          'Change a staff member: role, stores, department, name, phone, disabled, or set a new password (which, like disabling, ends their sessions)',
+        description:
+          'Only an owner changes owners and admins or makes someone one; nobody changes their own role or disables themselves; the tenant keeps one active owner.',
         security: [{ bearer: [] }],
         params: IdParams,
         body: Type.Object({

@@ -60,13 +60,20 @@ export default async function storeRoutes(app: NativeApp) {
       preHandler: guard({ roles: ['owner', 'admin'] }),
       schema: {
         tags: ['stores'],
-        summary: "Change a store's name, address, area, phone or contact (null or \"\" clears the optional ones)",
+        summary: 'Change a store\'s name, address, area, phone or contact (null or "" clears the optional ones)',
         security: [{ bearer: [] }],
         params: IdParams,
-        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), address: clearable, area: clearable, phone: clearable, linkman: clearable }),
+        body: Type.Object({
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          address: clearable,
+          area: clearable,
+          phone: clearable,
+          linkman: clearable,
+        }),
         response: { 200: StoreOut, ...errors(400, 401, 403, 404) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.stores.update(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, storeOut),
+    async (req, reply) =>
+      sendResult(reply, await services.stores.update(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, storeOut),
   );
 }

@@ -20,7 +20,11 @@ const ScopeIn = Type.Union([
 ]);
 const ValidityIn = Type.Union([
   Type.Object({ type: Type.Literal('fixed'), from: Time, to: Time }),
-  Type.Object({ type: Type.Literal('relative'), days: Type.Integer({ minimum: 1, maximum: 3650 }), startAfterDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })) }),
+  Type.Object({
+    type: Type.Literal('relative'),
+    days: Type.Integer({ minimum: 1, maximum: 3650 }),
+    startAfterDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
+  }),
 ]);
 const AudienceIn = Type.Object({
   userType: Type.Union([Type.Literal('any'), Type.Literal('new'), Type.Literal('no_purchase')]),
@@ -55,12 +59,23 @@ export const TemplateOut = Type.Object({
   id: Id,
   name: Type.String(),
   description: Nullable(Type.String()),
-  discount: Type.Object({ type: Type.String(), amount: Type.Optional(Money), rate: Type.Optional(Type.String()), maxOff: Type.Optional(Nullable(Money)) }),
+  discount: Type.Object({
+    type: Type.String(),
+    amount: Type.Optional(Money),
+    rate: Type.Optional(Type.String()),
+    maxOff: Type.Optional(Nullable(Money)),
+  }),
   minSpend: Money,
   minQuantity: Nullable(Type.Integer()),
   scope: Type.Object({ type: Type.String(), ids: Type.Optional(Type.Array(Type.Integer())) }),
   storeIds: Type.Array(Type.Integer()),
-  validity: Type.Object({ type: Type.String(), from: Type.Optional(Time), to: Type.Optional(Time), days: Type.Optional(Type.Integer()), startAfterDays: Type.Optional(Type.Integer()) }),
+  validity: Type.Object({
+    type: Type.String(),
+    from: Type.Optional(Time),
+    to: Type.Optional(Time),
+    days: Type.Optional(Type.Integer()),
+    startAfterDays: Type.Optional(Type.Integer()),
+  }),
   claimFrom: Nullable(Time),
   claimTo: Nullable(Time),
   stock: Nullable(Type.Integer()),
@@ -116,7 +131,9 @@ export function templateOut(t: Template) {
 const EDITORS = ['owner', 'admin', 'operator'] as const;
 // Who may take each state move is the use-case's (identity's permission table); the
 // guard only keeps out the roles that may take none of them.
-const ACTORS = [...new Set(TEMPLATE_ACTIONS.flatMap((a) => APPROVAL_TABLE[`template.${a}`]))].filter((r): r is Role => r !== 'platform_admin');
+const ACTORS = [...new Set(TEMPLATE_ACTIONS.flatMap((a) => APPROVAL_TABLE[`template.${a}`]))].filter(
+  (r): r is Role => r !== 'platform_admin',
+);
 
 export default async function templateRoutes(app: NativeApp) {
   templateEditRoutes(app);
@@ -164,7 +181,13 @@ function templateEditRoutes(app: NativeApp) {
     '/coupon-templates/:id',
     {
       preHandler: guard(),
-      schema: { tags: ['coupon templates'], summary: 'One template', security: sec, params: Type.Object({ id: Id }), response: { 200: TemplateOut, ...errors(401, 404) } },
+      schema: {
+        tags: ['coupon templates'],
+        summary: 'One template',
+        security: sec,
+        params: Type.Object({ id: Id }),
+        response: { 200: TemplateOut, ...errors(401, 404) },
+      },
     },
     async (req, reply) => {
       const t = await services.templates.get(tenantOf(req), req.params.id);
@@ -185,9 +208,9 @@ function templateEditRoutes(app: NativeApp) {
         response: { 200: TemplateOut, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.templates.update(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, templateOut),
+    async (req, reply) =>
+      sendResult(reply, await services.templates.update(tenantOf(req), req.params.id, req.body, principalOf(req)), 200, templateOut),
   );
-
 }
 
 function templateStateRoutes(app: NativeApp) {
@@ -208,7 +231,12 @@ function templateStateRoutes(app: NativeApp) {
       },
     },
     async (req, reply) =>
-      sendResult(reply, await services.templates.act(tenantOf(req), req.params.id, req.params.action as TemplateAction, principalOf(req), req.body?.reason), 200, templateOut),
+      sendResult(
+        reply,
+        await services.templates.act(tenantOf(req), req.params.id, req.params.action as TemplateAction, principalOf(req), req.body?.reason),
+        200,
+        templateOut,
+      ),
   );
 
   app.get(
@@ -236,6 +264,9 @@ function templateStateRoutes(app: NativeApp) {
       },
     },
     async (req, reply) =>
-      sendResult(reply, await services.templates.stats(tenantOf(req), req.params.id), 200, (s) => ({ ...s, discountGiven: formatMoney(s.discountGiven) })),
+      sendResult(reply, await services.templates.stats(tenantOf(req), req.params.id), 200, (s) => ({
+        ...s,
+        discountGiven: formatMoney(s.discountGiven),
+      })),
   );
 }

@@ -33,7 +33,12 @@ export default async function tenantRoutes(app: NativeApp) {
     '/tenants',
     {
       preHandler: guard({ roles: ['platform_admin'], tenant: false }),
-      schema: { tags: ['tenants'], summary: 'List tenants (platform admin only)', security: [{ bearer: [] }], response: { 200: Type.Object({ items: Type.Array(TenantOut), total: Type.Integer() }) } },
+      schema: {
+        tags: ['tenants'],
+        summary: 'List tenants (platform admin only)',
+        security: [{ bearer: [] }],
+        response: { 200: Type.Object({ items: Type.Array(TenantOut), total: Type.Integer() }) },
+      },
     },
     async () => {
       const items = (await services.tenants.list()).map(tenantOut);
@@ -45,7 +50,12 @@ export default async function tenantRoutes(app: NativeApp) {
     '/settings',
     {
       preHandler: guard(),
-      schema: { tags: ['tenants'], summary: "The caller's tenant settings", security: [{ bearer: [] }], response: { 200: TenantOut, ...errors(401) } },
+      schema: {
+        tags: ['tenants'],
+        summary: "The caller's tenant settings",
+        security: [{ bearer: [] }],
+        response: { 200: TenantOut, ...errors(401) },
+      },
     },
     async (req) => tenantOut((await services.tenants.get(tenantOf(req)))!),
   );
@@ -67,6 +77,7 @@ export default async function tenantRoutes(app: NativeApp) {
         response: { 200: TenantOut, ...errors(400, 401, 403) },
       },
     },
-    async (req, reply) => sendResult(reply, await services.tenants.updateSettings(tenantOf(req), req.body, principalOf(req)), 200, tenantOut),
+    async (req, reply) =>
+      sendResult(reply, await services.tenants.updateSettings(tenantOf(req), req.body, principalOf(req)), 200, tenantOut),
   );
 }

@@ -15,7 +15,9 @@ export const UserOut = Type.Object({
   avatar: Nullable(Type.String()),
   referrerId: Nullable(Type.Integer()),
   sellerId: Nullable(Type.Integer()),
-  source: Nullable(Type.String({ description: 'where the user came from (iOS, android, wechat, h5, …); promo codes and templates may be limited by it' })),
+  source: Nullable(
+    Type.String({ description: 'where the user came from (iOS, android, wechat, h5, …); promo codes and templates may be limited by it' }),
+  ),
   points: Type.Integer(),
   walletBalance: Money,
   hasPurchased: Type.Boolean(),
@@ -48,7 +50,9 @@ export default async function userRoutes(app: NativeApp) {
           nick: opt(100),
           avatar: opt(500),
           password: opt(200),
-          source: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,32}$', description: 'the channel the user came from, e.g. iOS, android, wechat' })),
+          source: Type.Optional(
+            Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,32}$', description: 'the channel the user came from, e.g. iOS, android, wechat' }),
+          ),
         }),
         response: { 201: UserOut, ...errors(400, 401, 403, 409) },
       },
@@ -106,7 +110,12 @@ export async function userLedgerRoutes(app: NativeApp) {
     createdAt: Type.String({ format: 'date-time' }),
   });
   type E = { id: number; delta: number; balanceAfter: number; reason: string; ref: string | null; remark: string | null; createdAt: Date };
-  const entryOut = (fmt: (n: number) => string) => (e: E) => ({ ...e, delta: fmt(e.delta), balanceAfter: fmt(e.balanceAfter), createdAt: e.createdAt.toISOString() });
+  const entryOut = (fmt: (n: number) => string) => (e: E) => ({
+    ...e,
+    delta: fmt(e.delta),
+    balanceAfter: fmt(e.balanceAfter),
+    createdAt: e.createdAt.toISOString(),
+  });
 
   app.post(
     '/users/:id/wallet/credit',
@@ -117,7 +126,10 @@ export async function userLedgerRoutes(app: NativeApp) {
         summary: "An operator's top-up (or, negative, deduction) of a user's wallet",
         security: [{ bearer: [] }],
         params: Type.Object({ id: Id }),
-        body: Type.Object({ amount: Type.String({ pattern: '^-?\\d{1,13}(\\.\\d{1,2})?$' }), remark: Type.Optional(Type.String({ maxLength: 200 })) }),
+        body: Type.Object({
+          amount: Type.String({ pattern: '^-?\\d{1,13}(\\.\\d{1,2})?$' }),
+          remark: Type.Optional(Type.String({ maxLength: 200 })),
+        }),
         response: { 201: Entry, ...errors(400, 401, 403, 404, 422) },
       },
     },
@@ -125,7 +137,12 @@ export async function userLedgerRoutes(app: NativeApp) {
       const neg = req.body.amount.startsWith('-');
       const fen = parseMoney(neg ? req.body.amount.slice(1) : req.body.amount);
       if (fen === null) return sendProblem(reply, 'invalid_input', 400, 'amount: not an amount like "100.00"');
-      return sendResult(reply, await services.ledgers.creditWallet(tenantOf(req), req.params.id, neg ? -fen : fen, req.body.remark ?? null, principalOf(req)), 201, entryOut(formatMoney));
+      return sendResult(
+        reply,
+        await services.ledgers.creditWallet(tenantOf(req), req.params.id, neg ? -fen : fen, req.body.remark ?? null, principalOf(req)),
+        201,
+        entryOut(formatMoney),
+      );
     },
   );
 
@@ -143,6 +160,11 @@ export async function userLedgerRoutes(app: NativeApp) {
       },
     },
     async (req, reply) =>
-      sendResult(reply, await services.ledgers.creditPoints(tenantOf(req), req.params.id, req.body.points, req.body.remark ?? null, principalOf(req)), 201, entryOut(String)),
+      sendResult(
+        reply,
+        await services.ledgers.creditPoints(tenantOf(req), req.params.id, req.body.points, req.body.remark ?? null, principalOf(req)),
+        201,
+        entryOut(String),
+      ),
   );
 }

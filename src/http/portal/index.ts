@@ -33,11 +33,22 @@ export const PORTAL_CODES = {
 /** Seed state numbers ↔ the approval machine. */
 export const STATE_NUMBERS: Record<PromoCodeState, number> = { pending: 0, approved: 1, rejected: 2, voided: 3, draft: 4 };
 const STATE_OF_NUMBER = Object.fromEntries(Object.entries(STATE_NUMBERS).map(([s, n]) => [n, s])) as Record<number, PromoCodeState>;
-const ACTION_FOR_STATE: Partial<Record<PromoCodeState, PromoCodeAction>> = { pending: 'submit', approved: 'approve', rejected: 'reject', voided: 'void' };
+const ACTION_FOR_STATE: Partial<Record<PromoCodeState, PromoCodeAction>> = {
+  pending: 'submit',
+  approved: 'approve',
+  rejected: 'reject',
+  voided: 'void',
+};
 const EDITORS: Role[] = ['owner', 'admin', 'operator'];
 const READERS: Role[] = ['owner', 'admin', 'operator', 'auditor'];
 
-const USER_TYPE_IN: Record<string, 'any' | 'new' | 'no_purchase'> = { no_buy: 'no_purchase', new_reg: 'new', '': 'any', all: 'any', any: 'any' };
+const USER_TYPE_IN: Record<string, 'any' | 'new' | 'no_purchase'> = {
+  no_buy: 'no_purchase',
+  new_reg: 'new',
+  '': 'any',
+  all: 'any',
+  any: 'any',
+};
 const USER_TYPE_OUT: Record<string, string | null> = { no_purchase: 'no_buy', new: 'new_reg', any: null };
 
 type Params = Record<string, unknown>;
@@ -78,8 +89,8 @@ function menuFor(role: Role) {
   ];
 }
 
-const departmentJson = (n: DepartmentNode): Reply => (n.children.length ? { name: n.name, id: n.id, sub: n.children.map(departmentJson) } : { name: n.name, id: n.id });
-
+const departmentJson = (n: DepartmentNode): Reply =>
+  n.children.length ? { name: n.name, id: n.id, sub: n.children.map(departmentJson) } : { name: n.name, id: n.id };
 
 function calls(services: Services): Record<string, Call> {
   /** Everything a promo code's portal form shows besides itself. */
@@ -139,13 +150,20 @@ function calls(services: Services): Record<string, Call> {
     msg(code, `${prefix}没有权限: 需要角色 ${roles.join(', ')} (your role may not do this)`);
 
   /** The portal's snake_case form → the native promo-code input (only the fields given). */
-  async function inputOf(p: Params, c: Caller, creating: boolean): Promise<{ ok: true; value: PromoCodeInput } | { ok: false; message: string }> {
+  async function inputOf(
+    p: Params,
+    c: Caller,
+    creating: boolean,
+  ): Promise<{ ok: true; value: PromoCodeInput } | { ok: false; message: string }> {
     const v: PromoCodeInput = {};
     const bad = (m: string) => ({ ok: false as const, message: m });
     if (p.name !== undefined) v.name = str(p.name);
     if (p.code !== undefined) v.code = str(p.code);
     if (p.describe !== undefined) v.description = str(p.describe) || null;
-    for (const [key, field] of [['limit_times', 'limitTimes'], ['user_use_limit', 'userUseLimit']] as const) {
+    for (const [key, field] of [
+      ['limit_times', 'limitTimes'],
+      ['user_use_limit', 'userUseLimit'],
+    ] as const) {
       if (p[key] === undefined) continue;
       const n = int(p[key]);
       if (n === null || (n !== undefined && n < 0)) return bad(`${key}: 应为非负整数 (0 或空为不限)`);
@@ -157,7 +175,10 @@ function calls(services: Services): Record<string, Call> {
       if (!t) return bad('user_type_limit: 应为 no_buy (未购买) 或 new_reg (新注册)');
       v.userTypeLimit = t;
     }
-    for (const [key, field] of [['limit_date_from', 'validFrom'], ['limit_date_to', 'validTo']] as const) {
+    for (const [key, field] of [
+      ['limit_date_from', 'validFrom'],
+      ['limit_date_to', 'validTo'],
+    ] as const) {
       if (p[key] === undefined) continue;
       const d = parseLocalDateTime(String(p[key]), c.tz);
       if (!d) return bad(`${key}: 应为 "YYYY-MM-DD HH:mm:ss"`);
@@ -197,7 +218,8 @@ function calls(services: Services): Record<string, Call> {
         const password = p.password === undefined ? undefined : String(p.password);
         if (!user || !password) return msg(PORTAL_CODES.loginFailed, '登录失败! 请填写用户名和密码');
         const v = await services.auth.verifyCredentials(user, password, req.ip, verifyStaffPasswordOrMd5);
-        if (!v.ok) return msg(PORTAL_CODES.loginFailed, v.error.code === ErrorCode.rate_limited ? `登录失败! ${v.error.message}` : '登录失败!');
+        if (!v.ok)
+          return msg(PORTAL_CODES.loginFailed, v.error.code === ErrorCode.rate_limited ? `登录失败! ${v.error.message}` : '登录失败!');
         if (v.value.tenantId === null) return msg(PORTAL_CODES.loginFailed, '登录失败! 平台管理员请使用管理控制台');
         const s = await services.auth.openSession(v.value);
         return { code: PORTAL_CODES.loggedIn, data: { auth: s.token } };
@@ -230,7 +252,8 @@ function calls(services: Services): Record<string, Call> {
         if (limit === null || limit < 1 || limit > 500) return msg(PORTAL_CODES.badRequest, 'limit: 1-500');
         if (offset === null || offset < 0) return msg(PORTAL_CODES.badRequest, 'offset: 应为非负整数');
         if (id === null) return msg(PORTAL_CODES.badRequest, 'id: 应为整数');
-        if (stateNo === null || (stateNo !== undefined && !(stateNo in STATE_OF_NUMBER))) return msg(PORTAL_CODES.badRequest, 'state: 0 待审核, 1 通过, 2 驳回, 3 作废, 4 草稿');
+        if (stateNo === null || (stateNo !== undefined && !(stateNo in STATE_OF_NUMBER)))
+          return msg(PORTAL_CODES.badRequest, 'state: 0 待审核, 1 通过, 2 驳回, 3 作废, 4 草稿');
         const state = stateNo === undefined ? undefined : STATE_OF_NUMBER[stateNo];
         let departmentId: number | undefined;
         const dept = str(p.req_department);
@@ -331,7 +354,10 @@ export const PORTAL_PATHS: Record<string, string> = {
   '/system/menu': 'portal.system.menu',
   '/system/department': 'portal.system.department',
 };
-const ALIASES: Record<string, string> = { 'portal.department.getList': 'portal.system.department', 'portal.system.departments': 'portal.system.department' };
+const ALIASES: Record<string, string> = {
+  'portal.department.getList': 'portal.system.department',
+  'portal.system.departments': 'portal.system.department',
+};
 
 /** Parameters from the query, the form or JSON body, and a nested `params` (object or JSON text). */
 function paramsOf(req: FastifyRequest): Params {
@@ -369,7 +395,9 @@ const Loose = Type.Object(
   },
   { additionalProperties: true },
 );
-const Body = Type.Optional(Type.Object({}, { additionalProperties: true, description: 'the call parameters (seed 002), form-encoded or JSON' }));
+const Body = Type.Optional(
+  Type.Object({}, { additionalProperties: true, description: 'the call parameters (seed 002), form-encoded or JSON' }),
+);
 
 export async function portalDialect(app: FastifyInstance, opts: { services: Services }) {
   const { services } = opts;
@@ -383,7 +411,9 @@ export async function portalDialect(app: FastifyInstance, opts: { services: Serv
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send(msg(PORTAL_CODES.internal, `系统错误, 请求号 ${req.id}`));
   });
-  r.setNotFoundHandler((req, reply) => reply.code(404).send(msg(PORTAL_CODES.notFound, `未知接口: ${req.method} ${req.url.split('?')[0]}`)));
+  r.setNotFoundHandler((req, reply) =>
+    reply.code(404).send(msg(PORTAL_CODES.notFound, `未知接口: ${req.method} ${req.url.split('?')[0]}`)),
+  );
 
   async function dispatch(method: string, req: FastifyRequest, reply: FastifyReply) {
     const name = ALIASES[method] ?? method;
@@ -407,6 +437,8 @@ export async function portalDialect(app: FastifyInstance, opts: { services: Serv
     r.post(url, { schema: { tags: ['portal dialect'], summary, querystring: Loose, body: Body } }, handler);
     r.get(url, { schema: { tags: ['portal dialect'], summary, querystring: Loose } }, handler);
   };
-  mount('/gateway', 'Call a portal method by name (method = portal.couponCode.getList, ...)', (req, reply) => dispatch(String(paramsOf(req).method ?? ''), req, reply));
+  mount('/gateway', 'Call a portal method by name (method = portal.couponCode.getList, ...)', (req, reply) =>
+    dispatch(String(paramsOf(req).method ?? ''), req, reply),
+  );
   for (const [path, method] of Object.entries(PORTAL_PATHS)) mount(path, method, (req, reply) => dispatch(method, req, reply));
 }

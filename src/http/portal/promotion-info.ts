@@ -17,7 +17,11 @@ export function promoRuleFromPortal(input: unknown): { ok: true; rule: PromoRule
     try {
       v = JSON.parse(v);
     } catch {
-      return { ok: false, message: 'promotion_info: 应为 JSON, 如 {"type":"discount_market_price","condition":{"amount_at_least":100},"action":{"discount":0.88}}' };
+      return {
+        ok: false,
+        message:
+          'promotion_info: 应为 JSON, 如 {"type":"discount_market_price","condition":{"amount_at_least":100},"action":{"discount":0.88}}',
+      };
     }
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) return { ok: false, message: 'promotion_info: 应为对象 {type, condition, action}' };

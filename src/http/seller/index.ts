@@ -152,15 +152,20 @@ function tokenOf(req: FastifyRequest, p: P): string | null {
   return m ? m[1]! : null;
 }
 
-
 function side(services: Services, which: 'cus' | 'sell') {
   const defaultSize = which === 'cus' ? 999 : 9999;
   return async function routes(app: FastifyInstance) {
     const r = app.withTypeProvider<TypeBoxTypeProvider>();
-    r.setNotFoundHandler((req, reply) => replyFail(reply, SELLER_CODES.noRoute, `no such call ${req.method} ${req.url.split('?')[0]}`, 404));
+    r.setNotFoundHandler((req, reply) =>
+      replyFail(reply, SELLER_CODES.noRoute, `no such call ${req.method} ${req.url.split('?')[0]}`, 404),
+    );
 
     /** The calling seller, or a reply already sent. */
-    async function seller(req: FastifyRequest, reply: FastifyReply, p: P): Promise<{ principal: Principal; me: Seller & { tenantId: number }; tz: string } | null> {
+    async function seller(
+      req: FastifyRequest,
+      reply: FastifyReply,
+      p: P,
+    ): Promise<{ principal: Principal; me: Seller & { tenantId: number }; tz: string } | null> {
       const token = tokenOf(req, p);
       if (!token) {
         replyFail(reply, SELLER_CODES.notLoggedIn, 'token is required: log in first');
@@ -188,17 +193,34 @@ function side(services: Services, which: 'cus' | 'sell') {
 
     r.post(
       '/login',
-      { schema: { tags: ['seller dialect'], summary: `Seller login (${which === 'cus' ? 'WeChat side' : 'web back office'}); data.token is the session token`, body: Type.Optional(LoginParams), querystring: LoginParams } },
+      {
+        schema: {
+          tags: ['seller dialect'],
+          summary: `Seller login (${which === 'cus' ? 'WeChat side' : 'web back office'}); data.token is the session token`,
+          body: Type.Optional(LoginParams),
+          querystring: LoginParams,
+        },
+      },
       async (req, reply) => {
         const p = paramsOf<{ account?: string; username?: string; password?: string }>(req);
         const account = (p.account ?? p.username ?? '').trim();
         if (!account || !p.password) return replyFail(reply, SELLER_CODES.invalidInput, 'account and password are required');
         const v = await services.auth.verifyCredentials(account, p.password, req.ip, verifyStaffPasswordOrMd5);
-        if (!v.ok) return replyFail(reply, sellerCodeOf(v.error), v.error.code === ErrorCode.invalid_credentials ? 'wrong account or password' : v.error.message);
-        if (v.value.role !== 'seller' || v.value.tenantId === null) return replyFail(reply, SELLER_CODES.notSeller, 'this account is not a seller');
+        if (!v.ok)
+          return replyFail(
+            reply,
+            sellerCodeOf(v.error),
+            v.error.code === ErrorCode.invalid_credentials ? 'wrong account or password' : v.error.message,
+          );
+        if (v.value.role !== 'seller' || v.value.tenantId === null)
+          return replyFail(reply, SELLER_CODES.notSeller, 'this account is not a seller');
         const s = await services.auth.openSession(v.value);
         const info = await services.sellers.get(v.value.tenantId, v.value.id);
-        return reply1000(reply, 'login success', { token: s.token, expiresAt: formatLocalDateTime(s.expiresAt, s.tenant?.timezone ?? 'Asia/Shanghai'), seller: sellerJson(info) });
+        return reply1000(reply, 'login success', {
+          token: s.token,
+          expiresAt: formatLocalDateTime(s.expiresAt, s.tenant?.timezone ?? 'Asia/Shanghai'),
+          seller: sellerJson(info),
+        });
       },
     );
 
@@ -215,7 +237,14 @@ function side(services: Services, which: 'cus' | 'sell') {
 
     r.post(
       '/writeOffCoupons',
-      { schema: { tags: ['seller dialect'], summary: "Write off a customer's coupon by its code", body: Type.Optional(Params), querystring: Params } },
+      {
+        schema: {
+          tags: ['seller dialect'],
+          summary: "Write off a customer's coupon by its code",
+          body: Type.Optional(Params),
+          querystring: Params,
+        },
+      },
       async (req, reply) => {
         const p = paramsOf<P>(req);
         const s = await seller(req, reply, p);
@@ -229,7 +258,14 @@ function side(services: Services, which: 'cus' | 'sell') {
 
     r.post(
       '/getMyCustomer',
-      { schema: { tags: ['seller dialect'], summary: "The seller's customers (Spring page; page from 0)", body: Type.Optional(Params), querystring: Params } },
+      {
+        schema: {
+          tags: ['seller dialect'],
+          summary: "The seller's customers (Spring page; page from 0)",
+          body: Type.Optional(Params),
+          querystring: Params,
+        },
+      },
       async (req, reply) => {
         const p = paramsOf<P>(req);
         const s = await seller(req, reply, p);
@@ -238,14 +274,49 @@ function side(services: Services, which: 'cus' | 'sell') {
         const list = await services.sellers.customers(s.me.tenantId, s.me.id, pg);
         const content = list.items.map(customerJson);
         return which === 'cus'
-          ? reply1000(reply, 'get all my customer success', springPage(content, list.total, pg.number, pg.size, ['content', 'totalElements', 'totalPages', 'last', 'first', 'numberOfElements', 'sort', 'size', 'number']))
-          : reply1000(reply, 'get my customer success', springPage(content, list.total, pg.number, pg.size, ['content', 'last', 'totalPages', 'totalElements', 'first', 'numberOfElements', 'sort', 'size', 'number']));
+          ? reply1000(
+              reply,
+              'get all my customer success',
+              springPage(content, list.total, pg.number, pg.size, [
+                'content',
+                'totalElements',
+                'totalPages',
+                'last',
+                'first',
+                'numberOfElements',
+                'sort',
+                'size',
+                'number',
+              ]),
+            )
+          : reply1000(
+              reply,
+              'get my customer success',
+              springPage(content, list.total, pg.number, pg.size, [
+                'content',
+                'last',
+                'totalPages',
+                'totalElements',
+                'first',
+                'numberOfElements',
+                'sort',
+                'size',
+                'number',
+              ]),
+            );
       },
     );
 
     r.post(
       '/writeOffHistory',
-      { schema: { tags: ['seller dialect'], summary: "The seller's write-offs, newest first (code filters one coupon)", body: Type.Optional(Params), querystring: Params } },
+      {
+        schema: {
+          tags: ['seller dialect'],
+          summary: "The seller's write-offs, newest first (code filters one coupon)",
+          body: Type.Optional(Params),
+          querystring: Params,
+        },
+      },
       async (req, reply) => {
         const p = paramsOf<P>(req);
         const s = await seller(req, reply, p);
@@ -256,7 +327,17 @@ function side(services: Services, which: 'cus' | 'sell') {
         return reply1000(
           reply,
           'get all write off history success',
-          springPage(content, list.total, pg.number, pg.size, ['content', 'totalPages', 'totalElements', 'last', 'first', 'numberOfElements', 'sort', 'size', 'number']),
+          springPage(content, list.total, pg.number, pg.size, [
+            'content',
+            'totalPages',
+            'totalElements',
+            'last',
+            'first',
+            'numberOfElements',
+            'sort',
+            'size',
+            'number',
+          ]),
         );
       },
     );

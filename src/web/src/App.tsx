@@ -59,29 +59,144 @@ interface Entry {
 
 const MANAGERS: Role[] = ['owner', 'admin'];
 export const PAGES: Entry[] = [
-  { path: '/dashboard', key: 'menu.dashboard', icon: <DashboardOutlined />, roles: [...MANAGERS, 'operator', 'auditor'], group: 'group.marketing', page: () => <DashboardPage /> },
-  { path: '/templates', key: 'menu.templates', icon: <TagsOutlined />, roles: [...MANAGERS, 'operator', 'auditor'], group: 'group.marketing', page: () => <TemplatesPage /> },
-  { path: '/batches', key: 'menu.batches', icon: <BarcodeOutlined />, roles: [...MANAGERS, 'operator'], group: 'group.marketing', page: () => <BatchesPage /> },
-  { path: '/coupons', key: 'menu.coupons', icon: <GiftOutlined />, roles: [...MANAGERS, 'operator', 'auditor'], group: 'group.marketing', page: () => <CouponsPage /> },
-  { path: '/promo-codes', key: 'menu.promoCodes', icon: <PercentageOutlined />, roles: [...MANAGERS, 'operator', 'auditor'], group: 'group.marketing', page: () => <PromoCodesPage /> },
-  { path: '/write-off', key: 'menu.writeOff', icon: <ScanOutlined />, roles: [...MANAGERS, 'operator', 'seller'], group: 'group.store', page: () => <WriteOffPage /> },
-  { path: '/users', key: 'menu.users', icon: <UserOutlined />, roles: [...MANAGERS, 'operator', 'auditor'], group: 'group.store', page: () => <UsersPage /> },
-  { path: '/cards', key: 'menu.cards', icon: <WalletOutlined />, roles: [...MANAGERS, 'operator', 'seller'], group: 'group.cards', page: () => <CardsPage /> },
-  { path: '/card-products', key: 'menu.cardProducts', icon: <CreditCardOutlined />, roles: [...MANAGERS, 'operator'], group: 'group.cards', page: () => <CardProductsPage /> },
+  {
+    path: '/dashboard',
+    key: 'menu.dashboard',
+    icon: <DashboardOutlined />,
+    roles: [...MANAGERS, 'operator', 'auditor'],
+    group: 'group.marketing',
+    page: () => <DashboardPage />,
+  },
+  {
+    path: '/templates',
+    key: 'menu.templates',
+    icon: <TagsOutlined />,
+    roles: [...MANAGERS, 'operator', 'auditor'],
+    group: 'group.marketing',
+    page: () => <TemplatesPage />,
+  },
+  {
+    path: '/batches',
+    key: 'menu.batches',
+    icon: <BarcodeOutlined />,
+    roles: [...MANAGERS, 'operator'],
+    group: 'group.marketing',
+    page: () => <BatchesPage />,
+  },
+  {
+    path: '/coupons',
+    key: 'menu.coupons',
+    icon: <GiftOutlined />,
+    roles: [...MANAGERS, 'operator', 'auditor'],
+    group: 'group.marketing',
+    page: () => <CouponsPage />,
+  },
+  {
+    path: '/promo-codes',
+    key: 'menu.promoCodes',
+    icon: <PercentageOutlined />,
+    roles: [...MANAGERS, 'operator', 'auditor'],
+    group: 'group.marketing',
+    page: () => <PromoCodesPage />,
+  },
+  {
+    path: '/write-off',
+    key: 'menu.writeOff',
+    icon: <ScanOutlined />,
+    roles: [...MANAGERS, 'operator', 'seller'],
+    group: 'group.store',
+    page: () => <WriteOffPage />,
+  },
+  {
+    path: '/users',
+    key: 'menu.users',
+    icon: <UserOutlined />,
+    roles: [...MANAGERS, 'operator', 'auditor'],
+    group: 'group.store',
+    page: () => <UsersPage />,
+  },
+  {
+    path: '/cards',
+    key: 'menu.cards',
+    icon: <WalletOutlined />,
+    roles: [...MANAGERS, 'operator', 'seller'],
+    group: 'group.cards',
+    page: () => <CardsPage />,
+  },
+  {
+    path: '/card-products',
+    key: 'menu.cardProducts',
+    icon: <CreditCardOutlined />,
+    roles: [...MANAGERS, 'operator'],
+    group: 'group.cards',
+    page: () => <CardProductsPage />,
+  },
   // Not for cashiers: the server's card permission table (src/domain/staff-access.ts) gives sellers no invoices or records.
-  { path: '/invoices', key: 'menu.invoices', icon: <FileTextOutlined />, roles: [...MANAGERS, 'operator'], group: 'group.cards', page: () => <InvoicesPage /> },
-  { path: '/goods', key: 'menu.goods', icon: <ShoppingOutlined />, roles: [...MANAGERS, 'operator'], group: 'group.shop', page: () => <GoodsPage /> },
-  { path: '/orders', key: 'menu.orders', icon: <ProfileOutlined />, roles: [...MANAGERS, 'operator'], group: 'group.shop', page: () => <OrdersPage /> },
+  {
+    path: '/invoices',
+    key: 'menu.invoices',
+    icon: <FileTextOutlined />,
+    roles: [...MANAGERS, 'operator'],
+    group: 'group.cards',
+    page: () => <InvoicesPage />,
+  },
+  {
+    path: '/goods',
+    key: 'menu.goods',
+    icon: <ShoppingOutlined />,
+    roles: [...MANAGERS, 'operator'],
+    group: 'group.shop',
+    page: () => <GoodsPage />,
+  },
+  {
+    path: '/orders',
+    key: 'menu.orders',
+    icon: <ProfileOutlined />,
+    roles: [...MANAGERS, 'operator'],
+    group: 'group.shop',
+    page: () => <OrdersPage />,
+  },
   { path: '/stores', key: 'menu.stores', icon: <ShopOutlined />, roles: MANAGERS, group: 'group.org', page: () => <StoresPage /> },
-  { path: '/departments', key: 'menu.departments', icon: <ApartmentOutlined />, roles: MANAGERS, group: 'group.org', page: () => <DepartmentsPage /> },
-  { path: '/staff', key: 'menu.staff', icon: <TeamOutlined />, roles: [...MANAGERS, 'auditor'], group: 'group.org', page: () => <StaffPage /> },
-  { path: '/audit-log', key: 'menu.audit', icon: <AuditOutlined />, roles: [...MANAGERS, 'auditor'], group: 'group.system', page: () => <AuditPage /> },
-  { path: '/settings', key: 'menu.settings', icon: <SettingOutlined />, roles: MANAGERS, group: 'group.system', page: () => <SettingsPage /> },
+  {
+    path: '/departments',
+    key: 'menu.departments',
+    icon: <ApartmentOutlined />,
+    roles: MANAGERS,
+    group: 'group.org',
+    page: () => <DepartmentsPage />,
+  },
+  {
+    path: '/staff',
+    key: 'menu.staff',
+    icon: <TeamOutlined />,
+    roles: [...MANAGERS, 'auditor'],
+    group: 'group.org',
+    page: () => <StaffPage />,
+  },
+  {
+    path: '/audit-log',
+    key: 'menu.audit',
+    icon: <AuditOutlined />,
+    roles: [...MANAGERS, 'auditor'],
+    group: 'group.system',
+    page: () => <AuditPage />,
+  },
+  {
+    path: '/settings',
+    key: 'menu.settings',
+    icon: <SettingOutlined />,
+    roles: MANAGERS,
+    group: 'group.system',
+    page: () => <SettingsPage />,
+  },
 ];
 
 const THEME = {
   token: { colorPrimary: '#e8590c', borderRadius: 8, colorBgLayout: '#f4f5f7', fontSize: 14 },
-  components: { Layout: { siderBg: '#141b2d', headerBg: '#ffffff', triggerBg: '#0f1523' }, Menu: { darkItemBg: '#141b2d', darkSubMenuItemBg: '#0f1523', darkItemSelectedBg: '#e8590c' } },
+  components: {
+    Layout: { siderBg: '#141b2d', headerBg: '#ffffff', triggerBg: '#0f1523' },
+    Menu: { darkItemBg: '#141b2d', darkSubMenuItemBg: '#0f1523', darkItemSelectedBg: '#e8590c' },
+  },
 };
 
 export function App() {
@@ -100,7 +215,10 @@ function TenantPicker() {
   const { t } = useI18n();
   const [tenants, setTenants] = useState<Tenant[]>([]);
   useEffect(() => {
-    void api.get<{ items: Tenant[] }>('/tenants').then((r) => setTenants(r.items)).catch(() => undefined);
+    void api
+      .get<{ items: Tenant[] }>('/tenants')
+      .then((r) => setTenants(r.items))
+      .catch(() => undefined);
   }, []);
   return (
     <Select
@@ -147,10 +265,26 @@ function Shell() {
           <span className="brand-logo">券</span>
           {!collapsed && <span>{t('appShort')}</span>}
         </div>
-        <Menu theme="dark" mode="inline" selectedKeys={current ? [current.path] : []} items={items} onClick={(e) => go(e.key)} data-testid="menu" />
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={current ? [current.path] : []}
+          items={items}
+          onClick={(e) => go(e.key)}
+          data-testid="menu"
+        />
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', padding: '0 24px', borderBottom: '1px solid #eef0f3', height: 56 }}>
+        <Layout.Header
+          style={{
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            padding: '0 24px',
+            borderBottom: '1px solid #eef0f3',
+            height: 56,
+          }}
+        >
           <Space size="middle">
             <Typography.Text strong style={{ fontSize: 15 }}>
               {me.tenant?.name ?? '—'}
@@ -174,7 +308,13 @@ function Shell() {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          {needsTenant ? <Result status="info" title={t('selectTenant')} extra={<TenantPicker />} /> : current ? current.page() : allowed.length ? null : <Result status="403" title={t('err.forbidden')} />}
+          {needsTenant ? (
+            <Result status="info" title={t('selectTenant')} extra={<TenantPicker />} />
+          ) : current ? (
+            current.page()
+          ) : allowed.length ? null : (
+            <Result status="403" title={t('err.forbidden')} />
+          )}
         </Layout.Content>
       </Layout>
     </Layout>

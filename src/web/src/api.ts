@@ -252,7 +252,11 @@ export interface PromoCode {
   id: number;
   code: string;
   name: string;
-  rule: { type: string; condition?: { amountAtLeast?: string | number | null; countAtLeast?: number | null }; action: { discount?: string | number | null; discountAtMost?: string | number | null; amountOff?: string | number | null } };
+  rule: {
+    type: string;
+    condition?: { amountAtLeast?: string | number | null; countAtLeast?: number | null };
+    action: { discount?: string | number | null; discountAtMost?: string | number | null; amountOff?: string | number | null };
+  };
   limitTimes: number | null;
   usedTimes: number;
   userUseLimit: number | null;

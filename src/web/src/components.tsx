@@ -94,7 +94,14 @@ export function useConfirm() {
     });
 }
 
-const TEMPLATE_COLORS: Record<string, string> = { draft: 'default', pending: 'gold', active: 'green', paused: 'orange', ended: 'default', voided: 'red' };
+const TEMPLATE_COLORS: Record<string, string> = {
+  draft: 'default',
+  pending: 'gold',
+  active: 'green',
+  paused: 'orange',
+  ended: 'default',
+  voided: 'red',
+};
 const COUPON_COLORS: Record<string, string> = { usable: 'green', not_yet_valid: 'blue', expired: 'default', used: 'purple', voided: 'red' };
 const PROMO_COLORS: Record<string, string> = { draft: 'default', pending: 'gold', approved: 'green', rejected: 'red', voided: 'default' };
 const BATCH_COLORS: Record<string, string> = { queued: 'default', running: 'processing', done: 'success', failed: 'error' };
@@ -113,7 +120,11 @@ export function label(t: T, prefix: string, value: string): string {
 }
 
 /** "¥10 off over ¥100" / "8.8折" in the user's language. */
-export function discountText(tpl: Pick<Template, 'discount' | 'minSpend'>, t: T, money: (v: string | number) => string): { value: string; cond: string } {
+export function discountText(
+  tpl: Pick<Template, 'discount' | 'minSpend'>,
+  t: T,
+  money: (v: string | number) => string,
+): { value: string; cond: string } {
   const d = tpl.discount;
   let value: string;
   if (d.type === 'amount') value = money(d.amount ?? '0');
@@ -128,7 +139,17 @@ export function discountText(tpl: Pick<Template, 'discount' | 'minSpend'>, t: T,
 }
 
 /** The coupon as a customer sees it in the app. */
-export function CouponCard({ tpl, grey, footer, hideStock }: { tpl: Partial<Template> & Pick<Template, 'discount' | 'minSpend' | 'name'>; grey?: boolean; footer?: ReactNode; hideStock?: boolean }) {
+export function CouponCard({
+  tpl,
+  grey,
+  footer,
+  hideStock,
+}: {
+  tpl: Partial<Template> & Pick<Template, 'discount' | 'minSpend' | 'name'>;
+  grey?: boolean;
+  footer?: ReactNode;
+  hideStock?: boolean;
+}) {
   const { t, lang } = useI18n();
   const { fmt } = useSession();
   const { value, cond } = discountText(tpl, t, fmt.money);
@@ -169,7 +190,9 @@ export function CouponCard({ tpl, grey, footer, hideStock }: { tpl: Partial<Temp
         <div className="coupon-meta">{validity}</div>
         <div className="coupon-meta">{[tpl.storeIds?.length ? '' : t('tpl.allStores'), ...tags].filter(Boolean).join(' · ')}</div>
         <div className="coupon-foot">
-          <span className="coupon-meta">{tpl.stock != null && !hideStock ? `${t('dash.left')} ${Math.max(0, (tpl.stock ?? 0) - (tpl.issued ?? 0))}` : ''}</span>
+          <span className="coupon-meta">
+            {tpl.stock != null && !hideStock ? `${t('dash.left')} ${Math.max(0, (tpl.stock ?? 0) - (tpl.issued ?? 0))}` : ''}
+          </span>
           {footer ?? <span className="coupon-btn">{t('tpl.claimNow')}</span>}
         </div>
       </div>
@@ -180,7 +203,17 @@ export function CouponCard({ tpl, grey, footer, hideStock }: { tpl: Partial<Temp
 type Cell = string | number | boolean | null | undefined;
 
 /** "Export CSV" for a list: the rows are fetched when clicked (usually every row matching the filters). */
-export function CsvButton({ filename, header, rows, testId }: { filename: string; header: string[]; rows: () => Promise<Cell[][]> | Cell[][]; testId?: string }) {
+export function CsvButton({
+  filename,
+  header,
+  rows,
+  testId,
+}: {
+  filename: string;
+  header: string[];
+  rows: () => Promise<Cell[][]> | Cell[][];
+  testId?: string;
+}) {
   const { t } = useI18n();
   const { message } = AntApp.useApp();
   const [busy, setBusy] = useState(false);
@@ -239,7 +272,13 @@ export function withReason(t: T, text: string): { content: ReactNode; reason: { 
   const content = (
     <div>
       <p>{text}</p>
-      <Input.TextArea rows={3} maxLength={500} placeholder={t('rejectReason')} onChange={(e) => (reason.value = e.target.value)} data-testid="reject-reason" />
+      <Input.TextArea
+        rows={3}
+        maxLength={500}
+        placeholder={t('rejectReason')}
+        onChange={(e) => (reason.value = e.target.value)}
+        data-testid="reject-reason"
+      />
     </div>
   );
   return { content, reason };

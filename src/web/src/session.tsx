@@ -24,7 +24,11 @@ interface Session {
   login: (username: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
   reload: () => Promise<void>;
-  fmt: { money: (v: string | number | null | undefined) => string; dt: (iso: string | null | undefined) => string; d: (iso: string | null | undefined) => string };
+  fmt: {
+    money: (v: string | number | null | undefined) => string;
+    dt: (iso: string | null | undefined) => string;
+    d: (iso: string | null | undefined) => string;
+  };
 }
 
 const Ctx = createContext<Session>(null as unknown as Session);

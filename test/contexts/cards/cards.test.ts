@@ -23,7 +23,9 @@ async function openFor(productId: number) {
   return { phone, card: value(await cards().openCard(T(), { phone, productId }, w.clerk)) };
 }
 async function bonusEvent(productId: number, rechargeMoney: number, sendMoney: number) {
-  return value(await cards().createEvent(T(), productId, { title: `${rechargeMoney}+${sendMoney}`, kind: 'bonus', rechargeMoney, sendMoney }, w.owner));
+  return value(
+    await cards().createEvent(T(), productId, { title: `${rechargeMoney}+${sendMoney}`, kind: 'bonus', rechargeMoney, sendMoney }, w.owner),
+  );
 }
 
 describe('opening a card', () => {
@@ -45,7 +47,14 @@ describe('recharge and expense', () => {
   it('a recharge through an event adds its bonus and issues its coupons', async () => {
     const p = await product('stored_value');
     const tpl = await makeTemplate(w.rt.app, w.t);
-    const e = value(await cards().createEvent(T(), p, { title: 'both', kind: 'bonus_and_coupons', rechargeMoney: 10000, sendMoney: 1000, templateId: tpl.id, quantity: 2 }, w.owner));
+    const e = value(
+      await cards().createEvent(
+        T(),
+        p,
+        { title: 'both', kind: 'bonus_and_coupons', rechargeMoney: 10000, sendMoney: 1000, templateId: tpl.id, quantity: 2 },
+        w.owner,
+      ),
+    );
     const { card } = await openFor(p);
     const wrong = await cards().recharge(T(), { card: { cardId: card.id }, recharge: 10000, send: 2000, eventId: e.id }, w.clerk);
     expect(!wrong.ok && wrong.error.code).toBe('invalid_input');
@@ -66,11 +75,18 @@ describe('recharge and expense', () => {
     expect(!noEvent.ok && noEvent.error.code).toBe('invalid_input');
     value(await cards().recharge(T(), { card: { cardId: card.id }, recharge: 10000, send: 5000, eventId: e1.id }, w.clerk));
     value(await cards().recharge(T(), { card: { cardId: card.id }, recharge: 20000, send: 1000, eventId: e2.id }, w.clerk));
-    const x = value(await cards().expense(T(), { card: { cardId: card.id }, amount: 12000, password: { plain: phone.slice(-6) } }, w.clerk));
+    const x = value(
+      await cards().expense(T(), { card: { cardId: card.id }, amount: 12000, password: { plain: phone.slice(-6) } }, w.clerk),
+    );
     expect(x).toMatchObject({ capitalDelta: -10000, bonusDelta: -2000 });
     const b = await cards().buckets(T(), card.id);
-    expect(b.map((x) => [x.capital, x.bonus, x.state])).toEqual([[0, 3000, 'partly_spent'], [20000, 1000, 'untouched']]);
-    const all = value(await cards().expense(T(), { card: { cardId: card.id }, amount: 3000 + 20000, password: { plain: phone.slice(-6) } }, w.clerk));
+    expect(b.map((x) => [x.capital, x.bonus, x.state])).toEqual([
+      [0, 3000, 'partly_spent'],
+      [20000, 1000, 'untouched'],
+    ]);
+    const all = value(
+      await cards().expense(T(), { card: { cardId: card.id }, amount: 3000 + 20000, password: { plain: phone.slice(-6) } }, w.clerk),
+    );
     expect(all).toMatchObject({ capitalDelta: -20000, bonusDelta: -3000, capitalAfter: 0, bonusAfter: 1000 });
     expect((await cards().buckets(T(), card.id)).map((x) => x.state)).toEqual(['cash_back_due', 'partly_spent']);
     const over = await cards().expense(T(), { card: { cardId: card.id }, amount: 1001, password: { plain: phone.slice(-6) } }, w.clerk);
@@ -85,12 +101,20 @@ describe('refunds', () => {
     const { phone, card } = await openFor(p);
     value(await cards().recharge(T(), { card: { cardId: card.id }, recharge: 10000, send: 5000, eventId: e.id }, w.clerk));
     value(await cards().recharge(T(), { card: { cardId: card.id }, recharge: 10000, send: 5000, eventId: e.id }, w.clerk));
-    const x = value(await cards().expense(T(), { card: { cardId: card.id }, amount: 16000, password: { plain: phone.slice(-6) } }, w.clerk));
-    expect((await cards().buckets(T(), card.id)).map((b) => [b.capital, b.bonus])).toEqual([[0, 0], [9000, 5000]]);
+    const x = value(
+      await cards().expense(T(), { card: { cardId: card.id }, amount: 16000, password: { plain: phone.slice(-6) } }, w.clerk),
+    );
+    expect((await cards().buckets(T(), card.id)).map((b) => [b.capital, b.bonus])).toEqual([
+      [0, 0],
+      [9000, 5000],
+    ]);
     const code = await refundCode(w);
     const back = value(await cards().refundExpense(T(), { orderNo: x.orderNo, code }, w.clerk));
     expect(back).toMatchObject({ kind: 'refund', capitalDelta: 11000, bonusDelta: 5000, refundOfOrderNo: x.orderNo });
-    expect((await cards().buckets(T(), card.id)).map((b) => [b.capital, b.bonus, b.state])).toEqual([[10000, 5000, 'untouched'], [10000, 5000, 'untouched']]);
+    expect((await cards().buckets(T(), card.id)).map((b) => [b.capital, b.bonus, b.state])).toEqual([
+      [10000, 5000, 'untouched'],
+      [10000, 5000, 'untouched'],
+    ]);
     const twice = await cards().refundExpense(T(), { orderNo: x.orderNo, code }, w.clerk);
     expect(!twice.ok && twice.error.code).toBe('already_rolled_back');
   });
@@ -98,7 +122,14 @@ describe('refunds', () => {
   it('a recharge refund is refused once spent, once invoiced, or once its coupons are used; a wrong code is counted', async () => {
     const p = await product('stored_value');
     const tpl = await makeTemplate(w.rt.app, w.t, { minSpend: '0.00' });
-    const e = value(await cards().createEvent(T(), p, { title: 'c', kind: 'coupons', rechargeMoney: 5000, sendMoney: 0, templateId: tpl.id, quantity: 1 }, w.owner));
+    const e = value(
+      await cards().createEvent(
+        T(),
+        p,
+        { title: 'c', kind: 'coupons', rechargeMoney: 5000, sendMoney: 0, templateId: tpl.id, quantity: 1 },
+        w.owner,
+      ),
+    );
     const { phone, card } = await openFor(p);
     const ref = { cardId: card.id };
     // One code for every try: a refusal after the card's lock rolls back and leaves it unused.
@@ -114,7 +145,10 @@ describe('refunds', () => {
     const r2 = value(await cards().recharge(T(), { card: ref, recharge: 3000, send: 0 }, w.clerk));
     value(await w.rt.services.invoices.add(T(), { card: ref, amount: 6000 }, w.clerk));
     const invoiced = await refund(r2.orderNo);
-    expect(!invoiced.ok && invoiced.error).toMatchObject({ code: 'invalid_state', message: 'invoices have been issued on this money: it can no longer be refunded' });
+    expect(!invoiced.ok && invoiced.error).toMatchObject({
+      code: 'invalid_state',
+      message: 'invoices have been issued on this money: it can no longer be refunded',
+    });
     // coupon used
     const r3 = value(await cards().recharge(T(), { card: ref, recharge: 5000, send: 0, eventId: e.id }, w.clerk));
     const coupon = (await w.rt.services.coupons.list(T(), { ownerId: card.userId, templateId: tpl.id, limit: 1, offset: 0 })).items[0]!;
@@ -125,7 +159,9 @@ describe('refunds', () => {
     const r4 = value(await cards().recharge(T(), { card: ref, recharge: 700, send: 0 }, w.clerk));
     const wrong = await refund(r4.orderNo, code === '000000' ? '000001' : '000000');
     expect(!wrong.ok && wrong.error).toMatchObject({ code: 'wrong_password', details: { field: 'code', sms: true } });
-    const attempts = await w.rt.db.query<{ attempts: number }>(`SELECT attempts FROM verification_codes WHERE recipient = '13900001111' ORDER BY id DESC LIMIT 1`);
+    const attempts = await w.rt.db.query<{ attempts: number }>(
+      `SELECT attempts FROM verification_codes WHERE recipient = '13900001111' ORDER BY id DESC LIMIT 1`,
+    );
     expect(attempts.rows[0]!.attempts).toBe(1);
     expect(value(await refund(r4.orderNo))).toMatchObject({ kind: 'recharge_refund', capitalDelta: -700 });
   });

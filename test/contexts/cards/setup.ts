@@ -29,7 +29,10 @@ export async function openCardWorld(): Promise<CardWorld> {
 export async function makeClerk(w: Pick<CardWorld, 'rt' | 't'>, phone: string, storeIds: number[]): Promise<Principal> {
   const username = uniqueName('clerk');
   const r = await w.rt.app.inject({
-    method: 'POST', url: '/api/v1/staff', headers: w.t.auth, payload: { username, password: 'clerk-pass-1', role: 'operator', storeIds, phone },
+    method: 'POST',
+    url: '/api/v1/staff',
+    headers: w.t.auth,
+    payload: { username, password: 'clerk-pass-1', role: 'operator', storeIds, phone },
   });
   expect(r.statusCode).toBe(201);
   const login = await w.rt.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'clerk-pass-1' } });

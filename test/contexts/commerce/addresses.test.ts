@@ -14,9 +14,17 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => rt?.close());
 
-const addr = (fields: Partial<AddressInput> = {}): AddressInput => ({ linkMan: 'Li Lei', mobile: '13800001111', provinceId: '110000', cityId: '110100', address: '1 Long St', ...fields });
+const addr = (fields: Partial<AddressInput> = {}): AddressInput => ({
+  linkMan: 'Li Lei',
+  mobile: '13800001111',
+  provinceId: '110000',
+  cityId: '110100',
+  address: '1 Long St',
+  ...fields,
+});
 const a = () => rt.services.addresses;
-const defaults = async (userId: number) => (await a().list(t.tenantId, userId, { limit: 100, offset: 0 })).items.filter((x) => x.isDefault).map((x) => x.id);
+const defaults = async (userId: number) =>
+  (await a().list(t.tenantId, userId, { limit: 100, offset: 0 })).items.filter((x) => x.isDefault).map((x) => x.id);
 
 describe('addresses', () => {
   it('makes the first address the default, and a new default clears the old one', async () => {
@@ -38,7 +46,9 @@ describe('addresses', () => {
 
   it('keeps one default when two defaults are added at once', async () => {
     const u = await makeUser(rt.services, t.tenantId);
-    const rs = await Promise.all(Array.from({ length: 4 }, (_, i) => a().add(t.tenantId, u.id, addr({ linkMan: `L${i}`, isDefault: true }))));
+    const rs = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => a().add(t.tenantId, u.id, addr({ linkMan: `L${i}`, isDefault: true }))),
+    );
     expect(rs.every((r) => r.ok)).toBe(true);
     expect((await defaults(u.id)).length).toBe(1);
   });

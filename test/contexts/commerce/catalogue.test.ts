@@ -22,8 +22,15 @@ afterAll(async () => rt?.close());
 const cat = () => rt.services.catalogue;
 /** takeStock as orders use it: the whole transaction rolls back when any line is short. */
 const take = async (lines: { goodsId: number; skuId: number | null; number: number }[]) =>
-  (await rt.db.txResult(async (q) => ((await takeStock(q, t.tenantId, lines)) ? { ok: true as const, value: true } : { ok: false as const, error: { code: 'sold_out' as const, message: 'short' } }))).ok;
-const audits = async (action: string) => (await rt.db.query('SELECT 1 FROM audit_log WHERE tenant_id = $1 AND action = $2', [t.tenantId, action])).rowCount;
+  (
+    await rt.db.txResult(async (q) =>
+      (await takeStock(q, t.tenantId, lines))
+        ? { ok: true as const, value: true }
+        : { ok: false as const, error: { code: 'sold_out' as const, message: 'short' } },
+    )
+  ).ok;
+const audits = async (action: string) =>
+  (await rt.db.query('SELECT 1 FROM audit_log WHERE tenant_id = $1 AND action = $2', [t.tenantId, action])).rowCount;
 const stocks = async (g: Goods) => {
   const back = (await cat().get(t.tenantId, g.id))!;
   return { goods: back.stock, sold: back.sold, skus: back.skus.map((s) => s.stock) };
@@ -95,7 +102,11 @@ describe('goods with SKUs', () => {
       [{ name: '', price: '1.00', stock: 1 }, 'invalid_input', 'name'],
       [{ name: 'x', price: '1.2.3', stock: 1 }, 'invalid_input', 'price'],
       [{ name: 'x', price: '1.00', stock: -1 }, 'invalid_input', 'stock'],
-      [{ name: 'x', price: '1.00', stock: 1, skus: [{ propertyChildIds: 'red', price: '1.00', stock: 1 }] }, 'invalid_input', 'skus[0].propertyChildIds'],
+      [
+        { name: 'x', price: '1.00', stock: 1, skus: [{ propertyChildIds: 'red', price: '1.00', stock: 1 }] },
+        'invalid_input',
+        'skus[0].propertyChildIds',
+      ],
       [
         {
           name: 'x',

@@ -19,7 +19,8 @@ beforeAll(async () => {
 afterAll(async () => rt?.close());
 
 const c = () => rt.services.shopContent;
-const audits = async (action: string) => (await rt.db.query('SELECT 1 FROM audit_log WHERE tenant_id = $1 AND action = $2', [t.tenantId, action])).rowCount;
+const audits = async (action: string) =>
+  (await rt.db.query('SELECT 1 FROM audit_log WHERE tenant_id = $1 AND action = $2', [t.tenantId, action])).rowCount;
 
 describe('banners and notices', () => {
   it('consumers see enabled banners of a type in sort order; staff see all; removal is audited', async () => {
@@ -71,7 +72,19 @@ describe('config values', () => {
 
 describe('user levels', () => {
   it('a level and its prices are written together; a second level with the same number is a conflict and writes no price', async () => {
-    const r = await c().addLevel(t.tenantId, { name: 'Gold', level: 2, rebate: 9500, prices: [{ duration: 12, unit: 1, price: 9900 }, { duration: 1, price: 1000 }] }, by);
+    const r = await c().addLevel(
+      t.tenantId,
+      {
+        name: 'Gold',
+        level: 2,
+        rebate: 9500,
+        prices: [
+          { duration: 12, unit: 1, price: 9900 },
+          { duration: 1, price: 1000 },
+        ],
+      },
+      by,
+    );
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.prices.map((p) => [p.duration, p.unit, p.price])).toEqual([
       [12, 1, 9900],

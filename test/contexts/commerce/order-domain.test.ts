@@ -50,7 +50,16 @@ describe('scoreDeduction', () => {
     expect(scoreDeduction([{ score: 1, money: 1, loop: true }], 10, 0)).toEqual({ money: 0, score: 0 });
   });
   it('uses the first rule only', () => {
-    expect(scoreDeduction([{ score: 10, money: 10, loop: false }, { score: 1, money: 100, loop: true }], 50, 10_000)).toEqual({ money: 10, score: 10 });
+    expect(
+      scoreDeduction(
+        [
+          { score: 10, money: 10, loop: false },
+          { score: 1, money: 100, loop: true },
+        ],
+        50,
+        10_000,
+      ),
+    ).toEqual({ money: 10, score: 10 });
   });
 });
 

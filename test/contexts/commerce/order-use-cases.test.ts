@@ -19,7 +19,8 @@ beforeAll(async () => {
 afterAll(async () => rt?.close());
 
 const points = async (uid: number) => (await rt.services.users.get(t.tenantId, uid))!.points;
-const wallet = async (uid: number) => (await rt.db.query<{ w: number }>('SELECT wallet_balance AS w FROM users WHERE id = $1', [uid])).rows[0]!.w;
+const wallet = async (uid: number) =>
+  (await rt.db.query<{ w: number }>('SELECT wallet_balance AS w FROM users WHERE id = $1', [uid])).rows[0]!.w;
 const usedTimes = async (id: number) => (await nativeCall(rt.app, t, 'GET', `/promo-codes/${id}`)).body.usedTimes as number;
 
 async function approvedPromo(amountOff = '3.00') {
@@ -40,11 +41,28 @@ describe('quote', () => {
   it('prices coupons, promo codes and points, and changes nothing', async () => {
     const g = await makeGoods(rt.app, t, { price: '40.00', stock: 3 });
     const u = await makeShopper(rt.services, t.tenantId, { points: 500 });
-    const c = await giveCoupon(rt.app, rt.services, t, u.uid, { discount: { type: 'amount', amount: '5.00' }, minSpend: '0.00', stackable: true });
+    const c = await giveCoupon(rt.app, rt.services, t, u.uid, {
+      discount: { type: 'amount', amount: '5.00' },
+      minSpend: '0.00',
+      stackable: true,
+    });
     const p = await approvedPromo('3.00');
-    const q = await rt.services.orders.price(t.tenantId, u.uid, { lines: [{ goodsId: g.id, number: 2 }], couponIds: [c.couponId], promoCodes: [p.code], deductionScore: 100 });
+    const q = await rt.services.orders.price(t.tenantId, u.uid, {
+      lines: [{ goodsId: g.id, number: 2 }],
+      couponIds: [c.couponId],
+      promoCodes: [p.code],
+      deductionScore: 100,
+    });
     if (!q.ok) throw new Error(q.error.message);
-    expect(q.value).toMatchObject({ amountGoods: 8000, amountCoupon: 800, amountPromo: 300, deductionScore: 100, amountDeduction: 100, amountPayable: 7100, couponIds: [c.couponId] });
+    expect(q.value).toMatchObject({
+      amountGoods: 8000,
+      amountCoupon: 800,
+      amountPromo: 300,
+      deductionScore: 100,
+      amountDeduction: 100,
+      amountPayable: 7100,
+      couponIds: [c.couponId],
+    });
     expect(await stockOf(rt.services, g.id)).toBe(3);
     expect(await couponState(rt.services, t.tenantId, c.couponId)).toBe('issued');
     expect(await usedTimes(p.id)).toBe(0);
@@ -70,7 +88,11 @@ describe('create', () => {
     const g = await makeGoods(rt.app, t, { price: '20.00', stock: 5 });
     const u = await makeShopper(rt.services, t.tenantId, { points: 100 });
     const c = await giveCoupon(rt.app, rt.services, t, u.uid, { discount: { type: 'amount', amount: '2.00' }, minSpend: '0.00' });
-    const o = await rt.services.orders.create(t.tenantId, u.uid, { lines: [{ goodsId: g.id, number: 2 }], couponIds: [c.couponId], deductionScore: 30 });
+    const o = await rt.services.orders.create(t.tenantId, u.uid, {
+      lines: [{ goodsId: g.id, number: 2 }],
+      couponIds: [c.couponId],
+      deductionScore: 30,
+    });
     if (!o.ok) throw new Error(o.error.message);
     expect(o.value).toMatchObject({ state: 'unpaid', amountGoods: 4000, amountCoupon: 200, deductionScore: 30, amountPayable: 3770 });
     expect(await stockOf(rt.services, g.id)).toBe(3);
@@ -82,7 +104,11 @@ describe('create', () => {
     // Two SKUs with stock each, but the goods row holds only one: the quote passes, taking stock fails.
     const g = await makeGoods(rt.app, t, { price: '20.00', stock: 1 });
     for (const pc of ['1:1', '1:2']) {
-      await rt.db.query('INSERT INTO goods_skus (tenant_id, goods_id, property_child_ids, price, stock) VALUES ($1, $2, $3, 2000, 5)', [t.tenantId, g.id, pc]);
+      await rt.db.query('INSERT INTO goods_skus (tenant_id, goods_id, property_child_ids, price, stock) VALUES ($1, $2, $3, 2000, 5)', [
+        t.tenantId,
+        g.id,
+        pc,
+      ]);
     }
     const u = await makeShopper(rt.services, t.tenantId, { points: 100 });
     const c = await giveCoupon(rt.app, rt.services, t, u.uid, { discount: { type: 'amount', amount: '2.00' }, minSpend: '0.00' });
@@ -111,7 +137,11 @@ describe('pay, close and refused moves', () => {
     expect(paid.ok && paid.value.state).toBe('paid');
     expect(await wallet(u.uid)).toBe(750);
     const again = await rt.services.orders.pay(t.tenantId, u.uid, o.value.id);
-    expect(again.ok ? null : [again.error.code, again.error.details.orderReason, again.error.details.state]).toEqual(['invalid_state', 'state', 'paid']);
+    expect(again.ok ? null : [again.error.code, again.error.details.orderReason, again.error.details.state]).toEqual([
+      'invalid_state',
+      'state',
+      'paid',
+    ]);
     expect(await wallet(u.uid)).toBe(750);
   });
 
@@ -130,17 +160,40 @@ describe('pay, close and refused moves', () => {
   it('close gives stock, coupon, promo code and points back, once', async () => {
     const g = await makeGoods(rt.app, t, { price: '50.00', stock: 4 });
     const u = await makeShopper(rt.services, t.tenantId, { points: 100 });
-    const c = await giveCoupon(rt.app, rt.services, t, u.uid, { discount: { type: 'amount', amount: '5.00' }, minSpend: '0.00', stackable: true });
+    const c = await giveCoupon(rt.app, rt.services, t, u.uid, {
+      discount: { type: 'amount', amount: '5.00' },
+      minSpend: '0.00',
+      stackable: true,
+    });
     const p = await approvedPromo('2.00');
-    const o = await rt.services.orders.create(t.tenantId, u.uid, { lines: [{ goodsId: g.id, number: 1 }], couponIds: [c.couponId], promoCodes: [p.code], deductionScore: 20 });
+    const o = await rt.services.orders.create(t.tenantId, u.uid, {
+      lines: [{ goodsId: g.id, number: 1 }],
+      couponIds: [c.couponId],
+      promoCodes: [p.code],
+      deductionScore: 20,
+    });
     if (!o.ok) throw new Error(o.error.message);
-    expect([await stockOf(rt.services, g.id), await couponState(rt.services, t.tenantId, c.couponId), await usedTimes(p.id), await points(u.uid)]).toEqual([3, 'used', 1, 80]);
+    expect([
+      await stockOf(rt.services, g.id),
+      await couponState(rt.services, t.tenantId, c.couponId),
+      await usedTimes(p.id),
+      await points(u.uid),
+    ]).toEqual([3, 'used', 1, 80]);
     const closed = await rt.services.orders.close(t.tenantId, o.value.id, u.uid);
     expect(closed.ok && closed.value.state).toBe('closed');
-    const back = async () => [await stockOf(rt.services, g.id), await couponState(rt.services, t.tenantId, c.couponId), await usedTimes(p.id), await points(u.uid)];
+    const back = async () => [
+      await stockOf(rt.services, g.id),
+      await couponState(rt.services, t.tenantId, c.couponId),
+      await usedTimes(p.id),
+      await points(u.uid),
+    ];
     expect(await back()).toEqual([4, 'issued', 0, 100]);
     const again = await rt.services.orders.close(t.tenantId, o.value.id, u.uid);
-    expect(again.ok ? null : [again.error.code, again.error.details.step, again.error.details.state]).toEqual(['invalid_state', 'close', 'closed']);
+    expect(again.ok ? null : [again.error.code, again.error.details.step, again.error.details.state]).toEqual([
+      'invalid_state',
+      'close',
+      'closed',
+    ]);
     expect(await back()).toEqual([4, 'issued', 0, 100]);
   });
 
@@ -178,9 +231,10 @@ describe('recovery', () => {
     const r = await rt.services.orders.recover(120, t.tenantId);
     expect(r.undone).toBe(1);
     expect(await stockOf(rt.services, g.id)).toBe(4);
-    const rows = await rt.db.query<{ id: number; status: number; deleted: boolean }>('SELECT id, status, deleted_at IS NOT NULL AS deleted FROM orders WHERE id = ANY($1::bigint[]) ORDER BY id', [
-      [stale.value.id, fresh.value.id],
-    ]);
+    const rows = await rt.db.query<{ id: number; status: number; deleted: boolean }>(
+      'SELECT id, status, deleted_at IS NOT NULL AS deleted FROM orders WHERE id = ANY($1::bigint[]) ORDER BY id',
+      [[stale.value.id, fresh.value.id]],
+    );
     expect(rows.rows.map((x) => [x.status, x.deleted])).toEqual([
       [-1, true],
       [-2, false],

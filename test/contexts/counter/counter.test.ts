@@ -9,7 +9,8 @@ let w: CardWorld;
 let otherStore: number;
 beforeAll(async () => {
   w = await openCardWorld();
-  otherStore = (await w.rt.app.inject({ method: 'POST', url: '/api/v1/stores', headers: w.t.auth, payload: { name: 'Other St' } })).json().id;
+  otherStore = (await w.rt.app.inject({ method: 'POST', url: '/api/v1/stores', headers: w.t.auth, payload: { name: 'Other St' } })).json()
+    .id;
 });
 afterAll(async () => w?.rt.close());
 

@@ -19,7 +19,9 @@ afterAll(async () => rt?.close());
 describe('code batches', () => {
   it('generates the codes, takes them from stock, and exports passwords once', async () => {
     const tpl = await makeTemplate(rt.app, t, { stock: 10 });
-    const b = must(await rt.services.codeBatches.create(t.tenantId, tpl.id, { count: 6, prefix: 'VIP', length: 8, withPassword: true }, owner));
+    const b = must(
+      await rt.services.codeBatches.create(t.tenantId, tpl.id, { count: 6, prefix: 'VIP', length: 8, withPassword: true }, owner),
+    );
     expect(b).toMatchObject({ templateId: tpl.id, count: 6, withPassword: true, passwordsExported: false });
     await rt.services.codeBatches.wait(b.id);
     expect(await rt.services.codeBatches.get(t.tenantId, b.id)).toMatchObject({ state: 'done', generated: 6 });
@@ -46,12 +48,22 @@ describe('code batches', () => {
 
   it('refuses more than the stock, a finished template, an unknown one and a too small key space', async () => {
     const tpl = await makeTemplate(rt.app, t, { stock: 3 });
-    const create = (templateId: number, input: { count: number; pattern?: string; charset?: string }) => rt.services.codeBatches.create(t.tenantId, templateId, input, owner);
-    expect(await create(tpl.id, { count: 4 })).toMatchObject({ ok: false, error: { code: 'sold_out', message: "only 3 coupons are left in the template's stock" } });
+    const create = (templateId: number, input: { count: number; pattern?: string; charset?: string }) =>
+      rt.services.codeBatches.create(t.tenantId, templateId, input, owner);
+    expect(await create(tpl.id, { count: 4 })).toMatchObject({
+      ok: false,
+      error: { code: 'sold_out', message: "only 3 coupons are left in the template's stock" },
+    });
     expect(await create(999_999, { count: 1 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await create(tpl.id, { count: 500, pattern: '####', charset: 'numeric' })).toMatchObject({ ok: false, error: { code: 'invalid_input', details: { field: 'count' } } });
+    expect(await create(tpl.id, { count: 500, pattern: '####', charset: 'numeric' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', details: { field: 'count' } },
+    });
     must(await rt.services.templates.act(t.tenantId, tpl.id, 'end', owner));
-    expect(await create(tpl.id, { count: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_state', message: 'the template is ended' } });
+    expect(await create(tpl.id, { count: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_state', message: 'the template is ended' },
+    });
     expect(must(await rt.services.templates.stats(t.tenantId, tpl.id)).issued).toBe(0);
   });
 

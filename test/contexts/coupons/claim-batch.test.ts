@@ -17,7 +17,11 @@ describe('quan_claim_batch', () => {
   it('reports a collided code as code_taken, and quan_issue_claim_coupons then issues it once', async () => {
     const tpl = await makeTemplate(rt.app, t, { stock: 10, perUserLimit: 1 });
     const [a, b] = [await makeUser(rt.services, t.tenantId), await makeUser(rt.services, t.tenantId)];
-    const taken = (await rt.services.coupons.grant(t.tenantId, { templateId: tpl.id, userId: a.id, quantity: 1 }, { kind: 'api_key', tenantId: t.tenantId, apiKeyId: 0 } as never));
+    const taken = await rt.services.coupons.grant(t.tenantId, { templateId: tpl.id, userId: a.id, quantity: 1 }, {
+      kind: 'api_key',
+      tenantId: t.tenantId,
+      apiKeyId: 0,
+    } as never);
     if (!taken.ok) throw new Error(taken.error.message);
     const usedCode = taken.value[0]!.code;
     const at = new Date();
@@ -34,7 +38,7 @@ describe('quan_claim_batch', () => {
       );
       expect(retry.rows).toEqual([{ claimant: a.id, new_coupon: expect.any(Number), issued_at: expect.any(Date) }]);
     });
-    const stats = (await rt.services.templates.stats(t.tenantId, tpl.id));
+    const stats = await rt.services.templates.stats(t.tenantId, tpl.id);
     expect(stats.ok && stats.value.issued).toBe(3);
     const events = await rt.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM coupon_events e JOIN coupons c ON c.id = e.coupon_id WHERE c.code IN ('FRESHCODE0001', 'FRESHCODE0002') AND e.kind = 'issued'`,

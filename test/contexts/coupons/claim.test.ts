@@ -16,13 +16,18 @@ beforeAll(async () => {
 });
 afterAll(async () => rt?.close());
 
-const claim = (templateId: number, userId: number, opts = {}, by: Principal | null = null) => rt.services.coupons.claim(t.tenantId, templateId, userId, opts, by);
+const claim = (templateId: number, userId: number, opts = {}, by: Principal | null = null) =>
+  rt.services.coupons.claim(t.tenantId, templateId, userId, opts, by);
 const issued = async (id: number) => must(await rt.services.templates.stats(t.tenantId, id)).issued;
 
 describe('claim', () => {
   it('gives out no more than the stock, and says sold_out after', async () => {
     const tpl = await makeTemplate(rt.app, t, { stock: 2 });
-    const users = [await makeUser(rt.services, t.tenantId), await makeUser(rt.services, t.tenantId), await makeUser(rt.services, t.tenantId)];
+    const users = [
+      await makeUser(rt.services, t.tenantId),
+      await makeUser(rt.services, t.tenantId),
+      await makeUser(rt.services, t.tenantId),
+    ];
     const results = await Promise.all(users.map((u) => claim(tpl.id, u.id)));
     expect(results.filter((r) => r.ok)).toHaveLength(2);
     const refused = results.find((r) => !r.ok);

@@ -28,7 +28,10 @@ describe('gift', () => {
     const moved = must(await rt.services.coupons.gift(t.tenantId, c.code, { fromUserId: a.id, toMobile: b.mobile! }, null));
     expect(moved).toMatchObject({ id: c.id, ownerId: b.id, status: 'usable' });
     expect(await historyKinds(rt, c.id)).toEqual(['issued', 'gifted']);
-    const ev = await rt.db.query<{ from_user: number; to_user: number }>(`SELECT from_user, to_user FROM coupon_events WHERE coupon_id = $1 AND kind = 'gifted'`, [c.id]);
+    const ev = await rt.db.query<{ from_user: number; to_user: number }>(
+      `SELECT from_user, to_user FROM coupon_events WHERE coupon_id = $1 AND kind = 'gifted'`,
+      [c.id],
+    );
     expect(ev.rows[0]).toEqual({ from_user: a.id, to_user: b.id });
   });
 
@@ -48,10 +51,16 @@ describe('gift', () => {
 
 describe('exchange', () => {
   async function codes(templateId: number, count = 2): Promise<Array<[string, string]>> {
-    const b = must(await rt.services.codeBatches.create(t.tenantId, templateId, { count, pattern: 'EX-####-####', withPassword: true }, owner));
+    const b = must(
+      await rt.services.codeBatches.create(t.tenantId, templateId, { count, pattern: 'EX-####-####', withPassword: true }, owner),
+    );
     await rt.services.codeBatches.wait(b.id);
     const csv = must(await rt.services.codeBatches.exportCsv(t.tenantId, b.id, owner)).csv;
-    return csv.trim().split('\n').slice(1).map((l) => l.split(',') as [string, string]);
+    return csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',') as [string, string]);
   }
 
   it('gives the coupon to the user for the right password, once', async () => {
@@ -72,8 +81,14 @@ describe('exchange', () => {
     const [[code1, pw1], [code2, pw2]] = (await codes(tpl.id)) as [[string, string], [string, string]];
     const u = await makeUser(rt.services, t.tenantId);
     const ex = (code: string, password: string) => rt.services.coupons.exchange(t.tenantId, { userId: u.id, code, password }, null);
-    expect(await ex(code1, 'wrong')).toMatchObject({ ok: false, error: { code: 'wrong_password', message: 'the code or its password is wrong' } });
-    expect(await ex('EX-NOPE-NOPE', pw1)).toMatchObject({ ok: false, error: { code: 'wrong_password', message: 'the code or its password is wrong' } });
+    expect(await ex(code1, 'wrong')).toMatchObject({
+      ok: false,
+      error: { code: 'wrong_password', message: 'the code or its password is wrong' },
+    });
+    expect(await ex('EX-NOPE-NOPE', pw1)).toMatchObject({
+      ok: false,
+      error: { code: 'wrong_password', message: 'the code or its password is wrong' },
+    });
     expect((await ex(code1, pw1)).ok).toBe(true);
     expect(await ex(code2, pw2)).toMatchObject({ ok: false, error: { code: 'per_user_limit' } });
     expect((await rt.services.coupons.get(t.tenantId, code2))!.coupon.ownerId).toBeNull();

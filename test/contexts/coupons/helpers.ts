@@ -16,7 +16,9 @@ export async function pointsOf(rt: TestRuntime, userId: number): Promise<number>
 }
 
 export async function historyKinds(rt: TestRuntime, couponId: number): Promise<string[]> {
-  return (await rt.db.query<{ kind: string }>('SELECT kind FROM coupon_events WHERE coupon_id = $1 ORDER BY id', [couponId])).rows.map((r) => r.kind);
+  return (await rt.db.query<{ kind: string }>('SELECT kind FROM coupon_events WHERE coupon_id = $1 ORDER BY id', [couponId])).rows.map(
+    (r) => r.kind,
+  );
 }
 
 export function must<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {

@@ -42,16 +42,19 @@ describe('the claim batcher', () => {
       // batcher; the rounds vary which is sent first and whether staff send an Idempotency-Key.
       const keyed = round % 2 === 1;
       const consumersFirst = round % 4 < 2;
-      const fetches = consumers.map((c) => () => call('/discounts/fetch', { token: c.token, id: tpl.id }).then((r) => expect(r.code).toBe(0)));
-      const claims = users.map((u, i) => () =>
-        rt.app
-          .inject({
-            method: 'POST',
-            url: `/api/v1/coupon-templates/${tpl.id}/claims`,
-            headers: { ...t.auth, ...(keyed ? { 'idempotency-key': `one-batcher-${round}-${i}` } : {}) },
-            payload: { userId: u.id },
-          })
-          .then((r) => expect(r.statusCode).toBe(201)),
+      const fetches = consumers.map(
+        (c) => () => call('/discounts/fetch', { token: c.token, id: tpl.id }).then((r) => expect(r.code).toBe(0)),
+      );
+      const claims = users.map(
+        (u, i) => () =>
+          rt.app
+            .inject({
+              method: 'POST',
+              url: `/api/v1/coupon-templates/${tpl.id}/claims`,
+              headers: { ...t.auth, ...(keyed ? { 'idempotency-key': `one-batcher-${round}-${i}` } : {}) },
+              payload: { userId: u.id },
+            })
+            .then((r) => expect(r.statusCode).toBe(201)),
       );
       const requests = [...(consumersFirst ? [...fetches, ...claims] : [...claims, ...fetches])].map((send) => send());
       await new Promise((r) => setTimeout(r, 300));
@@ -70,7 +73,7 @@ describe('the claim batcher', () => {
     expect(after.claims - before.claims).toBe(sent);
     expect(after.batches - before.batches).toBe(batches.length);
     expect(after.batches - before.batches).toBeLessThan(sent);
-    expect(must((await rt.services.templates.stats(t.tenantId, tpl.id)))).toMatchObject({ issued: sent });
+    expect(must(await rt.services.templates.stats(t.tenantId, tpl.id))).toMatchObject({ issued: sent });
   });
 });
 

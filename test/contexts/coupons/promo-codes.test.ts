@@ -43,7 +43,10 @@ describe('promo code limits', () => {
     expect(first.ok).toBe(true);
     expect((await redeem(u.id, p.code)).ok).toBe(true);
     const third = await redeem(u.id, p.code);
-    expect(third.ok || third.error).toMatchObject({ code: 'per_user_limit', details: { promo: { codes: [p.code], reason: 'per_user_limit' } } });
+    expect(third.ok || third.error).toMatchObject({
+      code: 'per_user_limit',
+      details: { promo: { codes: [p.code], reason: 'per_user_limit' } },
+    });
     const quoted = await rt.services.redemptions.quote(t.tenantId, { userId: u.id, items, promoCodes: [p.code] });
     expect(quoted.ok || quoted.error.code).toBe('per_user_limit');
     expect((await redeem(v.id, p.code)).ok).toBe(true);
@@ -82,7 +85,10 @@ describe('promo code approval by role', () => {
     const approved = await rt.services.promoCodes.act(t.tenantId, p.id, 'approve', auditor);
     expect(approved.ok && approved.value.state).toBe('approved');
     const voidByAuditor = await rt.services.promoCodes.act(t.tenantId, p.id, 'void', auditor);
-    expect(voidByAuditor.ok || voidByAuditor.error).toMatchObject({ code: 'forbidden', details: { approval: { roles: ['owner', 'admin'] } } });
+    expect(voidByAuditor.ok || voidByAuditor.error).toMatchObject({
+      code: 'forbidden',
+      details: { approval: { roles: ['owner', 'admin'] } },
+    });
     // A refusal for the role comes before the state machine's, and before not_found.
     expect((await rt.services.promoCodes.act(t.tenantId, 987654321, 'void', auditor)).ok || 'refused').toBe('refused');
     const voided = await rt.services.promoCodes.act(t.tenantId, p.id, 'void', owner, 'ended early');

@@ -20,9 +20,13 @@ afterAll(async () => rt?.close());
 const items = [{ price: '60.00', quantity: 2 }];
 
 describe('quote', () => {
-  it("prices every open coupon of the user, explains the ones that do not apply, picks the best, and changes nothing", async () => {
+  it('prices every open coupon of the user, explains the ones that do not apply, picks the best, and changes nothing', async () => {
     const u = await makeUser(rt.services, t.tenantId);
-    const [big] = await couponsFor(rt, t, owner, u.id, { name: '30 off 200', discount: { type: 'amount', amount: '30.00' }, minSpend: '200.00' });
+    const [big] = await couponsFor(rt, t, owner, u.id, {
+      name: '30 off 200',
+      discount: { type: 'amount', amount: '30.00' },
+      minSpend: '200.00',
+    });
     const [ten] = await couponsFor(rt, t, owner, u.id, { name: '10 off 100' });
     const [twelve] = await couponsFor(rt, t, owner, u.id, { name: '12 off 100', discount: { type: 'amount', amount: '12.00' } });
     const before = await count(rt, 'SELECT count(*)::int AS n FROM coupon_events');
@@ -70,10 +74,16 @@ describe('quote', () => {
     expect(q.value.coupons.get(p.code)).toMatchObject({ kind: 'promo', promoCodeId: p.id });
 
     const unknown = await rt.services.redemptions.quote(t.tenantId, { userId: u.id, items, promoCodes: ['NOSUCHPROMO'] });
-    expect(unknown.ok || unknown.error).toMatchObject({ code: 'not_found', details: { promo: { codes: ['NOSUCHPROMO'], reason: 'unknown' } } });
+    expect(unknown.ok || unknown.error).toMatchObject({
+      code: 'not_found',
+      details: { promo: { codes: ['NOSUCHPROMO'], reason: 'unknown' } },
+    });
     const pending = await promoCode(rt, t, owner, {}, false);
     const notYet = await rt.services.redemptions.quote(t.tenantId, { userId: u.id, items, promoCodes: [pending.code] });
-    expect(notYet.ok || notYet.error).toMatchObject({ code: 'coupon_not_eligible', details: { promo: { codes: [pending.code], reason: 'not_approved' } } });
+    expect(notYet.ok || notYet.error).toMatchObject({
+      code: 'coupon_not_eligible',
+      details: { promo: { codes: [pending.code], reason: 'not_approved' } },
+    });
     const perUser = await promoCode(rt, t, owner, { userUseLimit: 1 });
     const anon = await rt.services.redemptions.quote(t.tenantId, { items, promoCodes: [perUser.code] });
     expect(anon.ok || anon.error).toMatchObject({ code: 'invalid_input', details: { promo: { reason: 'user_needed' } } });

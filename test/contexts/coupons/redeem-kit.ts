@@ -6,7 +6,12 @@ import { makeTemplate, type TenantFixture } from '../../helpers/fixtures.ts';
 
 let n = 0;
 
-export async function staffOf(rt: TestRuntime, t: TenantFixture, role: Exclude<Role, 'platform_admin'>, storeIds: number[] = []): Promise<Principal & { kind: 'staff' }> {
+export async function staffOf(
+  rt: TestRuntime,
+  t: TenantFixture,
+  role: Exclude<Role, 'platform_admin'>,
+  storeIds: number[] = [],
+): Promise<Principal & { kind: 'staff' }> {
   const username = `${role}${process.pid}x${++n}`;
   const s = await rt.services.staff.create(t.tenantId, { username, password: 'pass-word-123', role, storeIds }, await ownerOf(rt, t));
   if (!s.ok) throw new Error(s.error.message);
@@ -26,7 +31,14 @@ export async function makeStore(rt: TestRuntime, t: TenantFixture, name = `Store
 }
 
 /** `count` coupons of a fresh template (fields override) issued to the user; their codes. */
-export async function couponsFor(rt: TestRuntime, t: TenantFixture, by: Principal, userId: number, fields: Record<string, unknown> = {}, count = 1): Promise<string[]> {
+export async function couponsFor(
+  rt: TestRuntime,
+  t: TenantFixture,
+  by: Principal,
+  userId: number,
+  fields: Record<string, unknown> = {},
+  count = 1,
+): Promise<string[]> {
   const tpl = await makeTemplate(rt.app, t, fields);
   const g = await rt.services.coupons.grant(t.tenantId, { templateId: tpl.id, userId, quantity: count }, by);
   if (!g.ok) throw new Error(g.error.message);
@@ -58,4 +70,5 @@ export async function promoCode(rt: TestRuntime, t: TenantFixture, by: Principal
 export const statusOf = async (rt: TestRuntime, code: string) =>
   (await rt.db.query<{ status: string }>('SELECT status FROM coupons WHERE code = $1', [code])).rows[0]?.status;
 
-export const count = async (rt: TestRuntime, sql: string, params: unknown[] = []) => (await rt.db.query<{ n: number }>(sql, params)).rows[0]!.n;
+export const count = async (rt: TestRuntime, sql: string, params: unknown[] = []) =>
+  (await rt.db.query<{ n: number }>(sql, params)).rows[0]!.n;

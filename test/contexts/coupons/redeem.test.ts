@@ -29,7 +29,11 @@ describe('redeem', () => {
     const [b] = await couponsFor(rt, t, owner, u.id, { ...stack, discount: { type: 'amount', amount: '7.00' } });
     const p = await promoCode(rt, t, owner);
     const orderRef = ref();
-    const r = await rt.services.redemptions.redeem(t.tenantId, { userId: u.id, items, couponCodes: [a!, b!], promoCodes: [p.code], orderRef }, owner);
+    const r = await rt.services.redemptions.redeem(
+      t.tenantId,
+      { userId: u.id, items, couponCodes: [a!, b!], promoCodes: [p.code], orderRef },
+      owner,
+    );
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value).toMatchObject({ kind: 'order', orderRef, userId: u.id, subtotal: 10000, discountTotal: 1700, status: 'done' });
     expect(r.value.items).toEqual([
@@ -41,8 +45,14 @@ describe('redeem', () => {
     expect(await statusOf(rt, b!)).toBe('used');
     expect((await rt.services.promoCodes.get(t.tenantId, p.id))!.usedTimes).toBe(1);
     expect(await rt.services.redemptions.get(t.tenantId, r.value.id)).toEqual(r.value);
-    expect(await count(rt, `SELECT count(*)::int AS n FROM coupon_events WHERE redemption_id = $1 AND kind = 'redeemed'`, [r.value.id])).toBe(2);
-    expect(await count(rt, `SELECT count(*)::int AS n FROM audit_log WHERE action = 'redemption.create' AND target_id = $1`, [String(r.value.id)])).toBe(1);
+    expect(
+      await count(rt, `SELECT count(*)::int AS n FROM coupon_events WHERE redemption_id = $1 AND kind = 'redeemed'`, [r.value.id]),
+    ).toBe(2);
+    expect(
+      await count(rt, `SELECT count(*)::int AS n FROM audit_log WHERE action = 'redemption.create' AND target_id = $1`, [
+        String(r.value.id),
+      ]),
+    ).toBe(1);
   });
 
   it('takes none when one named coupon is already used, and says which', async () => {
@@ -53,7 +63,11 @@ describe('redeem', () => {
     const first = await rt.services.redemptions.redeem(t.tenantId, { userId: u.id, items, couponCodes: [b!], orderRef: ref() }, owner);
     expect(first.ok).toBe(true);
     const orderRef = ref();
-    const r = await rt.services.redemptions.redeem(t.tenantId, { userId: u.id, items, couponCodes: [a!, b!], promoCodes: [p.code], orderRef }, owner);
+    const r = await rt.services.redemptions.redeem(
+      t.tenantId,
+      { userId: u.id, items, couponCodes: [a!, b!], promoCodes: [p.code], orderRef },
+      owner,
+    );
     expect(r.ok || r.error).toMatchObject({ code: 'coupon_used', details: { reasons: [{ code: b, reason: { code: 'used' } }] } });
     expect(await statusOf(rt, a!)).toBe('issued');
     expect((await rt.services.promoCodes.get(t.tenantId, p.id))!.usedTimes).toBe(0);
@@ -86,7 +100,12 @@ describe('redeem', () => {
       await q.query(`INSERT INTO audit_log (tenant_id, action) VALUES ($1, $2)`, [t.tenantId, `caller.${orderRef}`]);
       // The code's one use went elsewhere, seen inside this transaction.
       await q.query('UPDATE promo_codes SET used_times = 1 WHERE id = $1', [p.id]);
-      return rt.services.redemptions.redeemIn(q, t.tenantId, { userId: u.id, items, couponCodes: [a!], promoCodes: [p.code], orderRef }, null);
+      return rt.services.redemptions.redeemIn(
+        q,
+        t.tenantId,
+        { userId: u.id, items, couponCodes: [a!], promoCodes: [p.code], orderRef },
+        null,
+      );
     });
     expect(out.ok || out.error).toMatchObject({ code: 'sold_out', details: { promo: { codes: [p.code] } } });
     expect(await statusOf(rt, a!)).toBe('issued');

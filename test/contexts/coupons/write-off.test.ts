@@ -26,22 +26,45 @@ describe('write-off by code', () => {
     const u = await makeUser(rt.services, t.tenantId);
     const [code] = await couponsFor(rt, t, owner, u.id);
     const cashier = await staffOf(rt, t, 'seller', [storeA]);
-    const tries = await Promise.all(Array.from({ length: 6 }, () => rt.services.redemptions.writeOff(t.tenantId, code!, { storeId: storeA, amount: '120.00', orderRef: 'TILL-1' }, cashier)));
+    const tries = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        rt.services.redemptions.writeOff(t.tenantId, code!, { storeId: storeA, amount: '120.00', orderRef: 'TILL-1' }, cashier),
+      ),
+    );
     const won = tries.filter((x) => x.ok);
     expect(won).toHaveLength(1);
     for (const x of tries.filter((y) => !y.ok)) expect(!x.ok && x.error).toMatchObject({ code: 'coupon_used', details: { codes: [code] } });
     const w = won[0]!.ok ? won[0]!.value : null;
-    expect(w).toMatchObject({ kind: 'write_off', storeId: storeA, staffId: cashier.staffId, userId: u.id, subtotal: 12000, discountTotal: 1000, orderRef: 'TILL-1', coupon: { code, state: 'used' } });
+    expect(w).toMatchObject({
+      kind: 'write_off',
+      storeId: storeA,
+      staffId: cashier.staffId,
+      userId: u.id,
+      subtotal: 12000,
+      discountTotal: 1000,
+      orderRef: 'TILL-1',
+      coupon: { code, state: 'used' },
+    });
     expect(await statusOf(rt, code!)).toBe('used');
-    expect(await count(rt, `SELECT count(*)::int AS n FROM redemptions WHERE id = $1 AND kind = 'write_off' AND store_id = $2`, [w!.id, storeA])).toBe(1);
-    expect(await count(rt, `SELECT count(*)::int AS n FROM coupon_events WHERE redemption_id = $1 AND kind = 'written_off'`, [w!.id])).toBe(1);
-    const a = await rt.db.query<{ staff_id: number; details: Record<string, unknown> }>(`SELECT staff_id, details FROM audit_log WHERE action = 'coupon.write_off' AND target_id = $1`, [code]);
+    expect(
+      await count(rt, `SELECT count(*)::int AS n FROM redemptions WHERE id = $1 AND kind = 'write_off' AND store_id = $2`, [w!.id, storeA]),
+    ).toBe(1);
+    expect(await count(rt, `SELECT count(*)::int AS n FROM coupon_events WHERE redemption_id = $1 AND kind = 'written_off'`, [w!.id])).toBe(
+      1,
+    );
+    const a = await rt.db.query<{ staff_id: number; details: Record<string, unknown> }>(
+      `SELECT staff_id, details FROM audit_log WHERE action = 'coupon.write_off' AND target_id = $1`,
+      [code],
+    );
     expect(a.rows).toEqual([{ staff_id: cashier.staffId, details: { storeId: storeA, redemptionId: w!.id, apiKeyId: null } }]);
   });
 
-  it('keeps the store rules: the cashier\'s stores and the template\'s stores', async () => {
+  it("keeps the store rules: the cashier's stores and the template's stores", async () => {
     const u = await makeUser(rt.services, t.tenantId);
-    const [onlyA, anyStore] = [...(await couponsFor(rt, t, owner, u.id, { storeIds: [storeA] })), ...(await couponsFor(rt, t, owner, u.id))];
+    const [onlyA, anyStore] = [
+      ...(await couponsFor(rt, t, owner, u.id, { storeIds: [storeA] })),
+      ...(await couponsFor(rt, t, owner, u.id)),
+    ];
     const cashierB = await staffOf(rt, t, 'seller', [storeB]);
     const notMine = await rt.services.redemptions.writeOff(t.tenantId, anyStore!, { storeId: storeA }, cashierB);
     expect(notMine.ok || notMine.error).toMatchObject({ code: 'forbidden', message: 'you do not work in this store' });
@@ -64,6 +87,8 @@ describe('write-off by code', () => {
     const noStore = await rt.services.redemptions.writeOff(t.tenantId, code!, { storeId: 987654321 }, owner);
     expect(noStore.ok || noStore.error).toMatchObject({ code: 'not_found', message: 'store not found' });
     expect(await statusOf(rt, code!)).toBe('issued');
-    expect(await count(rt, `SELECT count(*)::int AS n FROM audit_log WHERE action = 'coupon.write_off' AND target_id = $1`, [code])).toBe(0);
+    expect(await count(rt, `SELECT count(*)::int AS n FROM audit_log WHERE action = 'coupon.write_off' AND target_id = $1`, [code])).toBe(
+      0,
+    );
   });
 });

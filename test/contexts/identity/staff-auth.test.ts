@@ -38,7 +38,12 @@ describe('staff login', () => {
     expect(Object.keys(v.value)).not.toContain('passwordHash');
     const session = await rt.services.auth.openSession(v.value);
     expect(session.tenant?.id).toBe(t.tenantId);
-    expect(await rt.services.auth.authenticate(session.token)).toMatchObject({ kind: 'staff', staffId: s.id, tenantId: t.tenantId, role: 'operator' });
+    expect(await rt.services.auth.authenticate(session.token)).toMatchObject({
+      kind: 'staff',
+      staffId: s.id,
+      tenantId: t.tenantId,
+      role: 'operator',
+    });
   });
 
   it('counts wrong passwords per account and then pauses even the right one; a success clears the count', async () => {
@@ -91,7 +96,10 @@ describe('sessions end', () => {
     expect((await rt.services.staff.update(t.tenantId, s.id, { disabled: true }, owner)).ok).toBe(true);
     rt.services.auth.forgetPrincipals();
     expect(await rt.services.auth.authenticate(login.value.token)).toBeNull();
-    const stored = await rt.db.query<{ n: number }>('SELECT count(*)::int AS n FROM staff_sessions WHERE staff_id = $1 AND revoked_at IS NULL', [s.id]);
+    const stored = await rt.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM staff_sessions WHERE staff_id = $1 AND revoked_at IS NULL',
+      [s.id],
+    );
     expect(stored.rows[0]!.n).toBe(0);
   });
 
@@ -132,28 +140,45 @@ describe('staff changes', () => {
     const opLogin = await rt.services.auth.login(op.username, op.password, nextIp());
     if (!opLogin.ok) throw new Error(opLogin.error.message);
     const operator = (await rt.services.auth.authenticate(opLogin.value.token))!;
-    expect(await rt.services.staff.update(t.tenantId, admin.id, { name: 'x' }, operator)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await rt.services.staff.update(t.tenantId, admin.id, { name: 'x' }, operator)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(await rt.services.staff.update(t.tenantId, op.id, { disabled: true }, operator)).toMatchObject({
       ok: false,
       error: { code: 'forbidden', details: { field: 'disabled' } },
     });
     // A platform admin may change owners, but not take the tenant's only active owner away.
     const username = uniqueName('pa');
-    const pa = await rt.services.deps.db.tx((q) => createStaffIn(q, null, { username, password: 'platform-pass-1', role: 'platform_admin' }));
+    const pa = await rt.services.deps.db.tx((q) =>
+      createStaffIn(q, null, { username, password: 'platform-pass-1', role: 'platform_admin' }),
+    );
     if (!pa.ok) throw new Error(pa.error.message);
     const paLogin = await rt.services.auth.login(username, 'platform-pass-1', nextIp());
     if (!paLogin.ok) throw new Error(paLogin.error.message);
     const platform = (await rt.services.auth.authenticate(paLogin.value.token))!;
     const ownerId = owner.kind === 'staff' ? owner.staffId : 0;
-    expect(await rt.services.staff.update(t.tenantId, ownerId, { role: 'admin' }, platform)).toMatchObject({ ok: false, error: { code: 'invalid_state' } });
-    expect(await rt.services.staff.update(t.tenantId, ownerId, { disabled: true }, platform)).toMatchObject({ ok: false, error: { code: 'invalid_state' } });
+    expect(await rt.services.staff.update(t.tenantId, ownerId, { role: 'admin' }, platform)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_state' },
+    });
+    expect(await rt.services.staff.update(t.tenantId, ownerId, { disabled: true }, platform)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_state' },
+    });
     expect(await rt.services.staff.get(t.tenantId, ownerId)).toMatchObject({ role: 'owner', disabled: false });
   });
 
   it('refuses a store or department the tenant does not have, and an operator creating an admin', async () => {
     const s = await newStaff();
-    expect(await rt.services.staff.update(t.tenantId, s.id, { storeIds: [987654] }, owner)).toMatchObject({ ok: false, error: { code: 'invalid_input', details: { field: 'storeIds' } } });
-    expect(await rt.services.staff.update(t.tenantId, s.id, { departmentId: 987654 }, owner)).toMatchObject({ ok: false, error: { code: 'invalid_input', details: { field: 'departmentId' } } });
+    expect(await rt.services.staff.update(t.tenantId, s.id, { storeIds: [987654] }, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', details: { field: 'storeIds' } },
+    });
+    expect(await rt.services.staff.update(t.tenantId, s.id, { departmentId: 987654 }, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', details: { field: 'departmentId' } },
+    });
     const opLogin = await rt.services.auth.login(s.username, s.password, nextIp());
     if (!opLogin.ok) throw new Error(opLogin.error.message);
     const operator = (await rt.services.auth.authenticate(opLogin.value.token))!;
@@ -167,7 +192,10 @@ describe('API keys', () => {
     const k = await rt.services.auth.createApiKey(t.tenantId, 'ci', owner);
     if (!k.ok) throw new Error(k.error.message);
     expect(await rt.services.auth.authenticate(k.value.key)).toMatchObject({ kind: 'api_key', tenantId: t.tenantId, role: 'admin' });
-    expect((await rt.services.auth.listApiKeys(t.tenantId)).find((x) => x.id === k.value.id)).toMatchObject({ name: 'ci', revokedAt: null });
+    expect((await rt.services.auth.listApiKeys(t.tenantId)).find((x) => x.id === k.value.id)).toMatchObject({
+      name: 'ci',
+      revokedAt: null,
+    });
     expect((await rt.services.auth.revokeApiKey(t.tenantId, k.value.id, owner)).ok).toBe(true);
     expect(await rt.services.auth.authenticate(k.value.key)).toBeNull();
     expect(await rt.services.auth.revokeApiKey(t.tenantId, k.value.id, owner)).toMatchObject({ ok: false, error: { code: 'not_found' } });

@@ -18,7 +18,12 @@ beforeAll(async () => {
 afterAll(() => rt.close());
 
 const auditCount = async (action: string, targetId: number) =>
-  (await rt.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE action = $1 AND target_id = $2', [action, String(targetId)])).rows[0]!.n;
+  (
+    await rt.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE action = $1 AND target_id = $2', [
+      action,
+      String(targetId),
+    ])
+  ).rows[0]!.n;
 
 describe('stores', () => {
   it('creates with a trimmed name, changes and clears fields, and audits both', async () => {
@@ -32,12 +37,21 @@ describe('stores', () => {
     expect(await auditCount('store.update', s.value.id)).toBe(1);
   });
 
-  it('refuses an empty name and another tenant\'s store, and changes nothing', async () => {
-    expect(await rt.services.stores.create(t.tenantId, { name: '   ' }, owner)).toMatchObject({ ok: false, error: { code: 'invalid_input', details: { field: 'name' } } });
+  it("refuses an empty name and another tenant's store, and changes nothing", async () => {
+    expect(await rt.services.stores.create(t.tenantId, { name: '   ' }, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', details: { field: 'name' } },
+    });
     const s = await rt.services.stores.create(t.tenantId, { name: 'Kept' }, owner);
     if (!s.ok) throw new Error(s.error.message);
-    expect(await rt.services.stores.update(t.tenantId, s.value.id, { name: '' }, owner)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await rt.services.stores.update(other.tenantId, s.value.id, { name: 'Stolen' }, owner)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await rt.services.stores.update(t.tenantId, s.value.id, { name: '' }, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+    expect(await rt.services.stores.update(other.tenantId, s.value.id, { name: 'Stolen' }, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     expect((await rt.services.stores.get(t.tenantId, s.value.id))?.name).toBe('Kept');
     expect(await rt.services.stores.get(other.tenantId, s.value.id)).toBeNull();
   });
@@ -60,33 +74,61 @@ describe('departments', () => {
         error: { code: 'invalid_input', details: { field: 'parentId' } },
       });
     }
-    expect(await rt.services.departments.update(t.tenantId, child.id, { parentId: 987654 }, owner)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await rt.services.departments.update(t.tenantId, child.id, { parentId: 987654 }, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
     const tree = await rt.services.departments.tree(t.tenantId);
     const r = tree.find((n) => n.id === root.id)!;
     expect(r.parentId).toBeNull();
     expect(r.children.map((c) => c.id)).toEqual([child.id]);
     expect(r.children[0]!.children.map((c) => c.id)).toEqual([grandchild.id]);
     // A move elsewhere is fine: the grandchild up to the root.
-    expect(await rt.services.departments.update(t.tenantId, grandchild.id, { parentId: root.id }, owner)).toMatchObject({ ok: true, value: { parentId: root.id } });
+    expect(await rt.services.departments.update(t.tenantId, grandchild.id, { parentId: root.id }, owner)).toMatchObject({
+      ok: true,
+      value: { parentId: root.id },
+    });
   });
 
   it('refuses a sibling with the same name (any case), a bad name and an unknown parent', async () => {
     const root = await dept(uniqueName('root'));
     await dept('Sales', root.id);
-    expect(await rt.services.departments.create(t.tenantId, { name: 'sales', parentId: root.id }, owner)).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(await rt.services.departments.create(t.tenantId, { name: 'a/b' }, owner)).toMatchObject({ ok: false, error: { code: 'invalid_input', details: { field: 'name' } } });
-    expect(await rt.services.departments.create(t.tenantId, { name: 'x', parentId: 987654 }, owner)).toMatchObject({ ok: false, error: { code: 'invalid_input', details: { field: 'parentId' } } });
+    expect(await rt.services.departments.create(t.tenantId, { name: 'sales', parentId: root.id }, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+    expect(await rt.services.departments.create(t.tenantId, { name: 'a/b' }, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', details: { field: 'name' } },
+    });
+    expect(await rt.services.departments.create(t.tenantId, { name: 'x', parentId: 987654 }, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', details: { field: 'parentId' } },
+    });
     const other2 = await dept('Other', root.id);
-    expect(await rt.services.departments.update(t.tenantId, other2.id, { name: 'SALES' }, owner)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await rt.services.departments.update(t.tenantId, other2.id, { name: 'SALES' }, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
   });
 
   it('refuses to delete one that has sub-departments or staff, saying how many; deletes an empty one', async () => {
     const root = await dept(uniqueName('del'));
     const leaf = await dept('leaf', root.id);
-    const s = await rt.services.staff.create(t.tenantId, { username: uniqueName('d'), password: 'staff-pass-1', role: 'operator', departmentId: leaf.id }, owner);
+    const s = await rt.services.staff.create(
+      t.tenantId,
+      { username: uniqueName('d'), password: 'staff-pass-1', role: 'operator', departmentId: leaf.id },
+      owner,
+    );
     if (!s.ok) throw new Error(s.error.message);
-    expect(await rt.services.departments.remove(t.tenantId, root.id, owner)).toMatchObject({ ok: false, error: { code: 'invalid_state', details: { children: 1, staff: 0, promos: 0 } } });
-    expect(await rt.services.departments.remove(t.tenantId, leaf.id, owner)).toMatchObject({ ok: false, error: { code: 'invalid_state', details: { children: 0, staff: 1, promos: 0 } } });
+    expect(await rt.services.departments.remove(t.tenantId, root.id, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_state', details: { children: 1, staff: 0, promos: 0 } },
+    });
+    expect(await rt.services.departments.remove(t.tenantId, leaf.id, owner)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_state', details: { children: 0, staff: 1, promos: 0 } },
+    });
     expect((await rt.services.staff.update(t.tenantId, s.value.id, { departmentId: null }, owner)).ok).toBe(true);
     expect((await rt.services.departments.remove(t.tenantId, leaf.id, owner)).ok).toBe(true);
     expect(await rt.services.departments.remove(t.tenantId, leaf.id, owner)).toMatchObject({ ok: false, error: { code: 'not_found' } });

@@ -2,7 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime, uniqueName, type TestRuntime } from '../../helpers/runtime.ts';
 import { makeTenant, makeUser, type TenantFixture } from '../../helpers/fixtures.ts';
-import { assignSellerIn, bindSellerIn, ensureCardUserIn, markPurchasedIn, moveUserBalanceIn } from '../../../src/contexts/identity/index.ts';
+import {
+  assignSellerIn,
+  bindSellerIn,
+  ensureCardUserIn,
+  markPurchasedIn,
+  moveUserBalanceIn,
+} from '../../../src/contexts/identity/index.ts';
 import type { Principal } from '../../../src/kernel/deps.ts';
 
 let rt: TestRuntime;
@@ -39,7 +45,10 @@ describe('users writes for other contexts', () => {
     expect(await assignSellerIn(db(), t.tenantId, u.id, a, 'assigned')).toBe(true);
     expect((await rt.services.users.get(t.tenantId, u.id))?.sellerId).toBe(a);
     expect(await assignSellerIn(db(), t.tenantId, u.id, null, null)).toBe(true);
-    const row = await rt.db.query<{ seller_id: number | null; seller_bound_at: Date | null }>('SELECT seller_id, seller_bound_at FROM users WHERE id = $1', [u.id]);
+    const row = await rt.db.query<{ seller_id: number | null; seller_bound_at: Date | null }>(
+      'SELECT seller_id, seller_bound_at FROM users WHERE id = $1',
+      [u.id],
+    );
     expect(row.rows[0]).toEqual({ seller_id: null, seller_bound_at: null });
     expect(await assignSellerIn(db(), t.tenantId, 987654321, a, 'assigned')).toBe(false);
   });

@@ -28,7 +28,7 @@ describe('account', () => {
     expect(await a.amounts(t.tenantId, 99_999_999)).toBeNull();
   });
 
-  it('cash log filters by direction, reasons, ref and the tenant\'s local days', async () => {
+  it("cash log filters by direction, reasons, ref and the tenant's local days", async () => {
     const a = accountService(rt.services.deps);
     const u = await makeUser(rt.services, t.tenantId);
     await wallet(u.id, 10_000, 'recharge', 'R1', '2026-05-01T15:30:00Z'); // 23:30 on 1 May in Shanghai
@@ -49,7 +49,10 @@ describe('account', () => {
     expect(await deltas({ ...all, fromDay: '2026-05-02', toDay: '2026-05-02' })).toEqual([-3_000]);
     expect(await deltas({ ...all, toDay: '2026-05-01' })).toEqual([10_000]);
     const page = await a.cashLog(t.tenantId, u.id, { limit: 1, offset: 1 });
-    expect(page.ok && page.value).toMatchObject({ total: 3, items: [{ delta: -3_000, balanceAfter: 7_000, reason: 'order_pay', ref: 'O1' }] });
+    expect(page.ok && page.value).toMatchObject({
+      total: 3,
+      items: [{ delta: -3_000, balanceAfter: 7_000, reason: 'order_pay', ref: 'O1' }],
+    });
     const bad = await a.cashLog(t.tenantId, u.id, { ...all, fromDay: '2026-02-30' });
     expect(bad.ok ? null : bad.error.code).toBe('invalid_input');
   });

@@ -22,13 +22,21 @@ afterAll(async () => rt?.close());
 const LEDGER: Record<Book, string> = { points: 'points_ledger', wallet: 'wallet_ledger' };
 
 async function book(tenantId: number, userId: number, b: Book) {
-  const u = await rt.db.query<{ points: number; wallet_balance: number }>('SELECT points, wallet_balance FROM users WHERE tenant_id = $1 AND id = $2', [tenantId, userId]);
+  const u = await rt.db.query<{ points: number; wallet_balance: number }>(
+    'SELECT points, wallet_balance FROM users WHERE tenant_id = $1 AND id = $2',
+    [tenantId, userId],
+  );
   const l = await rt.db.query<{ sum: number; n: number; last: number | null }>(
     `SELECT COALESCE(sum(delta), 0)::int AS sum, count(*)::int AS n, (SELECT balance_after FROM ${LEDGER[b]} WHERE tenant_id = $1 AND user_id = $2 ORDER BY id DESC LIMIT 1) AS last
      FROM ${LEDGER[b]} WHERE tenant_id = $1 AND user_id = $2`,
     [tenantId, userId],
   );
-  return { balance: b === 'points' ? u.rows[0]!.points : u.rows[0]!.wallet_balance, sum: l.rows[0]!.sum, entries: l.rows[0]!.n, lastAfter: l.rows[0]!.last };
+  return {
+    balance: b === 'points' ? u.rows[0]!.points : u.rows[0]!.wallet_balance,
+    sum: l.rows[0]!.sum,
+    entries: l.rows[0]!.n,
+    lastAfter: l.rows[0]!.last,
+  };
 }
 
 describe('moving balances', () => {
@@ -53,7 +61,10 @@ describe('moving balances', () => {
       [-1_500, 'pay_bill'],
       [-2_500, 'operator_debit'],
     ]);
-    const audits = await rt.db.query(`SELECT 1 FROM audit_log WHERE tenant_id = $1 AND target_id = $2 AND action IN ('wallet.credit', 'points.credit')`, [t.tenantId, String(u.id)]);
+    const audits = await rt.db.query(
+      `SELECT 1 FROM audit_log WHERE tenant_id = $1 AND target_id = $2 AND action IN ('wallet.credit', 'points.credit')`,
+      [t.tenantId, String(u.id)],
+    );
     expect(audits.rowCount).toBe(3);
   });
 
@@ -75,7 +86,10 @@ describe('moving balances', () => {
     expect(await book(t.tenantId, u.id, 'points')).toEqual(beforeP);
     const bills = await rt.db.query('SELECT 1 FROM pay_bills WHERE tenant_id = $1 AND user_id = $2', [t.tenantId, u.id]);
     expect(bills.rowCount).toBe(0);
-    const audits = await rt.db.query(`SELECT 1 FROM audit_log WHERE tenant_id = $1 AND target_id = $2 AND action = 'wallet.credit'`, [t.tenantId, String(u.id)]);
+    const audits = await rt.db.query(`SELECT 1 FROM audit_log WHERE tenant_id = $1 AND target_id = $2 AND action = 'wallet.credit'`, [
+      t.tenantId,
+      String(u.id),
+    ]);
     expect(audits.rowCount).toBe(1);
     const hp = await rt.db.query<{ has_purchased: boolean }>('SELECT has_purchased FROM users WHERE id = $1', [u.id]);
     expect(hp.rows[0]!.has_purchased).toBe(false);
@@ -84,7 +98,10 @@ describe('moving balances', () => {
   it('an exact spend to zero is allowed; a zero or fractional credit and an unknown user are refused', async () => {
     const loyalty = buildLoyalty(rt.services.deps);
     const u = await makeUser(rt.services, t.tenantId, { points: 40 });
-    expect(await rt.db.txResult((q) => moveBalance(q, 'points', t.tenantId, u.id, -40, 'spend'))).toMatchObject({ ok: true, value: { balanceAfter: 0 } });
+    expect(await rt.db.txResult((q) => moveBalance(q, 'points', t.tenantId, u.id, -40, 'spend'))).toMatchObject({
+      ok: true,
+      value: { balanceAfter: 0 },
+    });
     const zero = await loyalty.ledgers.creditPoints(t.tenantId, u.id, 0, null, owner);
     expect(zero.ok ? null : zero.error.code).toBe('invalid_input');
     expect((await loyalty.ledgers.creditPoints(t.tenantId, u.id, 1.5, null, owner)).ok).toBe(false);
@@ -98,7 +115,9 @@ describe('moving balances', () => {
 
   it('concurrent spends never overdraw: the balance stays equal to its ledger', async () => {
     const u = await makeUser(rt.services, t.tenantId, { points: 100 });
-    const results = await Promise.all(Array.from({ length: 8 }, () => rt.db.txResult((q) => moveBalance(q, 'points', t.tenantId, u.id, -30, 'spend'))));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => rt.db.txResult((q) => moveBalance(q, 'points', t.tenantId, u.id, -30, 'spend'))),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(3);
     expect(await book(t.tenantId, u.id, 'points')).toEqual({ balance: 10, sum: 10, entries: 4, lastAfter: 10 });
   });

@@ -22,8 +22,24 @@ describe('pay-bill discount rule (pure)', () => {
   });
 
   it('a bigger discount on a lower threshold still wins, and never exceeds the bill', () => {
-    expect(bestPayBillDiscount([{ consume: 100, discounts: 900 }, { consume: 500, discounts: 50 }], 600)).toBe(600);
-    expect(bestPayBillDiscount([{ consume: 100, discounts: 90 }, { consume: 500, discounts: 50 }], 600)).toBe(90);
+    expect(
+      bestPayBillDiscount(
+        [
+          { consume: 100, discounts: 900 },
+          { consume: 500, discounts: 50 },
+        ],
+        600,
+      ),
+    ).toBe(600);
+    expect(
+      bestPayBillDiscount(
+        [
+          { consume: 100, discounts: 90 },
+          { consume: 500, discounts: 50 },
+        ],
+        600,
+      ),
+    ).toBe(90);
   });
 
   it('quotes money − discount; refuses a non-positive or fractional amount', () => {
@@ -66,9 +82,15 @@ describe('paying a bill', () => {
     const id = paid.ok ? paid.value.id : 0;
     const bill = await rt.db.query('SELECT money, discount, real_money FROM pay_bills WHERE id = $1', [id]);
     expect(bill.rows[0]).toEqual({ money: 6_000, discount: 800, real_money: 5_200 });
-    const entry = await rt.db.query(`SELECT delta, balance_after, ref, remark FROM wallet_ledger WHERE tenant_id = $1 AND user_id = $2 AND reason = 'pay_bill'`, [t.tenantId, u.id]);
+    const entry = await rt.db.query(
+      `SELECT delta, balance_after, ref, remark FROM wallet_ledger WHERE tenant_id = $1 AND user_id = $2 AND reason = 'pay_bill'`,
+      [t.tenantId, u.id],
+    );
     expect(entry.rows).toEqual([{ delta: -5_200, balance_after: 4_800, ref: `PB${id}`, remark: 'till 3' }]);
-    const user = await rt.db.query<{ wallet_balance: number; has_purchased: boolean }>('SELECT wallet_balance, has_purchased FROM users WHERE id = $1', [u.id]);
+    const user = await rt.db.query<{ wallet_balance: number; has_purchased: boolean }>(
+      'SELECT wallet_balance, has_purchased FROM users WHERE id = $1',
+      [u.id],
+    );
     expect(user.rows[0]).toEqual({ wallet_balance: 4_800, has_purchased: true });
     expect(await rt.services.account.amounts(t.tenantId, u.id)).toMatchObject({ balance: 4_800, totalConsumed: 5_200, growth: 52 });
   });

@@ -17,7 +17,11 @@ afterAll(async () => rt?.close());
 
 describe('sign-in streaks', () => {
   it('picks the highest rule not above the streak', () => {
-    const rules = [{ continuous: 1, score: 1 }, { continuous: 3, score: 5 }, { continuous: 7, score: 20 }];
+    const rules = [
+      { continuous: 1, score: 1 },
+      { continuous: 3, score: 5 },
+      { continuous: 7, score: 20 },
+    ];
     expect([1, 2, 3, 6, 7, 30].map((n) => scoreForStreak(rules, n))).toEqual([1, 1, 5, 5, 20, 20]);
     expect(scoreForStreak([], 5)).toBe(0);
   });
@@ -25,7 +29,14 @@ describe('sign-in streaks', () => {
   it('continues from yesterday (tenant zone), restarts after a gap, one per local day', async () => {
     let now = new Date('2026-03-01T15:59:00Z'); // 23:59 in Shanghai, 1 March
     const s = signInService({ ...rt.services.deps, now: () => now });
-    await s.setRules(t.tenantId, [{ continuous: 1, score: 2 }, { continuous: 2, score: 4 }], null);
+    await s.setRules(
+      t.tenantId,
+      [
+        { continuous: 1, score: 2 },
+        { continuous: 2, score: 4 },
+      ],
+      null,
+    );
     const u = await makeUser(rt.services, t.tenantId);
     expect(await s.sign(t.tenantId, u.id)).toMatchObject({ ok: true, value: { day: '2026-03-01', continuous: 1, score: 2 } });
     now = new Date('2026-03-01T16:01:00Z'); // 00:01 on 2 March in Shanghai
@@ -40,11 +51,18 @@ describe('sign-in streaks', () => {
 });
 
 describe('sign-in points', () => {
-  it('credits the rule\'s points once per local day, with one ledger entry and the caller\'s remark', async () => {
+  it("credits the rule's points once per local day, with one ledger entry and the caller's remark", async () => {
     let now = new Date('2026-04-10T01:00:00Z');
     const s = signInService({ ...rt.services.deps, now: () => now });
     const tz = await makeTenant(rt.services, rt.app, { timezone: 'Asia/Shanghai' });
-    await s.setRules(tz.tenantId, [{ continuous: 1, score: 3 }, { continuous: 2, score: 7 }], null);
+    await s.setRules(
+      tz.tenantId,
+      [
+        { continuous: 1, score: 3 },
+        { continuous: 2, score: 7 },
+      ],
+      null,
+    );
     const u = await makeUser(rt.services, tz.tenantId);
     const labels = { remark: (n: number) => `day ${n}` };
     expect((await s.sign(tz.tenantId, u.id, labels)).ok).toBe(true);
@@ -68,7 +86,14 @@ describe('sign-in points', () => {
     const s = signInService(rt.services.deps);
     const tz = await makeTenant(rt.services, rt.app);
     await s.setRules(tz.tenantId, [{ continuous: 1, score: 1 }], null);
-    const twice = await s.setRules(tz.tenantId, [{ continuous: 2, score: 1 }, { continuous: 2, score: 3 }], null);
+    const twice = await s.setRules(
+      tz.tenantId,
+      [
+        { continuous: 2, score: 1 },
+        { continuous: 2, score: 3 },
+      ],
+      null,
+    );
     expect(twice.ok ? null : twice.error.code).toBe('invalid_input');
     expect((await s.setRules(tz.tenantId, [{ continuous: 0, score: 1 }], null)).ok).toBe(false);
     expect(await s.rules(tz.tenantId)).toEqual([{ continuous: 1, score: 1 }]);

@@ -16,7 +16,12 @@ afterAll(async () => rt?.close());
 
 const points = async (userId: number) => (await rt.services.users.get(t.tenantId, userId))!.points;
 const ledgerOf = async (userId: number) =>
-  (await rt.db.query<{ delta: number; ref: string; remark: string }>(`SELECT delta, ref, remark FROM points_ledger WHERE tenant_id = $1 AND user_id = $2 ORDER BY id`, [t.tenantId, userId])).rows;
+  (
+    await rt.db.query<{ delta: number; ref: string; remark: string }>(
+      `SELECT delta, ref, remark FROM points_ledger WHERE tenant_id = $1 AND user_id = $2 ORDER BY id`,
+      [t.tenantId, userId],
+    )
+  ).rows;
 
 describe('points vouchers', () => {
   it('makes distinct 16-digit numbers; refuses a bad batch', async () => {
@@ -38,7 +43,10 @@ describe('points vouchers', () => {
     const n = made.ok ? made.value[0]! : '';
     const a = await makeUser(rt.services, t.tenantId);
     const b = await makeUser(rt.services, t.tenantId);
-    expect(await v.redeemVoucher(t.tenantId, a.id, ` ${n} `, { remark: 'voucher!' })).toEqual({ ok: true, value: { score: 120, balanceAfter: 120 } });
+    expect(await v.redeemVoucher(t.tenantId, a.id, ` ${n} `, { remark: 'voucher!' })).toEqual({
+      ok: true,
+      value: { score: 120, balanceAfter: 120 },
+    });
     for (const who of [a, b]) {
       const again = await v.redeemVoucher(t.tenantId, who.id, n);
       expect(again.ok ? null : again.error.code).toBe('coupon_used');
@@ -72,7 +80,10 @@ describe('points vouchers', () => {
     now = new Date('2030-01-03T00:00:00Z');
     const late = await v.redeemVoucher(t.tenantId, u.id, n);
     expect(late.ok ? null : [late.error.code, voucherRefusalOf(late.error)]).toEqual(['coupon_expired', 'expired']);
-    const used = await rt.db.query<{ used_by: number | null }>('SELECT used_by FROM points_vouchers WHERE tenant_id = $1 AND number = $2', [t.tenantId, n]);
+    const used = await rt.db.query<{ used_by: number | null }>('SELECT used_by FROM points_vouchers WHERE tenant_id = $1 AND number = $2', [
+      t.tenantId,
+      n,
+    ]);
     expect(used.rows[0]!.used_by).toBeNull();
 
     for (let i = 0; i < VOUCHER_LIMITS.perUser; i++) {

@@ -17,14 +17,17 @@ beforeAll(async () => {
 afterAll(async () => rt?.close());
 
 const auditRows = async (action: string) =>
-  (await rt.db.query<{ staff_id: number | null; target_id: string; details: Record<string, unknown> }>(
-    'SELECT staff_id, target_id, details FROM audit_log WHERE tenant_id = $1 AND action = $2 ORDER BY id',
-    [t.tenantId, action],
-  )).rows;
+  (
+    await rt.db.query<{ staff_id: number | null; target_id: string; details: Record<string, unknown> }>(
+      'SELECT staff_id, target_id, details FROM audit_log WHERE tenant_id = $1 AND action = $2 ORDER BY id',
+      [t.tenantId, action],
+    )
+  ).rows;
 
 describe('audit', () => {
   it('commits with the work and rolls back with it', async () => {
-    const ownerId = (await rt.db.query<{ id: number }>("SELECT id FROM staff WHERE tenant_id = $1 AND role = 'owner'", [t.tenantId])).rows[0]!.id;
+    const ownerId = (await rt.db.query<{ id: number }>("SELECT id FROM staff WHERE tenant_id = $1 AND role = 'owner'", [t.tenantId]))
+      .rows[0]!.id;
     const staff: Principal = { kind: 'staff', staffId: ownerId, tenantId: t.tenantId, role: 'owner', username: 'o', storeIds: [] };
     const key: Principal = { kind: 'api_key', apiKeyId: 42, tenantId: t.tenantId, role: 'admin' };
     await rt.db.txResult(async (q) => {
@@ -65,7 +68,10 @@ describe('verification codes', () => {
     const again = await rt.services.messages.sendCode(t.tenantId, 'sms', to, 'probe');
     expect(again.ok ? 'ok' : again.error.code).toBe('rate_limited');
     const code = (await rt.services.messages.outbox(t.tenantId, 1))[0]!.code!;
-    await rt.db.query("UPDATE verification_codes SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND recipient = $2", [t.tenantId, to]);
+    await rt.db.query("UPDATE verification_codes SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND recipient = $2", [
+      t.tenantId,
+      to,
+    ]);
     const r = await rt.services.messages.checkCode(t.tenantId, 'sms', to, 'probe', code);
     expect(r.ok ? 'ok' : r.error.code).toBe('invalid_input');
   });
@@ -76,7 +82,10 @@ describe('QR payloads', () => {
     const card = await rt.services.qr.issue({ kind: 'card', tenantId: t.tenantId, cardId: 12 });
     expect(await rt.services.qr.verify(card.payload)).toEqual({ ok: true, value: { kind: 'card', tenantId: t.tenantId, cardId: 12 } });
     const coupon = await rt.services.qr.issue({ kind: 'coupon', tenantId: t.tenantId, code: 'AB-C/1' });
-    expect(await rt.services.qr.verify(coupon.payload)).toEqual({ ok: true, value: { kind: 'coupon', tenantId: t.tenantId, code: 'AB-C/1' } });
+    expect(await rt.services.qr.verify(coupon.payload)).toEqual({
+      ok: true,
+      value: { kind: 'coupon', tenantId: t.tenantId, code: 'AB-C/1' },
+    });
   });
 
   it('refuses a forged signature, an altered target and a payload not of its shape', async () => {

@@ -58,13 +58,23 @@ describe('idempotency keys across a crash', () => {
     const tpl = await makeTemplate(rt.app, t);
     const u = await makeUser(rt.services, t.tenantId);
     const headers = { ...t.auth, 'idempotency-key': 'claim-lost-answer' };
-    const first = await rt.app.inject({ method: 'POST', url: `/api/v1/coupon-templates/${tpl.id}/claims`, headers, payload: { userId: u.id } });
+    const first = await rt.app.inject({
+      method: 'POST',
+      url: `/api/v1/coupon-templates/${tpl.id}/claims`,
+      headers,
+      payload: { userId: u.id },
+    });
     expect(first.statusCode).toBe(201);
     const marked = await rt.db.query<{ committed: boolean }>(`SELECT committed FROM idempotency_keys WHERE key = 'claim-lost-answer'`);
     expect(marked.rows[0]?.committed).toBe(true);
     // Simulate the crash after commit: the stored answer is gone.
     await rt.db.query(`UPDATE idempotency_keys SET status_code = NULL, response = NULL WHERE key = 'claim-lost-answer'`);
-    const retry = await rt.app.inject({ method: 'POST', url: `/api/v1/coupon-templates/${tpl.id}/claims`, headers, payload: { userId: u.id } });
+    const retry = await rt.app.inject({
+      method: 'POST',
+      url: `/api/v1/coupon-templates/${tpl.id}/claims`,
+      headers,
+      payload: { userId: u.id },
+    });
     expect(retry.statusCode).toBe(409);
     expect(retry.json().detail).toMatch(/answer was lost/);
     const mine = await rt.app.inject({ method: 'GET', url: `/api/v1/coupons?ownerId=${u.id}`, headers: t.auth });
@@ -76,11 +86,19 @@ describe('idempotency keys across a crash', () => {
     const users = await Promise.all(Array.from({ length: 20 }, () => makeUser(rt.services, t.tenantId)));
     const replies = await Promise.all(
       users.map((u, i) =>
-        rt.app.inject({ method: 'POST', url: `/api/v1/coupon-templates/${tpl.id}/claims`, headers: { ...t.auth, 'idempotency-key': `batched-${tpl.id}-${i}` }, payload: { userId: u.id } }),
+        rt.app.inject({
+          method: 'POST',
+          url: `/api/v1/coupon-templates/${tpl.id}/claims`,
+          headers: { ...t.auth, 'idempotency-key': `batched-${tpl.id}-${i}` },
+          payload: { userId: u.id },
+        }),
       ),
     );
     expect(replies.map((r) => r.statusCode)).toEqual(users.map(() => 201));
-    const keys = await rt.db.query<{ committed: boolean; status_code: number }>(`SELECT committed, status_code FROM idempotency_keys WHERE key LIKE $1`, [`batched-${tpl.id}-%`]);
+    const keys = await rt.db.query<{ committed: boolean; status_code: number }>(
+      `SELECT committed, status_code FROM idempotency_keys WHERE key LIKE $1`,
+      [`batched-${tpl.id}-%`],
+    );
     expect(keys.rows).toHaveLength(20);
     expect(keys.rows.every((k) => k.committed && k.status_code === 201)).toBe(true);
   });

@@ -29,7 +29,10 @@ describe('verification codes', () => {
     const codes = rs.map((r) => (r.ok ? 'ok' : r.error.code));
     expect(codes.filter((c) => c === ErrorCode.wrong_password)).toHaveLength(CODE_LIMITS.attempts);
     expect(codes.filter((c) => c === ErrorCode.rate_limited)).toHaveLength(20 - CODE_LIMITS.attempts);
-    const row = await rt.db.query<{ attempts: number }>('SELECT attempts FROM verification_codes WHERE tenant_id = $1 AND recipient = $2', [t.tenantId, to]);
+    const row = await rt.db.query<{ attempts: number }>('SELECT attempts FROM verification_codes WHERE tenant_id = $1 AND recipient = $2', [
+      t.tenantId,
+      to,
+    ]);
     expect(row.rows[0]!.attempts).toBe(CODE_LIMITS.attempts);
     const right = await rt.services.messages.checkCode(t.tenantId, 'sms', to, 'test', code);
     expect(right.ok ? 'ok' : right.error.code).toBe(ErrorCode.rate_limited);
@@ -38,7 +41,8 @@ describe('verification codes', () => {
   it('a right code checked without using it up gives its try back; used up, it works once', async () => {
     const to = '13900000002';
     const code = await sendTo(to);
-    for (let i = 0; i < CODE_LIMITS.attempts + 2; i++) expect((await rt.services.messages.checkCode(t.tenantId, 'sms', to, 'test', code, false)).ok).toBe(true);
+    for (let i = 0; i < CODE_LIMITS.attempts + 2; i++)
+      expect((await rt.services.messages.checkCode(t.tenantId, 'sms', to, 'test', code, false)).ok).toBe(true);
     expect((await rt.services.messages.checkCode(t.tenantId, 'sms', to, 'test', code)).ok).toBe(true);
     expect((await rt.services.messages.checkCode(t.tenantId, 'sms', to, 'test', code)).ok).toBe(false);
   });

@@ -13,7 +13,8 @@ let rt: TestRuntime;
 /** A tenant with two coupons received and written off around 2026-03-01 24:00 Shanghai (16:00 UTC), one redemption rolled back. */
 async function scene(timezone: string): Promise<{ t: TenantFixture; templateId: number }> {
   const t = await makeTenant(rt.services, rt.app, { timezone });
-  const owner = (await rt.db.query<{ id: number }>("SELECT id FROM staff WHERE tenant_id = $1 AND role = 'owner'", [t.tenantId])).rows[0]!.id;
+  const owner = (await rt.db.query<{ id: number }>("SELECT id FROM staff WHERE tenant_id = $1 AND role = 'owner'", [t.tenantId])).rows[0]!
+    .id;
   const by: Principal = ownerPrincipal(owner, t.tenantId);
   const store = await makeStore(rt.app, t, 'Main St');
   const templateId = (await makeTemplate(rt.app, t, { name: 'ten off', stock: 50 })).id;

@@ -14,8 +14,17 @@ let owner: Principal;
 let store: number;
 const sellers = () => rt.services.sellers;
 
-async function seller(account: string, profile: { referralCode?: string; isDefault?: boolean } = {}): Promise<{ id: number; as: Principal }> {
-  const s = await api(rt.app, t, 'POST', '/staff', { username: `${account}-${t.tenantId}`, password: 'seller-pass-123', role: 'seller', name: account, storeIds: [store] });
+async function seller(
+  account: string,
+  profile: { referralCode?: string; isDefault?: boolean } = {},
+): Promise<{ id: number; as: Principal }> {
+  const s = await api(rt.app, t, 'POST', '/staff', {
+    username: `${account}-${t.tenantId}`,
+    password: 'seller-pass-123',
+    role: 'seller',
+    name: account,
+    storeIds: [store],
+  });
   const r = await sellers().saveProfile(t.tenantId, s.id, profile, owner);
   if (!r.ok) throw new Error(r.error.message);
   return { id: s.id, as: { kind: 'staff', staffId: s.id, tenantId: t.tenantId, role: 'seller', username: account, storeIds: [store] } };
@@ -28,7 +37,8 @@ let bob: { id: number; as: Principal };
 beforeAll(async () => {
   rt = await openTestRuntime();
   t = await makeTenant(rt.services, rt.app);
-  const ownerId = (await rt.db.query<{ id: number }>("SELECT id FROM staff WHERE tenant_id = $1 AND role = 'owner'", [t.tenantId])).rows[0]!.id;
+  const ownerId = (await rt.db.query<{ id: number }>("SELECT id FROM staff WHERE tenant_id = $1 AND role = 'owner'", [t.tenantId])).rows[0]!
+    .id;
   owner = ownerPrincipal(ownerId, t.tenantId);
   store = await makeStore(rt.app, t, 'Main St');
   house = await seller('house', { isDefault: true });
@@ -67,7 +77,11 @@ describe('binding by referral', () => {
 describe('customers by seller', () => {
   it('each seller sees its bound customers; the default seller the unbound ones; assignment moves one and is audited', async () => {
     const t2 = t;
-    const [a, b, c] = [await makeUser(rt.services, t2.tenantId), await makeUser(rt.services, t2.tenantId), await makeUser(rt.services, t2.tenantId)];
+    const [a, b, c] = [
+      await makeUser(rt.services, t2.tenantId),
+      await makeUser(rt.services, t2.tenantId),
+      await makeUser(rt.services, t2.tenantId),
+    ];
     expect((await sellers().bindByReferral(t.tenantId, a.id, 'BOB-1')).ok).toBe(true);
     expect((await sellers().assign(t.tenantId, b.id, bob.id, owner)).ok).toBe(true);
     const ids = async (s: number) => (await sellers().customers(t.tenantId, s, { limit: 1000, offset: 0 })).items.map((x) => x.id);
@@ -80,10 +94,10 @@ describe('customers by seller', () => {
     const moved = await sellers().assign(t.tenantId, a.id, null, owner);
     expect(moved.ok && moved.value).toMatchObject({ id: a.id, bound: false, channel: null, seller: { id: house.id } });
     expect(await ids(bob.id)).not.toContain(a.id);
-    const audits = await rt.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1 AND action = 'seller.assign' AND target_id = $2", [
-      t.tenantId,
-      String(a.id),
-    ]);
+    const audits = await rt.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1 AND action = 'seller.assign' AND target_id = $2",
+      [t.tenantId, String(a.id)],
+    );
     expect(audits.rows[0]!.n).toBe(1);
     const refused = await sellers().assign(t.tenantId, c.id, 99_999_999, owner);
     expect(refused.ok ? 'ok' : refused.error.code).toBe('invalid_input');
@@ -111,7 +125,13 @@ describe('write-offs', () => {
     expect(refused.ok ? 'ok' : [refused.error.code, refused.error.details]).toEqual(['forbidden', { reason: 'other_seller' }]);
     const w = await sellers().writeOff(alice.as, code!);
     if (!w.ok) throw new Error(w.error.message);
-    expect(w.value).toMatchObject({ storeId: store, discount: 1000, coupon: { code, expired: false }, template: { id: tpl, name: 'ten off' }, seller: { id: alice.id } });
+    expect(w.value).toMatchObject({
+      storeId: store,
+      discount: 1000,
+      coupon: { code, expired: false },
+      template: { id: tpl, name: 'ten off' },
+      seller: { id: alice.id },
+    });
     const again = await sellers().writeOff(alice.as, code!);
     expect(again.ok ? 'ok' : again.error.code).toBe('coupon_used');
 

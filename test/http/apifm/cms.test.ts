@@ -20,12 +20,28 @@ afterAll(async () => rt?.close());
 describe('banners', () => {
   it('banner/list is a plain array filtered by type; 700 when none; disabled ones hidden', async () => {
     expect((await call('/banner/list', {}, 'GET')).code).toBe(700);
-    const b = await nativeCall(rt.app, t, 'POST', '/banners', { type: 'index', title: 'Sale', picUrl: 'https://x/b.png', linkType: 1, linkUrl: '/pages/x', appid: 'wx123' });
+    const b = await nativeCall(rt.app, t, 'POST', '/banners', {
+      type: 'index',
+      title: 'Sale',
+      picUrl: 'https://x/b.png',
+      linkType: 1,
+      linkUrl: '/pages/x',
+      appid: 'wx123',
+    });
     expect(b.status).toBe(201);
     await nativeCall(rt.app, t, 'POST', '/banners', { type: 'other', picUrl: 'https://x/c.png' });
     await nativeCall(rt.app, t, 'POST', '/banners', { type: 'index', picUrl: 'https://x/off.png', enabled: false });
     const r = await call('/banner/list', { type: 'index' }, 'GET');
-    expect(r.data).toEqual([expect.objectContaining({ id: b.body.id, picUrl: 'https://x/b.png', linkType: 1, linkUrl: '/pages/x', appid: 'wx123', title: 'Sale' })]);
+    expect(r.data).toEqual([
+      expect.objectContaining({
+        id: b.body.id,
+        picUrl: 'https://x/b.png',
+        linkType: 1,
+        linkUrl: '/pages/x',
+        appid: 'wx123',
+        title: 'Sale',
+      }),
+    ]);
     expect((await call('/banner/list', {}, 'GET')).data).toHaveLength(2);
     expect((await nativeCall(rt.app, t, 'POST', '/banners', { type: 'index' })).status).toBe(400);
     const del = await rt.app.inject({ method: 'DELETE', url: `/api/v1/banners/${b.body.id}`, headers: t.auth });
@@ -81,15 +97,29 @@ describe('invoices', () => {
     expect((await call('/invoice/apply', { token: u.token, orderId: o.data.id, amount: '30' })).code).toBe(30000);
     await call('/order/pay', { token: u.token, orderId: o.data.id });
     expect((await call('/invoice/apply', { token: u.token, orderId: o.data.id, amount: '31' })).code).toBe(601);
-    const inv = await call('/invoice/apply', { token: u.token, orderId: o.data.id, amount: '30', comName: 'ACME', tfn: '91310000X', consumption: '餐饮', email: 'a@b.cn' });
+    const inv = await call('/invoice/apply', {
+      token: u.token,
+      orderId: o.data.id,
+      amount: '30',
+      comName: 'ACME',
+      tfn: '91310000X',
+      consumption: '餐饮',
+      email: 'a@b.cn',
+    });
     expect(inv).toMatchObject({ code: 0, data: { amount: 30, comName: 'ACME', status: 0 } });
     const l = await call('/invoice/list', { token: u.token });
-    expect(l.data).toMatchObject({ totalRow: 1, result: [{ amount: 30, comName: 'ACME', consumption: '餐饮', email: 'a@b.cn', status: 0, file: '' }] });
+    expect(l.data).toMatchObject({
+      totalRow: 1,
+      result: [{ amount: 30, comName: 'ACME', consumption: '餐饮', email: 'a@b.cn', status: 0, file: '' }],
+    });
     expect(l.data.result[0].dateAdd).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     const staff = await nativeCall(rt.app, t, 'GET', '/invoice-requests');
     expect(staff.body.total).toBeGreaterThanOrEqual(1);
     await nativeCall(rt.app, t, 'POST', `/invoice-requests/${inv.data.id}/status`, { status: 1, file: 'https://x/inv.pdf' });
-    expect((await call('/invoice/info', { token: u.token, id: inv.data.id }, 'GET')).data).toMatchObject({ status: 1, file: 'https://x/inv.pdf' });
+    expect((await call('/invoice/info', { token: u.token, id: inv.data.id }, 'GET')).data).toMatchObject({
+      status: 1,
+      file: 'https://x/inv.pdf',
+    });
     const other = await makeShopper(rt.services, t.tenantId);
     expect((await call('/invoice/info', { token: other.token, id: inv.data.id }, 'GET')).code).toBe(700);
   });

@@ -13,7 +13,11 @@ let call: ReturnType<typeof apifm>;
 let n = 0;
 
 async function shopper(f: { source?: string; old?: boolean; bought?: boolean } = {}) {
-  const u = await rt.services.users.create(t.tenantId, { mobile: `1350000${String(++n).padStart(4, '0')}`, source: f.source ?? null }, null);
+  const u = await rt.services.users.create(
+    t.tenantId,
+    { mobile: `1350000${String(++n).padStart(4, '0')}`, source: f.source ?? null },
+    null,
+  );
   if (!u.ok) throw new Error(u.error.message);
   if (f.old) await rt.services.deps.db.query(`UPDATE users SET created_at = now() - interval '30 days' WHERE id = $1`, [u.value.id]);
   if (f.bought) await rt.services.deps.db.query('UPDATE users SET has_purchased = true WHERE id = $1', [u.value.id]);

@@ -29,13 +29,29 @@ describe('apifm discounts', () => {
   it('lists coupon rules with the fields clients read; pwd is "Y" only when a password is needed', async () => {
     const plain = await makeTemplate(rt.app, t, { name: '满100减10', stock: 50, perUserLimit: 2 });
     const locked = await makeTemplate(rt.app, t, { name: '口令券', claimPassword: 'open-sesame' });
-    const rate = await makeTemplate(rt.app, t, { name: '88折', discount: { type: 'rate', rate: '0.88', maxOff: '20.00' }, minSpend: '0.00' });
+    const rate = await makeTemplate(rt.app, t, {
+      name: '88折',
+      discount: { type: 'rate', rate: '0.88', maxOff: '20.00' },
+      minSpend: '0.00',
+    });
     const r = await call('/discounts/coupons', {}, 'GET');
     expect(r.code).toBe(0);
     expect(Array.isArray(r.data)).toBe(true);
     const byId = new Map(r.data.map((c: { id: number }) => [c.id, c]));
     const a = byId.get(plain.id) as Record<string, unknown>;
-    expect(a).toMatchObject({ id: plain.id, name: '满100减10', moneyType: 0, moneyMin: 10, moneyMax: 10, moneyHreshold: 100, numberPersonMax: 2, numberLeft: 50, needScore: 0, needAmount: 0, needSignedContinuous: 0 });
+    expect(a).toMatchObject({
+      id: plain.id,
+      name: '满100减10',
+      moneyType: 0,
+      moneyMin: 10,
+      moneyMax: 10,
+      moneyHreshold: 100,
+      numberPersonMax: 2,
+      numberLeft: 50,
+      needScore: 0,
+      needAmount: 0,
+      needSignedContinuous: 0,
+    });
     expect('pwd' in a).toBe(false);
     expect(typeof a.endTime).toBe('string');
     expect((byId.get(locked.id) as Record<string, unknown>).pwd).toBe('Y');
@@ -48,7 +64,10 @@ describe('apifm discounts', () => {
     const tpl = await makeTemplate(rt.app, t, { name: '指定商品', scope: { type: 'goods', ids: [11, 12] } });
     const d = await call('/discounts/detail', { id: tpl.id }, 'GET');
     expect(d.code).toBe(0);
-    expect(d.data.couponRefs).toEqual([{ type: 1, refId: 11 }, { type: 1, refId: 12 }]);
+    expect(d.data.couponRefs).toEqual([
+      { type: 1, refId: 11 },
+      { type: 1, refId: 12 },
+    ]);
     expect(d.data).toMatchObject({ id: tpl.id, name: '指定商品' });
     expect((await call('/discounts/detail', { id: 999999 }, 'GET')).code).toBe(700);
     expect((await call('/discounts/detail', {}, 'GET')).code).toBe(600);
@@ -73,7 +92,15 @@ describe('apifm discounts', () => {
     const my = await call('/discounts/my', { token: u.token, status: 0 }, 'GET');
     expect(my.code).toBe(0);
     expect(my.data).toHaveLength(1);
-    expect(my.data[0]).toMatchObject({ pid: tpl.id, name: 'limit-1', money: 10, moneyType: 0, moneyHreshold: 100, status: 0, statusStr: expect.any(String) });
+    expect(my.data[0]).toMatchObject({
+      pid: tpl.id,
+      name: 'limit-1',
+      money: 10,
+      moneyType: 0,
+      moneyHreshold: 100,
+      status: 0,
+      statusStr: expect.any(String),
+    });
     expect(typeof my.data[0].id).toBe('number');
     expect(my.data[0].dateEnd).toMatch(DATE);
     expect((await call('/discounts/my', { token: u.token, status: '1,2,3' }, 'GET')).code).toBe(700);
@@ -85,9 +112,13 @@ describe('apifm discounts', () => {
   it('keeps the per-person limit under concurrent fetches', async () => {
     const tpl = await makeTemplate(rt.app, t, { name: 'rush', stock: 100, perUserLimit: 2 });
     const u = await registerUser(call, rt.services, t.tenantId);
-    const codes = (await Promise.all(Array.from({ length: 8 }, () => call('/discounts/fetch', { id: tpl.id, token: u.token })))).map((r) => r.code).sort((a, b) => a - b);
+    const codes = (await Promise.all(Array.from({ length: 8 }, () => call('/discounts/fetch', { id: tpl.id, token: u.token }))))
+      .map((r) => r.code)
+      .sort((a, b) => a - b);
     expect(codes).toEqual([0, 0, 20003, 20003, 20003, 20003, 20003, 20003]);
-    expect((await call('/discounts/my', { token: u.token, status: 0 }, 'GET')).data.filter((c: { pid: number }) => c.pid === tpl.id)).toHaveLength(2);
+    expect(
+      (await call('/discounts/my', { token: u.token, status: 0 }, 'GET')).data.filter((c: { pid: number }) => c.pid === tpl.id),
+    ).toHaveLength(2);
   });
 
   it('fetches by password: wrong 20000 with id, 700 without; right password works', async () => {
@@ -111,7 +142,10 @@ describe('apifm discounts', () => {
     const pay = await call('/discounts/fetch', { id: paid.id, token: u.token });
     expect(pay).toMatchObject({ code: 30002, data: 9.9 });
 
-    const past = await makeTemplate(rt.app, t, { name: 'old', validity: { type: 'fixed', from: '2020-01-01T00:00:00Z', to: '2020-02-01T00:00:00Z' } });
+    const past = await makeTemplate(rt.app, t, {
+      name: 'old',
+      validity: { type: 'fixed', from: '2020-01-01T00:00:00Z', to: '2020-02-01T00:00:00Z' },
+    });
     expect((await call('/discounts/fetch', { id: past.id, token: u.token })).code).toBe(20004);
 
     const ended = await makeTemplate(rt.app, t, { name: 'ended' });
@@ -152,12 +186,20 @@ describe('apifm discounts', () => {
   it('merges coupons per a rule: list, wrong set refused, right set → target coupon', async () => {
     const a = await makeTemplate(rt.app, t, { name: 'piece A' });
     const target = await makeTemplate(rt.app, t, { name: 'whole' });
-    const rule = await rt.services.couponExtras.createMergeRule(t.tenantId, { name: '2A → whole', targetTemplateId: target.id, items: [{ templateId: a.id, number: 2 }] });
+    const rule = await rt.services.couponExtras.createMergeRule(t.tenantId, {
+      name: '2A → whole',
+      targetTemplateId: target.id,
+      items: [{ templateId: a.id, number: 2 }],
+    });
     expect(rule.ok).toBe(true);
     const rules = await call('/discounts/merge/list', {}, 'GET');
     expect(rules.code).toBe(0);
     const listed = rules.data.find((m: { id: number }) => rule.ok && m.id === rule.value.id);
-    expect(listed).toMatchObject({ name: '2A → whole', couponId: target.id, rules: [{ type: 0, couponId: a.id, couponName: 'piece A', number: 2 }] });
+    expect(listed).toMatchObject({
+      name: '2A → whole',
+      couponId: target.id,
+      rules: [{ type: 0, couponId: a.id, couponName: 'piece A', number: 2 }],
+    });
 
     const u = await registerUser(call, rt.services, t.tenantId);
     await call('/discounts/fetch', { id: a.id, token: u.token });
@@ -187,7 +229,9 @@ describe('apifm discounts', () => {
     expect((await call('/discounts/share/fetch', { token: v.token, id: c1!.id, shareToken: 'wrong' })).code).toBe(700);
     expect((await call('/discounts/share/fetch', { token: v.token, id: c1!.id, shareToken: open.data.shareToken })).code).toBe(0);
     expect((await call('/discounts/share/fetch', { token: w.token, id: c1!.id, shareToken: open.data.shareToken })).code).toBe(700);
-    expect(((await call('/discounts/my', { token: v.token, status: 0 }, 'GET')).data as Array<{ id: number }>).map((c) => c.id)).toEqual([c1!.id]);
+    expect(((await call('/discounts/my', { token: v.token, status: 0 }, 'GET')).data as Array<{ id: number }>).map((c) => c.id)).toEqual([
+      c1!.id,
+    ]);
 
     const open2 = await call('/discounts/share/open', { token: u.token, id: c2!.id });
     expect((await call('/discounts/share/close', { token: u.token, id: c2!.id })).code).toBe(0);
@@ -209,6 +253,8 @@ describe('apifm discounts', () => {
     expect(hx).toMatchObject({ code: 0, data: { discount: 10 } });
     const used = (await call('/discounts/my', { token: u.token, status: '3' }, 'GET')).data as Array<{ status: number; statusStr: string }>;
     expect(used[0]).toMatchObject({ status: 3 });
-    expect((await call('/discounts/hx', { token: seller.token, code: c!.code, shopId: store.json().id, amount: '50.00' })).code).toBe(30000);
+    expect((await call('/discounts/hx', { token: seller.token, code: c!.code, shopId: store.json().id, amount: '50.00' })).code).toBe(
+      30000,
+    );
   });
 });

@@ -9,7 +9,11 @@ export interface Env {
 }
 
 export function apifm(app: FastifyInstance, slug: string) {
-  return async function call(path: string, params: Record<string, string | number | boolean | undefined> = {}, method: 'GET' | 'POST' = 'POST'): Promise<Env> {
+  return async function call(
+    path: string,
+    params: Record<string, string | number | boolean | undefined> = {},
+    method: 'GET' | 'POST' = 'POST',
+  ): Promise<Env> {
     const clean: Record<string, string> = {};
     for (const [k, v] of Object.entries(params)) if (v !== undefined) clean[k] = String(v);
     const qs = new URLSearchParams(clean).toString();
@@ -46,10 +50,25 @@ export async function registerUser(call: ReturnType<typeof apifm>, services: Ser
 }
 
 /** A 卡密 batch with passwords for a template; returns [code, password] pairs. */
-export async function makeExchangeCodes(app: FastifyInstance, services: Services, auth: { authorization: string }, templateId: number, count = 3): Promise<Array<[string, string]>> {
-  const b = await app.inject({ method: 'POST', url: `/api/v1/coupon-templates/${templateId}/code-batches`, headers: auth, payload: { count, pattern: 'EX-####-####', withPassword: true } });
+export async function makeExchangeCodes(
+  app: FastifyInstance,
+  services: Services,
+  auth: { authorization: string },
+  templateId: number,
+  count = 3,
+): Promise<Array<[string, string]>> {
+  const b = await app.inject({
+    method: 'POST',
+    url: `/api/v1/coupon-templates/${templateId}/code-batches`,
+    headers: auth,
+    payload: { count, pattern: 'EX-####-####', withPassword: true },
+  });
   if (b.statusCode !== 202) throw new Error(`batch: ${b.body}`);
   await services.codeBatches.wait(b.json().id);
   const csv = await app.inject({ method: 'GET', url: `/api/v1/code-batches/${b.json().id}/codes.csv`, headers: auth });
-  return csv.body.trim().split('\n').slice(1).map((l) => l.split(',') as [string, string]);
+  return csv.body
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',') as [string, string]);
 }

@@ -47,10 +47,27 @@ describe('order/create with promoCode', () => {
   it('calculate shows the promo discount (with a coupon beside it) and changes nothing', async () => {
     const u = await makeShopper(rt.services, t.tenantId);
     const p = await approvedPromo();
-    const c = await giveCoupon(rt.app, rt.services, t, u.uid, { discount: { type: 'amount', amount: '10.00' }, minSpend: '100.00', stackable: true });
-    const q = await call('/order/create', { token: u.token, goodsJsonStr: goods(tea.id, 2), calculate: true, promoCode: p.code.toLowerCase(), couponId: c.couponId });
+    const c = await giveCoupon(rt.app, rt.services, t, u.uid, {
+      discount: { type: 'amount', amount: '10.00' },
+      minSpend: '100.00',
+      stackable: true,
+    });
+    const q = await call('/order/create', {
+      token: u.token,
+      goodsJsonStr: goods(tea.id, 2),
+      calculate: true,
+      promoCode: p.code.toLowerCase(),
+      couponId: c.couponId,
+    });
     expect(q.code).toBe(0);
-    expect(q.data).toMatchObject({ amountTotle: 120, couponAmount: 18, promoAmount: 8, promoCode: p.code.toLowerCase(), amountReal: 102, couponId: [c.couponId] });
+    expect(q.data).toMatchObject({
+      amountTotle: 120,
+      couponAmount: 18,
+      promoAmount: 8,
+      promoCode: p.code.toLowerCase(),
+      amountReal: 102,
+      couponId: [c.couponId],
+    });
     expect(typeof q.data.promoAmount).toBe('number');
     const alone = await call('/order/create', { token: u.token, goodsJsonStr: goods(tea.id, 1), calculate: true, promoCode: p.code });
     expect(alone.data).toMatchObject({ amountTotle: 60, couponAmount: 8, promoAmount: 8, amountReal: 52, couponId: [] });
@@ -62,7 +79,12 @@ describe('order/create with promoCode', () => {
 
   it('refuses unknown, unapproved and below-threshold codes with 30000/30001 and a message naming the promo code', async () => {
     const u = await makeShopper(rt.services, t.tenantId);
-    const unknown = await call('/order/create', { token: u.token, goodsJsonStr: goods(tea.id, 1), calculate: true, promoCode: 'NOPE-NOPE' });
+    const unknown = await call('/order/create', {
+      token: u.token,
+      goodsJsonStr: goods(tea.id, 1),
+      calculate: true,
+      promoCode: 'NOPE-NOPE',
+    });
     expect(unknown.code).toBe(30000);
     expect(unknown.msg).toMatch(/promo code/);
     const pending = await nativeCall(rt.app, t, 'POST', '/promo-codes', {
@@ -130,7 +152,9 @@ describe('order/create with promoCode', () => {
   it('under concurrent orders never uses a code more than its limit', async () => {
     const p = await approvedPromo({ limitTimes: 3 });
     const shoppers = await Promise.all(Array.from({ length: 8 }, () => makeShopper(rt.services, t.tenantId)));
-    const rs = await Promise.all(shoppers.map((s) => call('/order/create', { token: s.token, goodsJsonStr: goods(tea.id, 1), promoCode: p.code })));
+    const rs = await Promise.all(
+      shoppers.map((s) => call('/order/create', { token: s.token, goodsJsonStr: goods(tea.id, 1), promoCode: p.code })),
+    );
     expect(rs.filter((r) => r.code === 0)).toHaveLength(3);
     expect(rs.filter((r) => r.code !== 0).every((r) => r.code === 30000)).toBe(true);
     expect(await usedTimes(p.id)).toBe(3);
@@ -159,10 +183,18 @@ describe('registration source and the promo code user limits at redemption', () 
   it('registration keeps the source: the parameter, postJsonString.source, else the client from the request', async () => {
     expect(await sourceOf((await register({ source: 'iOS' })).uid)).toBe('iOS');
     expect(await sourceOf((await register({ postJsonString: JSON.stringify({ source: 'android', x: 1 }) })).uid)).toBe('android');
-    const wx = await register({}, { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) MicroMessenger/8.0.40 miniProgram', referer: 'https://servicewechat.com/wx123/1/page-frame.html' });
+    const wx = await register(
+      {},
+      {
+        'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) MicroMessenger/8.0.40 miniProgram',
+        referer: 'https://servicewechat.com/wx123/1/page-frame.html',
+      },
+    );
     expect(await sourceOf(wx.uid)).toBe('wechat');
     expect(await sourceOf((await register({}, { 'user-agent': 'Mozilla/5.0 (Linux; Android 14; Pixel 8)' })).uid)).toBe('android');
-    expect(await sourceOf((await register({}, { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)' })).uid)).toBe('iOS');
+    expect(await sourceOf((await register({}, { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)' })).uid)).toBe(
+      'iOS',
+    );
     expect(await sourceOf((await register()).uid)).toBe('h5');
     const bad = await call('/user/m/register', { mobile: newMobile(), code: '123456', pwd: 'secret-123', source: 'no spaces allowed' });
     expect(bad.code).toBe(601);
@@ -172,7 +204,12 @@ describe('registration source and the promo code user limits at redemption', () 
     const p = await approvedPromo({ userSourceLimit: ['iOS', 'wechat'] });
     const ios = await register({ source: 'iOS' });
     const android = await register({ source: 'android' });
-    const refused = await call('/order/create', { token: android.token, goodsJsonStr: goods(tea.id, 1), promoCode: p.code, calculate: true });
+    const refused = await call('/order/create', {
+      token: android.token,
+      goodsJsonStr: goods(tea.id, 1),
+      promoCode: p.code,
+      calculate: true,
+    });
     expect(refused.code).toBe(30000);
     expect(refused.msg).toMatch(/iOS, wechat/);
     expect((await call('/order/create', { token: android.token, goodsJsonStr: goods(tea.id, 1), promoCode: p.code })).code).toBe(30000);

@@ -25,10 +25,23 @@ describe('apifm score', () => {
   });
 
   it('signs in once a day: 0 then 10000; today-signed 700 then 0; points and logs follow the rules', async () => {
-    const set = await rt.services.signIns.setRules(t.tenantId, [{ continuous: 1, score: 5 }, { continuous: 3, score: 20 }], null);
+    const set = await rt.services.signIns.setRules(
+      t.tenantId,
+      [
+        { continuous: 1, score: 5 },
+        { continuous: 3, score: 20 },
+      ],
+      null,
+    );
     expect(set.ok).toBe(true);
     const rules = await call('/score/sign/rules', {}, 'GET');
-    expect(rules).toMatchObject({ code: 0, data: [{ continuous: 1, score: 5 }, { continuous: 3, score: 20 }] });
+    expect(rules).toMatchObject({
+      code: 0,
+      data: [
+        { continuous: 1, score: 5 },
+        { continuous: 3, score: 20 },
+      ],
+    });
 
     const u = await registerUser(call, rt.services, t.tenantId);
     expect((await call('/score/sign', {})).code).toBe(2000);

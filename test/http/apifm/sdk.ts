@@ -23,7 +23,8 @@ export function sdkFor(app: FastifyInstance, slug: string): WxApi {
       const full = url.startsWith('http') ? url : `${base}${needSubDomain ? `/${slug}` : ''}${url}`;
       const path = new URL(full).pathname;
       const form = new URLSearchParams();
-      for (const [k, v] of Object.entries(data ?? {})) if (v !== undefined && v !== null) form.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+      for (const [k, v] of Object.entries(data ?? {}))
+        if (v !== undefined && v !== null) form.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
       const m = method.toUpperCase() as 'GET' | 'POST';
       sdkCalls.push({ method: m, path });
       const res = await app.inject(

@@ -5,8 +5,19 @@ import type { Services } from '../../../src/compose.ts';
 import type { TenantFixture } from '../../helpers/fixtures.ts';
 import { makeTemplate, makeUser } from '../../helpers/fixtures.ts';
 
-export async function nativeCall(app: FastifyInstance, t: TenantFixture, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: unknown) {
-  const res = await app.inject({ method, url: `/api/v1${url}`, headers: t.auth, ...(payload === undefined ? {} : { payload: payload as object }) });
+export async function nativeCall(
+  app: FastifyInstance,
+  t: TenantFixture,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+  url: string,
+  payload?: unknown,
+) {
+  const res = await app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: t.auth,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
   return { status: res.statusCode, body: res.body ? res.json() : null };
 }
 
@@ -29,7 +40,14 @@ export async function topUp(app: FastifyInstance, t: TenantFixture, userId: numb
 }
 
 /** A template and one coupon of it claimed by the user; returns the user coupon id. */
-export async function giveCoupon(app: FastifyInstance, services: Services, t: TenantFixture, userId: number, templateFields: Record<string, unknown> = {}, templateId?: number) {
+export async function giveCoupon(
+  app: FastifyInstance,
+  services: Services,
+  t: TenantFixture,
+  userId: number,
+  templateFields: Record<string, unknown> = {},
+  templateId?: number,
+) {
   const tpl = templateId ?? (await makeTemplate(app, t, templateFields)).id;
   const c = await services.coupons.claim(t.tenantId, tpl, userId);
   if (!c.ok || c.value.detect) throw new Error(`claim: ${JSON.stringify(c)}`);
@@ -37,6 +55,8 @@ export async function giveCoupon(app: FastifyInstance, services: Services, t: Te
 }
 
 export const couponState = async (services: Services, tenantId: number, couponId: number) =>
-  (await services.deps.db.query<{ status: string }>('SELECT status FROM coupons WHERE tenant_id = $1 AND id = $2', [tenantId, couponId])).rows[0]?.status;
+  (await services.deps.db.query<{ status: string }>('SELECT status FROM coupons WHERE tenant_id = $1 AND id = $2', [tenantId, couponId]))
+    .rows[0]?.status;
 
-export const stockOf = async (services: Services, goodsId: number) => (await services.deps.db.query<{ stock: number }>('SELECT stock FROM goods WHERE id = $1', [goodsId])).rows[0]?.stock;
+export const stockOf = async (services: Services, goodsId: number) =>
+  (await services.deps.db.query<{ stock: number }>('SELECT stock FROM goods WHERE id = $1', [goodsId])).rows[0]?.stock;

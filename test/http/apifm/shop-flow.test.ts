@@ -28,7 +28,12 @@ describe('checkout through apifm-wxapi', () => {
   it('quote with a coupon → create → pay from the wallet → used; close another → usable again', async () => {
     const cat = await nativeCall(rt.app, t, 'POST', '/categories', { name: 'Cakes' });
     const cake = await makeGoods(rt.app, t, { name: 'Cake', price: '45.00', stock: 5, categoryId: cat.body.id });
-    const tpl = await makeTemplate(rt.app, t, { name: '15 off 80', discount: { type: 'amount', amount: '15.00' }, minSpend: '80.00', perUserLimit: 2 });
+    const tpl = await makeTemplate(rt.app, t, {
+      name: '15 off 80',
+      discount: { type: 'amount', amount: '15.00' },
+      minSpend: '80.00',
+      perUserLimit: 2,
+    });
     const user = await registerUser(apifm(rt.app, t.slug), rt.services, t.tenantId);
     await topUp(rt.app, t, user.uid, '100.00');
     const token = user.token;
@@ -89,23 +94,55 @@ describe('checkout through apifm-wxapi', () => {
     await nativeCall(rt.app, t, 'POST', '/pay-bill-discounts', { consume: '200.00', discounts: '30.00' });
     const user = await registerUser(apifm(rt.app, t.slug), rt.services, t.tenantId);
     await topUp(rt.app, t, user.uid, '500.00');
-    expect((await api.payBillDiscounts!()).data).toEqual([expect.objectContaining({ consume: 100, discounts: 10 }), expect.objectContaining({ consume: 200, discounts: 30 })]);
+    expect((await api.payBillDiscounts!()).data).toEqual([
+      expect.objectContaining({ consume: 100, discounts: 10 }),
+      expect.objectContaining({ consume: 200, discounts: 30 }),
+    ]);
     expect((await api.payBillV2!({ token: user.token, money: 250, calculate: true })).data).toMatchObject({ realMoney: 220 });
     expect((await api.payBillV2!({ token: user.token, money: 250 })).code).toBe(0);
     expect((await api.userAmount!(user.token)).data).toMatchObject({ balance: 280, totleConsumed: 220 });
 
-    const add = await api.addAddress!({ token: user.token, linkMan: '张三', mobile: '13800000000', provinceId: '110000', cityId: '110100', districtId: '110101', address: '东城区1号', isDefault: 'true' });
+    const add = await api.addAddress!({
+      token: user.token,
+      linkMan: '张三',
+      mobile: '13800000000',
+      provinceId: '110000',
+      cityId: '110100',
+      districtId: '110101',
+      address: '东城区1号',
+      isDefault: 'true',
+    });
     expect(add.code).toBe(0);
-    expect((await api.defaultAddress!(user.token)).data.info).toMatchObject({ linkMan: '张三', provinceId: '110000', cityId: '110100', districtId: '110101', address: '东城区1号', mobile: '13800000000' });
-    expect((await api.queryAddressV2!({ token: user.token })).data).toMatchObject({ totalRow: 1, result: [{ id: add.data.id, isDefault: true }] });
+    expect((await api.defaultAddress!(user.token)).data.info).toMatchObject({
+      linkMan: '张三',
+      provinceId: '110000',
+      cityId: '110100',
+      districtId: '110101',
+      address: '东城区1号',
+      mobile: '13800000000',
+    });
+    expect((await api.queryAddressV2!({ token: user.token })).data).toMatchObject({
+      totalRow: 1,
+      result: [{ id: add.data.id, isDefault: true }],
+    });
   });
 
   it('shows banners, notices and config values', async () => {
     expect((await api.banners!({ type: 'index' })).code).toBe(700);
-    await nativeCall(rt.app, t, 'POST', '/banners', { type: 'index', picUrl: 'https://x/1.png', linkType: 1, appid: 'wx1', linkUrl: '/pages/a' });
-    expect((await api.banners!({ type: 'index' })).data).toEqual([expect.objectContaining({ picUrl: 'https://x/1.png', linkType: 1, appid: 'wx1', linkUrl: '/pages/a' })]);
+    await nativeCall(rt.app, t, 'POST', '/banners', {
+      type: 'index',
+      picUrl: 'https://x/1.png',
+      linkType: 1,
+      appid: 'wx1',
+      linkUrl: '/pages/a',
+    });
+    expect((await api.banners!({ type: 'index' })).data).toEqual([
+      expect.objectContaining({ picUrl: 'https://x/1.png', linkType: 1, appid: 'wx1', linkUrl: '/pages/a' }),
+    ]);
     const n = await nativeCall(rt.app, t, 'POST', '/notices', { title: '开业', content: '欢迎' });
-    expect((await api.noticeList!({ page: 1, pageSize: 5 })).data.dataList).toEqual([expect.objectContaining({ id: n.body.id, title: '开业' })]);
+    expect((await api.noticeList!({ page: 1, pageSize: 5 })).data.dataList).toEqual([
+      expect.objectContaining({ id: n.body.id, title: '开业' }),
+    ]);
     expect((await api.noticeDetail!(n.body.id)).data).toMatchObject({ title: '开业', content: '欢迎' });
     expect((await api.noticeLastOne!()).data).toMatchObject({ id: n.body.id });
     await nativeCall(rt.app, t, 'PUT', '/config/mallName', { value: '小店' });

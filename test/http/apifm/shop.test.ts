@@ -40,11 +40,21 @@ describe('native catalogue', () => {
     expect(g.body).toMatchObject({ price: '89.50', stock: 5, categoryId: child.body.id });
     expect(g.body.skus.map((s: { propertyChildIds: string }) => s.propertyChildIds)).toEqual(['1:1,2:5', '1:2,2:5']);
 
-    const dup = await nativeCall(rt.app, t, 'POST', '/goods', { name: 'Dup', price: '1.00', stock: 1, skus: [{ propertyChildIds: '1:1', price: '1', stock: 1 }, { propertyChildIds: '1:1,', price: '1', stock: 1 }] });
+    const dup = await nativeCall(rt.app, t, 'POST', '/goods', {
+      name: 'Dup',
+      price: '1.00',
+      stock: 1,
+      skus: [
+        { propertyChildIds: '1:1', price: '1', stock: 1 },
+        { propertyChildIds: '1:1,', price: '1', stock: 1 },
+      ],
+    });
     expect(dup.status).toBe(400);
     expect((await nativeCall(rt.app, t, 'POST', '/goods', { name: 'Neg', price: '1.00', stock: -1 })).status).toBe(400);
     expect((await nativeCall(rt.app, t, 'POST', '/goods', { name: 'Bad', price: '1.001', stock: 1 })).status).toBe(400);
-    expect((await nativeCall(rt.app, t, 'POST', '/goods', { name: 'NoCat', price: '1.00', stock: 1, categoryId: 999999 })).status).toBe(404);
+    expect((await nativeCall(rt.app, t, 'POST', '/goods', { name: 'NoCat', price: '1.00', stock: 1, categoryId: 999999 })).status).toBe(
+      404,
+    );
 
     const list = await nativeCall(rt.app, t, 'GET', '/goods?name=shi');
     expect(list.body).toMatchObject({ total: 1, items: [{ id: g.body.id }] });
@@ -123,10 +133,20 @@ describe('apifm shop', () => {
     expect(d.code).toBe(0);
     expect(d.data.basicInfo).toMatchObject({ id: g.id, name: 'Hoodie', minPrice: 189.9, stores: 2 });
     expect(d.data.properties).toEqual([
-      { id: 1, name: '颜色', childsCurGoods: [{ id: 1, propertyId: 1, name: '红' }, { id: 2, propertyId: 1, name: '蓝' }] },
+      {
+        id: 1,
+        name: '颜色',
+        childsCurGoods: [
+          { id: 1, propertyId: 1, name: '红' },
+          { id: 2, propertyId: 1, name: '蓝' },
+        ],
+      },
       { id: 2, name: '尺码', childsCurGoods: [{ id: 5, propertyId: 2, name: 'L' }] },
     ]);
-    expect(d.data.skuList).toEqual([expect.objectContaining({ propertyChildIds: '1:1,2:5,', price: 199, stores: 2 }), expect.objectContaining({ price: 189.9, stores: 0 })]);
+    expect(d.data.skuList).toEqual([
+      expect.objectContaining({ propertyChildIds: '1:1,2:5,', price: 199, stores: 2 }),
+      expect.objectContaining({ price: 189.9, stores: 0 }),
+    ]);
     expect((await call('/shop/goods/detail', { id: 99999999 }, 'GET')).code).toBe(700);
     expect((await call('/shop/goods/detail', {}, 'GET')).code).toBe(600);
 

@@ -78,7 +78,11 @@ describe('pay-bill', () => {
     await nativeCall(rt.app, fresh, 'POST', '/pay-bill-discounts', { consume: '50.00', discounts: '5.00' });
     const u = await makeShopper(rt.services, fresh.tenantId);
     await topUp(rt.app, fresh, u.uid, '20.00');
-    expect((await c('/payBill/pay', { token: u.token, money: '60', calculate: true })).data).toMatchObject({ money: 60, discounts: 5, realMoney: 55 });
+    expect((await c('/payBill/pay', { token: u.token, money: '60', calculate: true })).data).toMatchObject({
+      money: 60,
+      discounts: 5,
+      realMoney: 55,
+    });
     const short = await c('/payBill/pay', { token: u.token, money: '60' });
     expect(short).toMatchObject({ code: 40000, data: 35 });
     expect((await c('/user/amount', { token: u.token }, 'GET')).data).toMatchObject({ balance: 20, totleConsumed: 0 });
@@ -102,7 +106,14 @@ describe('shipping addresses', () => {
     const b = await call('/user/shipping-address/add', { ...base, linkMan: 'B', isDefault: 'true' });
     // The first address became the default; adding B as default moved it.
     const def = await call('/user/shipping-address/default/v2', { token: u.token }, 'GET');
-    expect(def.data.info).toMatchObject({ id: b.data.id, linkMan: 'B', provinceId: '310000', cityId: '310100', address: 'Road 1', mobile: '13800000001' });
+    expect(def.data.info).toMatchObject({
+      id: b.data.id,
+      linkMan: 'B',
+      provinceId: '310000',
+      cityId: '310100',
+      address: 'Road 1',
+      mobile: '13800000001',
+    });
     const l = await call('/user/shipping-address/list', { token: u.token }, 'GET');
     expect(l.data.map((x: { id: number; isDefault: boolean }) => [x.id, x.isDefault])).toEqual([
       [b.data.id, true],
@@ -124,16 +135,30 @@ describe('levels and messages', () => {
     const fresh = await makeTenant(rt.services, rt.app);
     const c = apifm(rt.app, fresh.slug);
     expect((await c('/user/level/list', {})).code).toBe(700);
-    const lv = await nativeCall(rt.app, fresh, 'POST', '/user-levels', { name: 'Gold', level: 1, upgradeAmount: '1000.00', rebate: 9500, prices: [{ duration: 12, unit: 1, price: '99.00' }] });
+    const lv = await nativeCall(rt.app, fresh, 'POST', '/user-levels', {
+      name: 'Gold',
+      level: 1,
+      upgradeAmount: '1000.00',
+      rebate: 9500,
+      prices: [{ duration: 12, unit: 1, price: '99.00' }],
+    });
     expect(lv.status).toBe(201);
     expect((await nativeCall(rt.app, fresh, 'POST', '/user-levels', { name: 'Gold again', level: 1 })).status).toBe(409);
-    expect((await c('/user/level/list', {})).data).toMatchObject({ totalRow: 1, result: [{ id: lv.body.id, name: 'Gold', level: 1, upgradeAmount: 1000 }] });
-    expect((await c('/user/level/info', { id: lv.body.id }, 'GET')).data).toMatchObject({ info: { name: 'Gold' }, prices: [{ duration: 12, price: 99 }] });
-    expect((await c('/user/level/prices', { levelId: lv.body.id }, 'GET')).data).toEqual([expect.objectContaining({ duration: 12, unit: 1, price: 99 })]);
+    expect((await c('/user/level/list', {})).data).toMatchObject({
+      totalRow: 1,
+      result: [{ id: lv.body.id, name: 'Gold', level: 1, upgradeAmount: 1000 }],
+    });
+    expect((await c('/user/level/info', { id: lv.body.id }, 'GET')).data).toMatchObject({
+      info: { name: 'Gold' },
+      prices: [{ duration: 12, price: 99 }],
+    });
+    expect((await c('/user/level/prices', { levelId: lv.body.id }, 'GET')).data).toEqual([
+      expect.objectContaining({ duration: 12, unit: 1, price: 99 }),
+    ]);
     expect((await c('/user/level/info', { id: 999999 }, 'GET')).code).toBe(700);
   });
 
-  it('messages: list (paged), read, delete — only one\'s own', async () => {
+  it("messages: list (paged), read, delete — only one's own", async () => {
     const u = await makeShopper(rt.services, t.tenantId);
     const other = await makeShopper(rt.services, t.tenantId);
     expect((await call('/user/message/list', { token: u.token })).code).toBe(700);

@@ -64,7 +64,10 @@ describe('verification', () => {
     expect((await call('/verification/sms/get', { mobile }, 'GET')).code).toBe(0);
     const code = await lastCode(rt.services, t.tenantId, mobile);
     expect((await call('/verification/sms/check', { mobile, code })).code).toBe(0);
-    await rt.services.deps.db.query(`UPDATE verification_codes SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND recipient = $2`, [t.tenantId, mobile]);
+    await rt.services.deps.db.query(
+      `UPDATE verification_codes SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND recipient = $2`,
+      [t.tenantId, mobile],
+    );
     const checked = await call('/verification/sms/check', { mobile, code });
     expect(checked.code).toBe(10001);
     expect(checked.msg).toContain('失效');
@@ -78,8 +81,18 @@ describe('order with two stackable coupons', () => {
   it('couponId="a,b" applies both in the quote and the order, and paying from the wallet uses both', async () => {
     const tea = await makeGoods(rt.app, t, { name: 'Tea', price: '60.00', stock: 10 });
     const u = await makeShopper(rt.services, t.tenantId);
-    const a = await giveCoupon(rt.app, rt.services, t, u.uid, { name: '10 off 100', discount: { type: 'amount', amount: '10.00' }, minSpend: '100.00', stackable: true });
-    const b = await giveCoupon(rt.app, rt.services, t, u.uid, { name: '5 off', discount: { type: 'amount', amount: '5.00' }, minSpend: '0.00', stackable: true });
+    const a = await giveCoupon(rt.app, rt.services, t, u.uid, {
+      name: '10 off 100',
+      discount: { type: 'amount', amount: '10.00' },
+      minSpend: '100.00',
+      stackable: true,
+    });
+    const b = await giveCoupon(rt.app, rt.services, t, u.uid, {
+      name: '5 off',
+      discount: { type: 'amount', amount: '5.00' },
+      minSpend: '0.00',
+      stackable: true,
+    });
     const goodsJsonStr = JSON.stringify([{ goodsId: tea.id, number: 2 }]);
     const q = await call('/order/create', { token: u.token, goodsJsonStr, calculate: true, couponId: `${a.couponId},${b.couponId}` });
     expect(q.code).toBe(0);

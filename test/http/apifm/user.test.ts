@@ -31,7 +31,12 @@ describe('apifm plumbing', () => {
 
   it('documents its routes in /openapi.json under /{domain}', async () => {
     const doc = (await rt.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    for (const path of ['/{domain}/user/m/register', '/{domain}/discounts/fetch', '/{domain}/score/sign', '/{domain}/verification/sms/get']) {
+    for (const path of [
+      '/{domain}/user/m/register',
+      '/{domain}/discounts/fetch',
+      '/{domain}/score/sign',
+      '/{domain}/verification/sms/get',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect(doc.paths['/{domain}/discounts/fetch'].post).toBeDefined();
@@ -46,7 +51,11 @@ describe('apifm plumbing', () => {
 
   it('reports a missing parameter as 600 and takes JSON bodies and query strings too', async () => {
     expect((await call('/user/m/login', { pwd: 'x' })).code).toBe(600);
-    const json = await rt.app.inject({ method: 'POST', url: `/${t.slug}/user/m/login`, payload: { mobile: '13000000000', pwd: 'whatever1' } });
+    const json = await rt.app.inject({
+      method: 'POST',
+      url: `/${t.slug}/user/m/login`,
+      payload: { mobile: '13000000000', pwd: 'whatever1' },
+    });
     expect(json.json().code).toBe(10000);
     const qs = await rt.app.inject({ method: 'POST', url: `/${t.slug}/user/m/login?mobile=13000000000&pwd=whatever1` });
     expect(qs.json().code).toBe(10000);
@@ -144,10 +153,29 @@ describe('apifm user', () => {
 
   it('shows detail {base, userLevel} and applies modify', async () => {
     const u = await registerUser(call, rt.services, t.tenantId);
-    expect(await call('/user/modify', { token: u.token, nick: '小明', avatarUrl: 'https://img.example/a.png', gender: 1, city: '杭州', province: '浙江' })).toMatchObject({ code: 0 });
+    expect(
+      await call('/user/modify', {
+        token: u.token,
+        nick: '小明',
+        avatarUrl: 'https://img.example/a.png',
+        gender: 1,
+        city: '杭州',
+        province: '浙江',
+      }),
+    ).toMatchObject({ code: 0 });
     const d = await call('/user/detail', { token: u.token }, 'GET');
     expect(d.code).toBe(0);
-    expect(d.data.base).toMatchObject({ id: u.uid, nick: '小明', avatarUrl: 'https://img.example/a.png', mobile: u.mobile, gender: 1, city: '杭州', province: '浙江', isSeller: false, isIdcardCheck: false });
+    expect(d.data.base).toMatchObject({
+      id: u.uid,
+      nick: '小明',
+      avatarUrl: 'https://img.example/a.png',
+      mobile: u.mobile,
+      gender: 1,
+      city: '杭州',
+      province: '浙江',
+      isSeller: false,
+      isIdcardCheck: false,
+    });
     expect(d.data.base.dateAdd).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(d.data.userLevel).toMatchObject({ level: expect.any(Number), name: expect.any(String), canUpgrade: expect.any(Boolean) });
     expect(d.data.peisongMember).toMatchObject({ status: 0 });
@@ -159,8 +187,16 @@ describe('apifm user', () => {
     const other = await makeTenant(rt.services, rt.app);
     const c = apifm(rt.app, other.slug);
     const u = await registerUser(c, rt.services, other.tenantId);
-    expect((await c('/user/detail', { token: u.token }, 'GET')).data.userLevel).toEqual({ id: 0, level: 0, name: '普通会员', canUpgrade: false });
-    await rt.db.query(`INSERT INTO user_levels (tenant_id, name, level, upgrade_amount) VALUES ($1, '银卡', 1, 0), ($1, '金卡', 2, 100000)`, [other.tenantId]);
+    expect((await c('/user/detail', { token: u.token }, 'GET')).data.userLevel).toEqual({
+      id: 0,
+      level: 0,
+      name: '普通会员',
+      canUpgrade: false,
+    });
+    await rt.db.query(
+      `INSERT INTO user_levels (tenant_id, name, level, upgrade_amount) VALUES ($1, '银卡', 1, 0), ($1, '金卡', 2, 100000)`,
+      [other.tenantId],
+    );
     const d = await c('/user/detail', { token: u.token }, 'GET');
     expect(d.data.userLevel).toMatchObject({ level: 1, name: '银卡', canUpgrade: true });
   });

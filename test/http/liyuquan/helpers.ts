@@ -46,12 +46,25 @@ export async function makeMerchant(rt: TestRuntime): Promise<Merchant> {
   const t = await makeTenant(rt.services, app);
   const native = (method: 'POST' | 'GET', url: string, payload?: unknown) =>
     app.inject({ method, url: `/api/v1${url}`, headers: t.auth, ...(payload ? { payload: payload as object } : {}) });
-  const s = await native('POST', '/stores', { name: '外婆味道南屏店', address: '南屏街', area: '云南,昆明市,五华区', phone: '123456666666', linkman: '小明' });
+  const s = await native('POST', '/stores', {
+    name: '外婆味道南屏店',
+    address: '南屏街',
+    area: '云南,昆明市,五华区',
+    phone: '123456666666',
+    linkman: '小明',
+  });
   const storeId = s.json().id as number;
   const staffUsername = uniqueName('clerk');
   const staffPassword = 'clerk-pass-1';
   const staffPhone = `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-  const st = await native('POST', '/staff', { username: staffUsername, password: staffPassword, role: 'operator', storeIds: [storeId], phone: staffPhone, name: 'yy' });
+  const st = await native('POST', '/staff', {
+    username: staffUsername,
+    password: staffPassword,
+    role: 'operator',
+    storeIds: [storeId],
+    phone: staffPhone,
+    name: 'yy',
+  });
   if (st.statusCode !== 201) throw new Error(st.body);
   const template = await makeTemplate(app, t, {
     name: '50 元优惠券',
@@ -61,20 +74,55 @@ export async function makeMerchant(rt: TestRuntime): Promise<Merchant> {
     validity: { type: 'fixed', from: '2020-01-01T00:00:00Z', to: '2099-04-30T00:00:00Z' },
     storeIds: [storeId],
   });
-  const eventCard = await native('POST', '/card-products', { title: '外婆味道活动卡', type: 11, colour: '#E43B19', logo: '/item/191213/a.jpeg', storeIds: [storeId], summary: '<p>活动卡活动卡</p>' });
+  const eventCard = await native('POST', '/card-products', {
+    title: '外婆味道活动卡',
+    type: 11,
+    colour: '#E43B19',
+    logo: '/item/191213/a.jpeg',
+    storeIds: [storeId],
+    summary: '<p>活动卡活动卡</p>',
+  });
   if (eventCard.statusCode !== 201) throw new Error(eventCard.body);
-  const valueCard = await native('POST', '/card-products', { title: '外婆味道储值卡', type: 10, colour: '#34988E', logo: '/item/191213/b.jpeg', storeIds: [storeId], summary: 'null3' });
-  const moneyEvent = await native('POST', `/card-products/${eventCard.json().id}/events`, { title: '充200 送200 返200', summary: '充200 送200 返200', type: 1, rechargeMoney: '200.00', sendMoney: '200.00' });
+  const valueCard = await native('POST', '/card-products', {
+    title: '外婆味道储值卡',
+    type: 10,
+    colour: '#34988E',
+    logo: '/item/191213/b.jpeg',
+    storeIds: [storeId],
+    summary: 'null3',
+  });
+  const moneyEvent = await native('POST', `/card-products/${eventCard.json().id}/events`, {
+    title: '充200 送200 返200',
+    summary: '充200 送200 返200',
+    type: 1,
+    rechargeMoney: '200.00',
+    sendMoney: '200.00',
+  });
   if (moneyEvent.statusCode !== 201) throw new Error(moneyEvent.body);
   const couponEvent = await native('POST', `/card-products/${eventCard.json().id}/events`, {
-    title: '充100 送2 张50元优惠券', summary: '充100 送2 张50元优惠券', type: 2, rechargeMoney: '100.00', sendMoney: '0.00', couponTemplateId: template.id, quantity: 2,
+    title: '充100 送2 张50元优惠券',
+    summary: '充100 送2 张50元优惠券',
+    type: 2,
+    rechargeMoney: '100.00',
+    sendMoney: '0.00',
+    couponTemplateId: template.id,
+    quantity: 2,
   });
   if (couponEvent.statusCode !== 201) throw new Error(couponEvent.body);
   const login = await lyq(app, 'manage/user/login', { username: staffUsername, password: md5(staffPassword), client: 1 });
   if (login.body.errCode !== 0) throw new Error(JSON.stringify(login.body));
   return {
-    t, storeId, staffUsername, staffPassword, staffPhone, token: login.body.data as string,
-    eventCardId: eventCard.json().id, valueCardId: valueCard.json().id, moneyEventId: moneyEvent.json().id, couponEventId: couponEvent.json().id, templateId: template.id,
+    t,
+    storeId,
+    staffUsername,
+    staffPassword,
+    staffPhone,
+    token: login.body.data as string,
+    eventCardId: eventCard.json().id,
+    valueCardId: valueCard.json().id,
+    moneyEventId: moneyEvent.json().id,
+    couponEventId: couponEvent.json().id,
+    templateId: template.id,
   };
 }
 
@@ -100,7 +148,10 @@ export function expectShape(actual: unknown, example: unknown, nullable: string[
   if (example === null) return;
   const a = kind(actual);
   const e = kind(example);
-  const name = path.split('.').pop()!.replace(/\[\d+\]$/, '');
+  const name = path
+    .split('.')
+    .pop()!
+    .replace(/\[\d+\]$/, '');
   if (a === 'null' && nullable.includes(name)) return;
   expect(a, `${path}: expected ${e}, got ${a} (${JSON.stringify(actual)})`).toBe(e);
   if (e === 'array') {

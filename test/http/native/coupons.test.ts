@@ -19,11 +19,17 @@ afterAll(async () => rt?.close());
 const post = (url: string, payload: unknown, headers: Record<string, string> = t.auth) =>
   rt.app.inject({ method: 'POST', url: `/api/v1${url}`, headers, payload: payload as object });
 const get = (url: string, headers: Record<string, string> = t.auth) => rt.app.inject({ method: 'GET', url: `/api/v1${url}`, headers });
-const claim = (templateId: number, body: Record<string, unknown>, headers?: Record<string, string>) => post(`/coupon-templates/${templateId}/claims`, body, headers);
+const claim = (templateId: number, body: Record<string, unknown>, headers?: Record<string, string>) =>
+  post(`/coupon-templates/${templateId}/claims`, body, headers);
 
 describe('templates', () => {
   it('refuses a discount larger than its threshold, naming the field', async () => {
-    const r = await post('/coupon-templates', { name: 'x', discount: { type: 'amount', amount: '50.00' }, minSpend: '20.00', validity: { type: 'relative', days: 7 } });
+    const r = await post('/coupon-templates', {
+      name: 'x',
+      discount: { type: 'amount', amount: '50.00' },
+      minSpend: '20.00',
+      validity: { type: 'relative', days: 7 },
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().detail).toMatch(/discount.amount/);
   });
@@ -51,27 +57,56 @@ describe('templates', () => {
     expect(rejected.json().state).toBe('draft');
     await post(`/coupon-templates/${id}/submit`, {}, strict.auth);
     expect((await post(`/coupon-templates/${id}/approve`, {}, strict.auth)).json().state).toBe('active');
-    const patch = await rt.app.inject({ method: 'PATCH', url: `/api/v1/coupon-templates/${id}`, headers: strict.auth, payload: { name: 'changed' } });
+    const patch = await rt.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/coupon-templates/${id}`,
+      headers: strict.auth,
+      payload: { name: 'changed' },
+    });
     expect(patch.statusCode).toBe(409);
     expect((await post(`/coupon-templates/${id}/pause`, {}, strict.auth)).json().state).toBe('paused');
     expect((await post(`/coupon-templates/${id}/resume`, {}, strict.auth)).json().state).toBe('active');
     expect((await post(`/coupon-templates/${id}/void`, {}, strict.auth)).json().state).toBe('voided');
     expect((await post(`/coupon-templates/${id}/resume`, {}, strict.auth)).statusCode).toBe(409);
-    const audit = await rt.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE target_id = $1 AND target_type = 'coupon_template' ORDER BY id`, [String(id)]);
+    const audit = await rt.db.query<{ action: string }>(
+      `SELECT action FROM audit_log WHERE target_id = $1 AND target_type = 'coupon_template' ORDER BY id`,
+      [String(id)],
+    );
     expect(audit.rows.map((r) => r.action)).toEqual([
-      'template.create', 'template.submit', 'template.reject', 'template.submit', 'template.approve', 'template.pause', 'template.resume', 'template.void',
+      'template.create',
+      'template.submit',
+      'template.reject',
+      'template.submit',
+      'template.approve',
+      'template.pause',
+      'template.resume',
+      'template.void',
     ]);
   });
 
   it('lets staff edit a draft and lists by state and name', async () => {
-    const d = await post('/coupon-templates', { name: 'Draft me', discount: { type: 'amount', amount: '3.00' }, validity: { type: 'relative', days: 3 } });
+    const d = await post('/coupon-templates', {
+      name: 'Draft me',
+      discount: { type: 'amount', amount: '3.00' },
+      validity: { type: 'relative', days: 3 },
+    });
     const id = d.json().id;
-    const p = await rt.app.inject({ method: 'PATCH', url: `/api/v1/coupon-templates/${id}`, headers: t.auth, payload: { stock: 5, minSpend: '10.00' } });
+    const p = await rt.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/coupon-templates/${id}`,
+      headers: t.auth,
+      payload: { stock: 5, minSpend: '10.00' },
+    });
     expect(p.json()).toMatchObject({ stock: 5, minSpend: '10.00', left: 5, name: 'Draft me' });
     const list = await get('/coupon-templates?state=draft&name=draft');
     expect(list.json().items.map((x: { id: number }) => x.id)).toContain(id);
     // null means unlimited, not 0
-    const unlimited = await rt.app.inject({ method: 'PATCH', url: `/api/v1/coupon-templates/${id}`, headers: t.auth, payload: { stock: null, perUserLimit: null } });
+    const unlimited = await rt.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/coupon-templates/${id}`,
+      headers: t.auth,
+      payload: { stock: null, perUserLimit: null },
+    });
     expect(unlimited.json()).toMatchObject({ stock: null, left: null, perUserLimit: null });
   });
 });
@@ -101,7 +136,11 @@ describe('claims', () => {
 
   it('enforces stock and the per-user limit with clear codes', async () => {
     const tpl = await makeTemplate(rt.app, t, { stock: 2, perUserLimit: 1 });
-    const [a, b, c] = [await makeUser(rt.services, t.tenantId), await makeUser(rt.services, t.tenantId), await makeUser(rt.services, t.tenantId)];
+    const [a, b, c] = [
+      await makeUser(rt.services, t.tenantId),
+      await makeUser(rt.services, t.tenantId),
+      await makeUser(rt.services, t.tenantId),
+    ];
     expect((await claim(tpl.id, { userId: a.id })).statusCode).toBe(201);
     const again = await claim(tpl.id, { userId: a.id });
     expect(again.statusCode).toBe(409);
@@ -118,7 +157,10 @@ describe('claims', () => {
     const u = await makeUser(rt.services, t.tenantId, { points: 50 });
     const later = await makeTemplate(rt.app, t, { claimFrom: new Date(Date.now() + 86_400_000).toISOString() });
     expect((await claim(later.id, { userId: u.id })).json().code).toBe('not_started');
-    const over = await makeTemplate(rt.app, t, { claimFrom: new Date(Date.now() - 2 * 86_400_000).toISOString(), claimTo: new Date(Date.now() - 86_400_000).toISOString() });
+    const over = await makeTemplate(rt.app, t, {
+      claimFrom: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+      claimTo: new Date(Date.now() - 86_400_000).toISOString(),
+    });
     expect((await claim(over.id, { userId: u.id })).json().code).toBe('ended');
 
     const secret = await makeTemplate(rt.app, t, { claimPassword: 'OPEN SESAME' });
@@ -261,11 +303,21 @@ describe('quotes, redemptions, write-off', () => {
     const u = await makeUser(rt.services, t.tenantId);
     const big = await makeTemplate(rt.app, t, { name: '30 off 200', discount: { type: 'amount', amount: '30.00' }, minSpend: '200.00' });
     const small = await makeTemplate(rt.app, t, { name: '10 off 100' });
-    const rate = await makeTemplate(rt.app, t, { name: '88%', discount: { type: 'rate', rate: '0.88', maxOff: '15.00' }, minSpend: '0.00' });
+    const rate = await makeTemplate(rt.app, t, {
+      name: '88%',
+      discount: { type: 'rate', rate: '0.88', maxOff: '15.00' },
+      minSpend: '0.00',
+    });
     const cBig = (await claim(big.id, { userId: u.id })).json().code;
     const cSmall = (await claim(small.id, { userId: u.id })).json().code;
     const cRate = (await claim(rate.id, { userId: u.id })).json().code;
-    const q = await post('/quotes', { userId: u.id, items: [{ price: '60.00', quantity: 2 }, { price: '5.50', quantity: 1 }] });
+    const q = await post('/quotes', {
+      userId: u.id,
+      items: [
+        { price: '60.00', quantity: 2 },
+        { price: '5.50', quantity: 1 },
+      ],
+    });
     expect(q.statusCode).toBe(200);
     const body = q.json();
     expect(body.subtotal).toBe('125.50');
@@ -281,8 +333,18 @@ describe('quotes, redemptions, write-off', () => {
 
   it('redeems all coupons of an order or none, and rolls back exactly once', async () => {
     const u = await makeUser(rt.services, t.tenantId);
-    const a = await makeTemplate(rt.app, t, { name: 'stack A', discount: { type: 'amount', amount: '5.00' }, minSpend: '0.00', stackable: true });
-    const b = await makeTemplate(rt.app, t, { name: 'stack B', discount: { type: 'amount', amount: '7.00' }, minSpend: '0.00', stackable: true });
+    const a = await makeTemplate(rt.app, t, {
+      name: 'stack A',
+      discount: { type: 'amount', amount: '5.00' },
+      minSpend: '0.00',
+      stackable: true,
+    });
+    const b = await makeTemplate(rt.app, t, {
+      name: 'stack B',
+      discount: { type: 'amount', amount: '7.00' },
+      minSpend: '0.00',
+      stackable: true,
+    });
     const ca = (await claim(a.id, { userId: u.id })).json().code;
     const cb = (await claim(b.id, { userId: u.id })).json().code;
     const items = [{ price: '50.00', quantity: 1 }];
@@ -335,7 +397,11 @@ describe('promo codes', () => {
     const body = {
       code: 'SPRING88',
       name: 'Spring 88%',
-      rule: { type: 'discount_market_price', condition: { amountAtLeast: '100.00', countAtLeast: 1 }, action: { discount: '0.88', discountAtMost: '100.00' } },
+      rule: {
+        type: 'discount_market_price',
+        condition: { amountAtLeast: '100.00', countAtLeast: 1 },
+        action: { discount: '0.88', discountAtMost: '100.00' },
+      },
       limitTimes: 1,
       userUseLimit: 1,
       validFrom: new Date(Date.now() - 1000).toISOString(),
@@ -385,7 +451,12 @@ describe('promo codes: contract field names', () => {
     const tree = (await get(`/promo-codes?department=${dept.id}`)).json();
     expect(tree.items.map((x: { id: number }) => x.id).sort()).toEqual([p.json().id, q.json().id].sort());
     expect((await get(`/promo-codes?department=${child.id}`)).json().items.map((x: { id: number }) => x.id)).toEqual([q.json().id]);
-    const cleared = await rt.app.inject({ method: 'PATCH', url: `/api/v1/promo-codes/${p.json().id}`, headers: t.auth, payload: { department: null } });
+    const cleared = await rt.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/promo-codes/${p.json().id}`,
+      headers: t.auth,
+      payload: { department: null },
+    });
     expect(cleared.json()).toMatchObject({ department: null });
   });
 });
@@ -445,7 +516,9 @@ describe('guards around issuing and redeeming', () => {
     const u = await makeUser(rt.services, t.tenantId);
     const mine = (await claim(tpl.id, { userId: u.id })).json().code;
     const other = await makeTenant(rt.services, rt.app);
-    const foreignStore = (await rt.app.inject({ method: 'POST', url: '/api/v1/stores', headers: other.auth, payload: { name: 'Elsewhere' } })).json().id;
+    const foreignStore = (
+      await rt.app.inject({ method: 'POST', url: '/api/v1/stores', headers: other.auth, payload: { name: 'Elsewhere' } })
+    ).json().id;
     const s = await post('/redemptions', { userId: u.id, items, couponCodes: [mine], storeId: foreignStore, orderRef: `foreign-${mine}` });
     expect(s.statusCode).toBe(404);
     expect((await get(`/coupons/${mine}`)).json().coupon.status).toBe('usable');
@@ -486,7 +559,9 @@ describe('guards around issuing and redeeming', () => {
     const u = await makeUser(rt.services, t.tenantId);
     const code = (await claim(tpl.id, { userId: u.id })).json().code;
     const audit = (await get(`/audit-log?action=coupon.claim&limit=200`)).json();
-    expect(audit.items.some((a: { targetId: string; details: { userId: number } }) => a.targetId === code && a.details.userId === u.id)).toBe(true);
+    expect(
+      audit.items.some((a: { targetId: string; details: { userId: number } }) => a.targetId === code && a.details.userId === u.id),
+    ).toBe(true);
     expect((await get(`/coupons/${code}`)).json().history).toEqual([expect.objectContaining({ kind: 'issued', toUser: u.id })]);
   });
 

@@ -56,7 +56,11 @@ describe('departments', () => {
 
   it('only owners and admins change the tree', async () => {
     await call('POST', '/staff', { username: 'dept_op', password: 'dept-pass-123', role: 'operator' });
-    const login = await rt.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'dept_op', password: 'dept-pass-123' } });
+    const login = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'dept_op', password: 'dept-pass-123' },
+    });
     const headers = { authorization: `Bearer ${login.json().token}` };
     expect((await rt.app.inject({ method: 'POST', url: '/api/v1/departments', headers, payload: { name: 'nope' } })).statusCode).toBe(403);
     expect((await rt.app.inject({ method: 'GET', url: '/api/v1/departments', headers })).statusCode).toBe(200);

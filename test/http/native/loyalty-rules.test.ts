@@ -17,16 +17,36 @@ const req = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: u
 
 describe('native loyalty rules (what the apifm consumer endpoints show)', () => {
   it('sets sign-in, send and deduction rules, seen by the apifm endpoints', async () => {
-    expect((await req('PUT', '/sign-in-rules', { items: [{ continuous: 1, score: 2 }, { continuous: 1, score: 3 }] })).statusCode).toBe(400);
-    const s = await req('PUT', '/sign-in-rules', { items: [{ continuous: 1, score: 2 }, { continuous: 5, score: 10 }] });
+    expect(
+      (
+        await req('PUT', '/sign-in-rules', {
+          items: [
+            { continuous: 1, score: 2 },
+            { continuous: 1, score: 3 },
+          ],
+        })
+      ).statusCode,
+    ).toBe(400);
+    const s = await req('PUT', '/sign-in-rules', {
+      items: [
+        { continuous: 1, score: 2 },
+        { continuous: 5, score: 10 },
+      ],
+    });
     expect(s.statusCode).toBe(200);
-    expect((await req('GET', '/sign-in-rules')).json().items).toEqual([{ continuous: 1, score: 2 }, { continuous: 5, score: 10 }]);
+    expect((await req('GET', '/sign-in-rules')).json().items).toEqual([
+      { continuous: 1, score: 2 },
+      { continuous: 5, score: 10 },
+    ]);
     expect((await req('PUT', '/points-send-rules/register', { score: 50 })).statusCode).toBe(204);
     const d = await req('POST', '/points-deduction-rules', { score: 100, money: '1.00' });
     expect(d.statusCode).toBe(201);
     expect(d.json()).toMatchObject({ score: 100, money: '1.00', loop: true });
     const call = apifm(rt.app, t.slug);
-    expect((await call('/score/sign/rules', {}, 'GET')).data).toEqual([{ continuous: 1, score: 2 }, { continuous: 5, score: 10 }]);
+    expect((await call('/score/sign/rules', {}, 'GET')).data).toEqual([
+      { continuous: 1, score: 2 },
+      { continuous: 5, score: 10 },
+    ]);
     expect((await call('/score/send/rule', {})).data).toEqual([{ code: 'register', score: 50, confine: 0 }]);
     expect((await call('/score/deduction/rules', {}, 'GET')).data[0]).toMatchObject({ score: 100, money: 1 });
     const audit = await rt.db.query(`SELECT action FROM audit_log WHERE tenant_id = $1 AND action LIKE 'sign_in_rules%'`, [t.tenantId]);
@@ -47,10 +67,21 @@ describe('native loyalty rules (what the apifm consumer endpoints show)', () => 
   it('creates and withdraws merge rules', async () => {
     const a = await makeTemplate(rt.app, t, { name: 'A' });
     const b = await makeTemplate(rt.app, t, { name: 'B' });
-    expect((await req('POST', '/coupon-merge-rules', { name: 'x', targetTemplateId: 999999, items: [{ templateId: a.id, number: 2 }] })).statusCode).toBe(404);
-    const m = await req('POST', '/coupon-merge-rules', { name: '3A → B', targetTemplateId: b.id, items: [{ templateId: a.id, number: 3 }] });
+    expect(
+      (await req('POST', '/coupon-merge-rules', { name: 'x', targetTemplateId: 999999, items: [{ templateId: a.id, number: 2 }] }))
+        .statusCode,
+    ).toBe(404);
+    const m = await req('POST', '/coupon-merge-rules', {
+      name: '3A → B',
+      targetTemplateId: b.id,
+      items: [{ templateId: a.id, number: 3 }],
+    });
     expect(m.statusCode).toBe(201);
-    expect(m.json()).toMatchObject({ name: '3A → B', target: { templateId: b.id, name: 'B' }, items: [{ templateId: a.id, name: 'A', number: 3 }] });
+    expect(m.json()).toMatchObject({
+      name: '3A → B',
+      target: { templateId: b.id, name: 'B' },
+      items: [{ templateId: a.id, name: 'A', number: 3 }],
+    });
     const call = apifm(rt.app, t.slug);
     expect((await call('/discounts/merge/list', {}, 'GET')).data.map((r: { id: number }) => r.id)).toContain(m.json().id);
     expect((await req('DELETE', `/coupon-merge-rules/${m.json().id}`)).statusCode).toBe(204);

@@ -11,7 +11,8 @@ let templateId: number;
 const TZ = 'Asia/Shanghai';
 
 const get = (url: string, headers: Record<string, string> = t.auth) => rt.app.inject({ method: 'GET', url: `/api/v1${url}`, headers });
-const post = (url: string, payload: unknown, headers: Record<string, string> = t.auth) => rt.app.inject({ method: 'POST', url: `/api/v1${url}`, headers, payload: payload as object });
+const post = (url: string, payload: unknown, headers: Record<string, string> = t.auth) =>
+  rt.app.inject({ method: 'POST', url: `/api/v1${url}`, headers, payload: payload as object });
 
 beforeAll(async () => {
   rt = await openTestRuntime();

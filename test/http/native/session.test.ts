@@ -68,7 +68,11 @@ describe('login', () => {
 
   it('me answers the staff member and tenant', async () => {
     const res = await rt.app.inject({ method: 'GET', url: '/api/v1/me', headers: a.auth });
-    expect(res.json()).toMatchObject({ kind: 'staff', staff: { username: a.ownerUsername }, tenant: { slug: a.slug, timezone: 'Asia/Shanghai' } });
+    expect(res.json()).toMatchObject({
+      kind: 'staff',
+      staff: { username: a.ownerUsername },
+      tenant: { slug: a.slug, timezone: 'Asia/Shanghai' },
+    });
   });
 });
 
@@ -105,8 +109,14 @@ describe('tenant isolation', () => {
 describe('secrets at rest', () => {
   it('stores no password, session token or API key in clear', async () => {
     const token = (await login(a.ownerUsername, a.password)).json().token as string;
-    const key = (await rt.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: a.auth, payload: { name: 'k2' } })).json().key as string;
-    const u = await rt.app.inject({ method: 'POST', url: '/api/v1/users', headers: a.auth, payload: { mobile: '13800000001', password: 'consumer-secret' } });
+    const key = (await rt.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: a.auth, payload: { name: 'k2' } })).json()
+      .key as string;
+    const u = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: a.auth,
+      payload: { mobile: '13800000001', password: 'consumer-secret' },
+    });
     expect(u.statusCode).toBe(201);
     const dump = JSON.stringify([
       (await rt.db.query('SELECT * FROM staff')).rows,
@@ -115,7 +125,8 @@ describe('secrets at rest', () => {
       (await rt.db.query('SELECT * FROM users')).rows,
     ]);
     for (const secret of [a.password, token, key, 'consumer-secret']) expect(dump).not.toContain(secret);
-    const row = (await rt.db.query<{ password_hash: string }>('SELECT password_hash FROM staff WHERE username = $1', [a.ownerUsername])).rows[0]!;
+    const row = (await rt.db.query<{ password_hash: string }>('SELECT password_hash FROM staff WHERE username = $1', [a.ownerUsername]))
+      .rows[0]!;
     expect(row.password_hash).toMatch(/^scrypt\$/);
   });
 });
@@ -139,7 +150,8 @@ describe('one staff password, two forms', () => {
   it('accepts the password in clear and as MD5 hex in either case', async () => {
     const { staffPasswordForm } = await import('../../../src/kernel/security.ts');
     const md5 = staffPasswordForm(a.password);
-    const v = (pw: string, f: (p: string, h: string) => Promise<boolean>) => rt.services.auth.verifyCredentials(a.ownerUsername, pw, '10.7.7.7', f);
+    const v = (pw: string, f: (p: string, h: string) => Promise<boolean>) =>
+      rt.services.auth.verifyCredentials(a.ownerUsername, pw, '10.7.7.7', f);
     const { verifyStaffPasswordMd5 } = await import('../../../src/kernel/security.ts');
     expect((await v(md5, verifyStaffPasswordMd5)).ok).toBe(true);
     expect((await v(md5.toUpperCase(), verifyStaffPasswordMd5)).ok).toBe(true);

@@ -30,8 +30,22 @@ describe('native orders', () => {
 
     const list = await nativeCall(rt.app, t, 'GET', `/orders?userId=${u.uid}`);
     expect(list.body.total).toBe(2);
-    expect(list.body.items[0]).toMatchObject({ id: open.data.id, status: 0, statusText: '待支付', amountGoods: '50.00', amountCoupon: '5.00', amountReal: '45.00', couponIds: [c.couponId] });
-    expect(list.body.items[0].lines[0]).toMatchObject({ goodsId: g.id, unitPrice: '25.00', number: 2, amount: '50.00', amountCoupon: '5.00' });
+    expect(list.body.items[0]).toMatchObject({
+      id: open.data.id,
+      status: 0,
+      statusText: '待支付',
+      amountGoods: '50.00',
+      amountCoupon: '5.00',
+      amountReal: '45.00',
+      couponIds: [c.couponId],
+    });
+    expect(list.body.items[0].lines[0]).toMatchObject({
+      goodsId: g.id,
+      unitPrice: '25.00',
+      number: 2,
+      amount: '50.00',
+      amountCoupon: '5.00',
+    });
     expect((await nativeCall(rt.app, t, 'GET', '/orders?status=1')).body.items.map((o: { id: number }) => o.id)).toEqual([paid.data.id]);
     expect((await nativeCall(rt.app, t, 'GET', `/orders/${paid.data.id}`)).body).toMatchObject({ status: 1, paidAt: expect.any(String) });
     expect((await nativeCall(rt.app, t, 'GET', '/orders/99999999')).status).toBe(404);
@@ -47,7 +61,11 @@ describe('native orders', () => {
     expect(await stockOf(rt.services, g.id)).toBe(8);
 
     const hx = (await rt.services.orders.get(t.tenantId, { id: paid.data.id }))!.hxNumber;
-    expect((await nativeCall(rt.app, t, 'POST', '/orders/hx', { hxNumber: hx })).body).toMatchObject({ id: paid.data.id, status: 3, hxAt: expect.any(String) });
+    expect((await nativeCall(rt.app, t, 'POST', '/orders/hx', { hxNumber: hx })).body).toMatchObject({
+      id: paid.data.id,
+      status: 3,
+      hxAt: expect.any(String),
+    });
     expect((await nativeCall(rt.app, t, 'POST', '/orders/hx', { hxNumber: hx })).status).toBe(409);
     expect((await nativeCall(rt.app, t, 'POST', '/orders/hx', { hxNumber: '000' })).status).toBe(404);
 
@@ -58,6 +76,8 @@ describe('native orders', () => {
 
   it('needs a staff token', async () => {
     expect((await rt.app.inject({ method: 'GET', url: '/api/v1/orders' })).statusCode).toBe(401);
-    expect((await rt.app.inject({ method: 'POST', url: '/api/v1/goods', payload: { name: 'x', price: '1', stock: 1 } })).statusCode).toBe(401);
+    expect((await rt.app.inject({ method: 'POST', url: '/api/v1/goods', payload: { name: 'x', price: '1', stock: 1 } })).statusCode).toBe(
+      401,
+    );
   });
 });

@@ -27,7 +27,9 @@ async function newStaff(role: string, fields: Record<string, unknown> = {}) {
 
 async function auditOf(action: string, targetId: number) {
   const r = await call('GET', `/audit-log?action=${action}&limit=50`);
-  return (r.json().items as { action: string; targetId: string; details: Record<string, unknown> }[]).filter((e) => e.action === action && e.targetId === String(targetId));
+  return (r.json().items as { action: string; targetId: string; details: Record<string, unknown> }[]).filter(
+    (e) => e.action === action && e.targetId === String(targetId),
+  );
 }
 
 beforeAll(async () => {
@@ -43,7 +45,14 @@ describe('PATCH /staff/{id}', () => {
     const s = await newStaff('seller');
     const r = await call('PATCH', `/staff/${s.id}`, { role: 'operator', storeIds: [store], name: ' Li Lei ', phone: '13900001111' });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ id: s.id, role: 'operator', storeIds: [store], name: 'Li Lei', phone: '13900001111', disabled: false });
+    expect(r.json()).toMatchObject({
+      id: s.id,
+      role: 'operator',
+      storeIds: [store],
+      name: 'Li Lei',
+      phone: '13900001111',
+      disabled: false,
+    });
     // null clears, absent keeps.
     const r2 = await call('PATCH', `/staff/${s.id}`, { name: null });
     expect(r2.json()).toMatchObject({ name: null, phone: '13900001111', role: 'operator' });
@@ -94,7 +103,11 @@ describe('PATCH /staff/{id}', () => {
     // The owner cannot demote or disable themselves, and is the only owner.
     expect((await call('PATCH', `/staff/${ownerId}`, { role: 'admin' })).statusCode).toBe(403);
     expect((await call('PATCH', `/staff/${ownerId}`, { disabled: true })).statusCode).toBe(403);
-    expect((await call('PATCH', `/staff/${ownerId}`, { name: 'Boss', phone: '13700000000' })).json()).toMatchObject({ role: 'owner', name: 'Boss', phone: '13700000000' });
+    expect((await call('PATCH', `/staff/${ownerId}`, { name: 'Boss', phone: '13700000000' })).json()).toMatchObject({
+      role: 'owner',
+      name: 'Boss',
+      phone: '13700000000',
+    });
     // With a second owner, the first can be demoted by the second.
     const second = await newStaff('owner');
     const secondAuth = (await login(second.username, 'staff-pass-1'))!;
@@ -106,7 +119,9 @@ describe('PATCH /staff/{id}', () => {
 
   it("another tenant's staff are out of reach", async () => {
     const other = await makeTenant(rt.services, rt.app);
-    const theirs = (await call('POST', '/staff', { username: uniqueName('x'), password: 'staff-pass-1', role: 'seller' }, other.auth)).json().id as number;
+    const theirs = (
+      await call('POST', '/staff', { username: uniqueName('x'), password: 'staff-pass-1', role: 'seller' }, other.auth)
+    ).json().id as number;
     expect((await call('PATCH', `/staff/${theirs}`, { name: 'mine' })).statusCode).toBe(404);
   });
 });

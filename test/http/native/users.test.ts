@@ -15,7 +15,12 @@ afterAll(async () => rt?.close());
 
 describe('users: source', () => {
   it('is stored on create and shown by create, read and list', async () => {
-    const c = await rt.app.inject({ method: 'POST', url: '/api/v1/users', headers: t.auth, payload: { mobile: '13700000001', source: 'iOS' } });
+    const c = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: t.auth,
+      payload: { mobile: '13700000001', source: 'iOS' },
+    });
     expect(c.statusCode).toBe(201);
     expect(c.json()).toMatchObject({ mobile: '13700000001', source: 'iOS' });
     const r = await rt.app.inject({ method: 'GET', url: `/api/v1/users/${c.json().id}`, headers: t.auth });
@@ -27,7 +32,12 @@ describe('users: source', () => {
   it('is null when not given, and refused when malformed', async () => {
     const c = await rt.app.inject({ method: 'POST', url: '/api/v1/users', headers: t.auth, payload: { mobile: '13700000002' } });
     expect(c.json()).toMatchObject({ source: null });
-    const bad = await rt.app.inject({ method: 'POST', url: '/api/v1/users', headers: t.auth, payload: { mobile: '13700000003', source: 'not a source!' } });
+    const bad = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: t.auth,
+      payload: { mobile: '13700000003', source: 'not a source!' },
+    });
     expect(bad.statusCode).toBe(400);
   });
 });

@@ -34,7 +34,8 @@ async function pending(auth = owner, extra: Record<string, unknown> = {}): Promi
   expect(r.body).toEqual({ code: 20001, message: '保存成功!' });
   return (await gateway(rt.app, 'portal.couponCode.getList', { auth: owner, name: code })).body.list[0].id;
 }
-const setState = (id: number, state: number, auth = owner) => gateway(rt.app, 'portal.couponCode.setState', { auth, id, state }).then((r) => r.body);
+const setState = (id: number, state: number, auth = owner) =>
+  gateway(rt.app, 'portal.couponCode.setState', { auth, id, state }).then((r) => r.body);
 const stateOf = async (id: number) => (await gateway(rt.app, 'portal.couponCode.detail', { auth: owner, id })).body.info.state;
 
 beforeAll(async () => {
@@ -51,9 +52,25 @@ afterAll(async () => rt?.close());
 describe('auth', () => {
   it('refuses every call but login without auth or with a bad one, and changes nothing', async () => {
     const id = await pending();
-    const methods = ['portal.couponCode.getList', 'portal.couponCode.detail', 'portal.couponCode.add', 'portal.couponCode.update', 'portal.couponCode.setState', 'portal.system.menu', 'portal.system.department'];
+    const methods = [
+      'portal.couponCode.getList',
+      'portal.couponCode.detail',
+      'portal.couponCode.add',
+      'portal.couponCode.update',
+      'portal.couponCode.setState',
+      'portal.system.menu',
+      'portal.system.department',
+    ];
     for (const m of methods) {
-      const none = await gateway(rt.app, m, { id, state: 1, name: 'hijack', code: 'HIJACK1', limit_date_from: '2020-01-01 00:00:00', limit_date_to: '2099-01-01 00:00:00', promotion_info: SEED_PROMOTION_INFO });
+      const none = await gateway(rt.app, m, {
+        id,
+        state: 1,
+        name: 'hijack',
+        code: 'HIJACK1',
+        limit_date_from: '2020-01-01 00:00:00',
+        limit_date_to: '2099-01-01 00:00:00',
+        promotion_info: SEED_PROMOTION_INFO,
+      });
       expect(none.body, m).toMatchObject({ code: 40001, message: expect.stringContaining('登录') });
       expect((await gateway(rt.app, m, { auth: 'forged', id, state: 1 })).body, m).toMatchObject({ code: 40001 });
     }
@@ -70,7 +87,7 @@ describe('auth', () => {
     expect((await gateway(rt.app, 'portal.system.menu', { auth: a })).body).toMatchObject({ code: 40001 });
   });
 
-  it('one merchant never sees another\'s codes', async () => {
+  it("one merchant never sees another's codes", async () => {
     const id = await pending();
     const other = await makeTenant(rt.services, rt.app);
     const a = await portalLogin(rt.app, other.ownerUsername, other.password);
@@ -92,7 +109,10 @@ describe('roles', () => {
   it("an operator adds and resubmits but cannot approve; an auditor approves but cannot add: refused with the call's own failure code", async () => {
     const id = await pending(operator);
     // setState's failure is 50002, add/update's 5001 (seed 002); the message names the roles needed.
-    expect(await setState(id, 1, operator)).toEqual({ code: 50002, message: expect.stringMatching(/^设置失败: 没有权限: 需要角色 owner, admin, auditor/) });
+    expect(await setState(id, 1, operator)).toEqual({
+      code: 50002,
+      message: expect.stringMatching(/^设置失败: 没有权限: 需要角色 owner, admin, auditor/),
+    });
     expect(await stateOf(id)).toBe(0);
     const add = await gateway(rt.app, 'portal.couponCode.add', { auth: auditor, name: 'x', code: 'AUDX1' });
     expect(add.body).toEqual({ code: 5001, message: expect.stringMatching(/^保存失败: 没有权限: 需要角色 owner, admin, operator/) });
@@ -114,13 +134,19 @@ describe('the approval machine through setState', () => {
     expect(await setState(id, 1)).toMatchObject({ code: 50002, message: expect.stringMatching(/^设置失败/) }); // rejected → approved
     expect(await setState(id, 3)).toMatchObject({ code: 50002 }); // rejected → voided
     // Fixing a rejected code sends it back to the queue.
-    expect((await gateway(rt.app, 'portal.couponCode.update', { auth: owner, id, describe: 'fixed' })).body).toEqual({ code: 20001, message: '保存成功!' });
+    expect((await gateway(rt.app, 'portal.couponCode.update', { auth: owner, id, describe: 'fixed' })).body).toEqual({
+      code: 20001,
+      message: '保存成功!',
+    });
     expect(await stateOf(id)).toBe(0);
     expect(await setState(id, 1)).toEqual({ code: 20001, message: '设置成功!' });
     expect(await setState(id, 1)).toMatchObject({ code: 50002 }); // approved → approved
     expect(await setState(id, 2)).toMatchObject({ code: 50002 }); // approved → rejected
     expect(await setState(id, 0)).toMatchObject({ code: 50002 }); // approved → pending
-    expect((await gateway(rt.app, 'portal.couponCode.update', { auth: owner, id, describe: 'late' })).body).toMatchObject({ code: 5001, message: expect.stringMatching(/cannot be changed/) });
+    expect((await gateway(rt.app, 'portal.couponCode.update', { auth: owner, id, describe: 'late' })).body).toMatchObject({
+      code: 5001,
+      message: expect.stringMatching(/cannot be changed/),
+    });
     expect(await setState(id, 3)).toEqual({ code: 20001, message: '设置成功!' });
     for (const s of [0, 1, 2, 3]) expect(await setState(id, s)).toMatchObject({ code: 50002 }); // voided is final
     expect(await setState(id, 9)).toMatchObject({ code: 50002 });
@@ -130,9 +156,15 @@ describe('the approval machine through setState', () => {
 
   it('a pending code is edited in place and cannot be voided (setState 作废 applies to approved codes); reject it instead', async () => {
     const id = await pending();
-    expect((await gateway(rt.app, 'portal.couponCode.update', { auth: owner, id, describe: 'typo fixed' })).body).toEqual({ code: 20001, message: '保存成功!' });
+    expect((await gateway(rt.app, 'portal.couponCode.update', { auth: owner, id, describe: 'typo fixed' })).body).toEqual({
+      code: 20001,
+      message: '保存成功!',
+    });
     expect(await stateOf(id)).toBe(0);
-    expect(await setState(id, 3)).toEqual({ code: 50002, message: expect.stringMatching(/^设置失败.*cannot void a promo code that is pending/) });
+    expect(await setState(id, 3)).toEqual({
+      code: 50002,
+      message: expect.stringMatching(/^设置失败.*cannot void a promo code that is pending/),
+    });
     expect(await stateOf(id)).toBe(0);
     const nativeVoid = await rt.app.inject({ method: 'POST', url: `/api/v1/promo-codes/${id}/void`, headers: t.auth, payload: {} });
     expect(nativeVoid.statusCode).toBe(409);
@@ -143,7 +175,12 @@ describe('the approval machine through setState', () => {
   it('only an approved code in its window prices at checkout (native quote)', async () => {
     const u = await makeUser(rt.services, t.tenantId);
     const quote = (code: string) =>
-      rt.app.inject({ method: 'POST', url: '/api/v1/quotes', headers: t.auth, payload: { userId: u.id, items: [{ price: '200.00', quantity: 1 }], promoCodes: [code] } });
+      rt.app.inject({
+        method: 'POST',
+        url: '/api/v1/quotes',
+        headers: t.auth,
+        payload: { userId: u.id, items: [{ price: '200.00', quantity: 1 }], promoCodes: [code] },
+      });
     const id = await pending(owner, { code: 'CHECKOUT1' });
     expect((await quote('CHECKOUT1')).statusCode).toBeGreaterThanOrEqual(400);
     await setState(id, 1);

@@ -53,8 +53,14 @@ describe('登陆 portal.system.login', () => {
   });
 
   it('answers {code:50003, message:"登录失败!"} otherwise', async () => {
-    expect((await gateway(rt.app, 'portal.system.login', { user: 'lisi', password: 'nope-nope' })).body).toStrictEqual({ code: 50003, message: '登录失败!' });
-    expect((await gateway(rt.app, 'portal.system.login', { user: 'nobody', password: '123321' })).body).toStrictEqual({ code: 50003, message: '登录失败!' });
+    expect((await gateway(rt.app, 'portal.system.login', { user: 'lisi', password: 'nope-nope' })).body).toStrictEqual({
+      code: 50003,
+      message: '登录失败!',
+    });
+    expect((await gateway(rt.app, 'portal.system.login', { user: 'nobody', password: '123321' })).body).toStrictEqual({
+      code: 50003,
+      message: '登录失败!',
+    });
   });
 });
 
@@ -66,7 +72,12 @@ describe('新增 / 修改 portal.couponCode.add / update', () => {
   });
 
   it('add answers {code:5001, message:"保存失败…"} with the reason', async () => {
-    const same = await gateway(rt.app, 'portal.couponCode.add', { auth, ...SEED_ADD, code: 'OTHER1', limit_date_to: '2016-01-16 00:00:00' });
+    const same = await gateway(rt.app, 'portal.couponCode.add', {
+      auth,
+      ...SEED_ADD,
+      code: 'OTHER1',
+      limit_date_to: '2016-01-16 00:00:00',
+    });
     expect(same.body).toStrictEqual({ code: 5001, message: expect.stringMatching(/^保存失败.*validTo: must be after validFrom/) });
     const dup = await byPath(rt.app, 'promotioncode/addPromotionCode', { auth, ...SEED_ADD });
     expect(dup.body).toStrictEqual({ code: 5001, message: expect.stringMatching(/^保存失败.*already exists/) });
@@ -84,13 +95,23 @@ describe('新增 / 修改 portal.couponCode.add / update', () => {
     expect(d.body.info).toMatchObject({ describe: 'changed', user_type_limit: 'no_buy' });
     const back = await gateway(rt.app, 'portal.couponCode.update', { auth, id, describe: 'xxxxxxx', user_type_limit: 'new_reg' }, false);
     expect(back.body).toStrictEqual({ code: 20001, message: '保存成功!' });
-    expect((await gateway(rt.app, 'portal.couponCode.update', { auth, id: 999999, name: 'x' })).body).toStrictEqual({ code: 5001, message: expect.stringMatching(/^保存失败/) });
+    expect((await gateway(rt.app, 'portal.couponCode.update', { auth, id: 999999, name: 'x' })).body).toStrictEqual({
+      code: 5001,
+      message: expect.stringMatching(/^保存失败/),
+    });
   });
 });
 
 describe('查询优惠码列表 portal.couponCode.getList', () => {
   it('answers as the seed, by method and by path', async () => {
-    const r = await gateway(rt.app, 'portal.couponCode.getList', { auth, name: '50元优惠', req_department: '零售部/运营部', state: 0, limit: 20, offset: 0 });
+    const r = await gateway(rt.app, 'portal.couponCode.getList', {
+      auth,
+      name: '50元优惠',
+      req_department: '零售部/运营部',
+      state: 0,
+      limit: 20,
+      offset: 0,
+    });
     const id = r.body.list[0]?.id;
     const expected = {
       code: 200,
@@ -112,9 +133,25 @@ describe('查询优惠码列表 portal.couponCode.getList', () => {
       offset: 0,
     };
     expect(r.body).toStrictEqual(expected);
-    expect(Object.keys(r.body.list[0])).toEqual(['id', 'name', 'limit_times', 'req_department', 'limit_date_from', 'limit_date_to', 'describe', 'staff', 'state']);
+    expect(Object.keys(r.body.list[0])).toEqual([
+      'id',
+      'name',
+      'limit_times',
+      'req_department',
+      'limit_date_from',
+      'limit_date_to',
+      'describe',
+      'staff',
+      'state',
+    ]);
     expect((await byPath(rt.app, 'promotioncode/getPromotionCodeList', { auth, id })).body).toStrictEqual(expected);
-    expect((await gateway(rt.app, 'portal.couponCode.getList', { auth, state: 1 })).body).toStrictEqual({ code: 200, list: [], total: 0, limit: 20, offset: 0 });
+    expect((await gateway(rt.app, 'portal.couponCode.getList', { auth, state: 1 })).body).toStrictEqual({
+      code: 200,
+      list: [],
+      total: 0,
+      limit: 20,
+      offset: 0,
+    });
     expect((await gateway(rt.app, 'portal.couponCode.getList', { auth, req_department: ops })).body.total).toBe(1);
   });
 });
@@ -133,7 +170,11 @@ describe('查询优惠码详情 portal.couponCode.detail', () => {
         req_department: '零售部/运营部',
         limit_date_from: '2016-01-16 00:00:00',
         limit_date_to: '2016-01-20 00:00:00',
-        promotion_info: { type: 'discount_market_price', condition: { amount_at_least: 100, count_at_least: 1 }, action: { discount: 0.88, discount_at_most: 100 } },
+        promotion_info: {
+          type: 'discount_market_price',
+          condition: { amount_at_least: 100, count_at_least: 1 },
+          action: { discount: 0.88, discount_at_most: 100 },
+        },
         user_use_limit: 10,
         user_source_limit: 'iSO',
         user_type_limit: 'new_reg',
@@ -146,8 +187,20 @@ describe('查询优惠码详情 portal.couponCode.detail', () => {
     expect((await byPath(rt.app, 'promotioncode/getPromotionCode', { auth, id })).body).toStrictEqual(expected);
     // Stored on the native model under native names.
     const n = await native('GET', `/promo-codes/${id}`);
-    expect(n).toMatchObject({ userTypeLimit: 'new', userSourceLimit: ['iSO'], userUseLimit: 10, limitTimes: 10, departmentId: ops, state: 'pending', validFrom: '2016-01-15T16:00:00.000Z' });
-    expect(n.rule).toMatchObject({ type: 'discount_market_price', condition: { amountAtLeast: 100, countAtLeast: 1 }, action: { discount: 0.88, discountAtMost: 100 } });
+    expect(n).toMatchObject({
+      userTypeLimit: 'new',
+      userSourceLimit: ['iSO'],
+      userUseLimit: 10,
+      limitTimes: 10,
+      departmentId: ops,
+      state: 'pending',
+      validFrom: '2016-01-15T16:00:00.000Z',
+    });
+    expect(n.rule).toMatchObject({
+      type: 'discount_market_price',
+      condition: { amountAtLeast: 100, countAtLeast: 1 },
+      action: { discount: 0.88, discountAtMost: 100 },
+    });
     expect((await gateway(rt.app, 'portal.couponCode.detail', { auth, id: 999999 })).body).toMatchObject({ code: 40004 });
   });
 
@@ -163,7 +216,10 @@ describe('查询优惠码详情 portal.couponCode.detail', () => {
     expect(add.body).toStrictEqual({ code: 20001, message: '保存成功!' });
     const id = (await gateway(rt.app, 'portal.couponCode.getList', { auth, name: '满100减20' })).body.list[0].id;
     const info = (await gateway(rt.app, 'portal.couponCode.detail', { auth, id })).body.info;
-    expect(info).toMatchObject({ promotion_info: { type: 'amount_off', condition: { amount_at_least: 100 }, action: { amount_off: 20 } }, user_type_limit: 'no_buy' });
+    expect(info).toMatchObject({
+      promotion_info: { type: 'amount_off', condition: { amount_at_least: 100 }, action: { amount_off: 20 } },
+      user_type_limit: 'no_buy',
+    });
     expect((await native('GET', `/promo-codes/${id}`)).userTypeLimit).toBe('no_purchase');
   });
 });
@@ -171,10 +227,16 @@ describe('查询优惠码详情 portal.couponCode.detail', () => {
 describe('审核优惠码 portal.couponCode.setState', () => {
   it('answers {code:20001, message:"设置成功!"} / {code:50002, message:"设置失败…"}', async () => {
     const id = (await gateway(rt.app, 'portal.couponCode.getList', { auth, name: '50元优惠' })).body.list[0].id;
-    expect((await gateway(rt.app, 'portal.couponCode.setState', { auth, id, state: 1 })).body).toStrictEqual({ code: 20001, message: '设置成功!' });
+    expect((await gateway(rt.app, 'portal.couponCode.setState', { auth, id, state: 1 })).body).toStrictEqual({
+      code: 20001,
+      message: '设置成功!',
+    });
     expect((await gateway(rt.app, 'portal.couponCode.getList', { auth, id })).body.list[0].state).toBe(1);
     const again = await byPath(rt.app, 'promotioncode/auditPromotionCode', { auth, id, state: 2 });
-    expect(again.body).toStrictEqual({ code: 50002, message: expect.stringMatching(/^设置失败.*cannot reject a promo code that is approved/) });
+    expect(again.body).toStrictEqual({
+      code: 50002,
+      message: expect.stringMatching(/^设置失败.*cannot reject a promo code that is approved/),
+    });
   });
 });
 
@@ -194,7 +256,14 @@ describe('获取权限菜单 portal.system.menu', () => {
             { title: '优惠码审核', href: '/promotioncode/audit', icon: 'check' },
           ],
         },
-        { title: '系统', parent: true, list: [{ title: '部门', href: '/department', icon: 'sitemap' }, { title: '个人资料', href: '/profile', icon: 'user' }] },
+        {
+          title: '系统',
+          parent: true,
+          list: [
+            { title: '部门', href: '/department', icon: 'sitemap' },
+            { title: '个人资料', href: '/profile', icon: 'user' },
+          ],
+        },
       ],
     });
     await native('POST', '/staff', { username: 'auditor1', password: 'audit-pass-123', role: 'auditor' });

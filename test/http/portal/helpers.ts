@@ -5,10 +5,21 @@ export type Params = Record<string, string | number | null | object>;
 
 /** POST /portal/gateway, form-encoded (objects as JSON text) or JSON. */
 export function gateway(app: FastifyInstance, method: string, params: Params = {}, form = true) {
-  if (!form) return app.inject({ method: 'POST', url: '/portal/gateway', payload: { method, ...params } }).then((r) => ({ status: r.statusCode, body: r.json() }));
-  const fields = Object.entries({ method, ...params }).map(([k, v]): [string, string] => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v ?? '')]);
+  if (!form)
+    return app
+      .inject({ method: 'POST', url: '/portal/gateway', payload: { method, ...params } })
+      .then((r) => ({ status: r.statusCode, body: r.json() }));
+  const fields = Object.entries({ method, ...params }).map(([k, v]): [string, string] => [
+    k,
+    v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v ?? ''),
+  ]);
   return app
-    .inject({ method: 'POST', url: '/portal/gateway', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() })
+    .inject({
+      method: 'POST',
+      url: '/portal/gateway',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    })
     .then((r) => ({ status: r.statusCode, body: r.json() }));
 }
 

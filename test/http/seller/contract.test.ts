@@ -51,7 +51,17 @@ describe('seed 000: 微信端 / 电脑端 获取我的客户', () => {
       code: 1000,
       msg: 'get all my customer success',
       data: {
-        content: [{ id: u.id, uid: body.data.content[0].uid, phone: null, seller: companyJson(), bSell: false, frequenter: true, sellerChannel: null }],
+        content: [
+          {
+            id: u.id,
+            uid: body.data.content[0].uid,
+            phone: null,
+            seller: companyJson(),
+            bSell: false,
+            frequenter: true,
+            sellerChannel: null,
+          },
+        ],
         totalElements: 1,
         totalPages: 1,
         last: true,
@@ -62,7 +72,17 @@ describe('seed 000: 微信端 / 电脑端 获取我的客户', () => {
         number: 0,
       },
     });
-    expect(Object.keys(body.data)).toEqual(['content', 'totalElements', 'totalPages', 'last', 'first', 'numberOfElements', 'sort', 'size', 'number']);
+    expect(Object.keys(body.data)).toEqual([
+      'content',
+      'totalElements',
+      'totalPages',
+      'last',
+      'first',
+      'numberOfElements',
+      'sort',
+      'size',
+      'number',
+    ]);
     expect(Object.keys(body.data.content[0])).toEqual(['id', 'uid', 'phone', 'seller', 'bSell', 'frequenter', 'sellerChannel']);
   });
 
@@ -77,7 +97,15 @@ describe('seed 000: 微信端 / 电脑端 获取我的客户', () => {
       data: {
         content: [
           first,
-          { id: u2.id, uid: body.data.content[1].uid, phone: null, seller: companyJson(), bSell: false, frequenter: false, sellerChannel: null },
+          {
+            id: u2.id,
+            uid: body.data.content[1].uid,
+            phone: null,
+            seller: companyJson(),
+            bSell: false,
+            frequenter: false,
+            sellerChannel: null,
+          },
         ],
         last: true,
         totalPages: 1,
@@ -89,7 +117,17 @@ describe('seed 000: 微信端 / 电脑端 获取我的客户', () => {
         number: 0,
       },
     });
-    expect(Object.keys(body.data)).toEqual(['content', 'last', 'totalPages', 'totalElements', 'first', 'numberOfElements', 'sort', 'size', 'number']);
+    expect(Object.keys(body.data)).toEqual([
+      'content',
+      'last',
+      'totalPages',
+      'totalElements',
+      'first',
+      'numberOfElements',
+      'sort',
+      'size',
+      'number',
+    ]);
     expect(body.data.content[1].uid).toMatch(/^[0-9a-f]{32}$/);
     expect(body.data.content[1].uid).not.toBe(first.uid);
   });
@@ -108,7 +146,15 @@ describe('seed 000: 核销优惠卷 and 核销记录查看', () => {
 
   beforeAll(async () => {
     // The seed's account "4" is below the 3-character minimum for usernames; every other field is the seed's.
-    seller4 = await makeSeller(rt.app, t, { account: 'seller4', name: '，', phone: '，', wechat: '，', pic: '', intro: '，', storeIds: [storeId] });
+    seller4 = await makeSeller(rt.app, t, {
+      account: 'seller4',
+      name: '，',
+      phone: '，',
+      wechat: '，',
+      pic: '',
+      intro: '，',
+      storeIds: [storeId],
+    });
     const tpl = await makeTemplate(rt.app, t, {
       name: '老司机发给新人的优惠卷',
       discount: { type: 'rate', rate: '0.88' },
@@ -121,7 +167,10 @@ describe('seed 000: 核销优惠卷 and 核销记录查看', () => {
     await api(rt.app, t, 'PUT', `/users/${u.value.id}/seller`, { sellerId: seller4.id });
     const codes = await grant(rt.services, t, templateId, u.value.id, 5);
     code = codes[0]!;
-    await rt.db.query(`UPDATE coupons SET code = '9A71j5', created_at = '2018-09-11 10:50:49+08' WHERE tenant_id = $1 AND code = $2`, [t.tenantId, code]);
+    await rt.db.query(`UPDATE coupons SET code = '9A71j5', created_at = '2018-09-11 10:50:49+08' WHERE tenant_id = $1 AND code = $2`, [
+      t.tenantId,
+      code,
+    ]);
     code = '9A71j5';
   });
 
@@ -135,13 +184,19 @@ describe('seed 000: 核销优惠卷 and 核销记录查看', () => {
     } finally {
       delete deps.now;
     }
-    await rt.db.query(`UPDATE redemptions SET created_at = '2018-09-16 21:43:40+08' WHERE tenant_id = $1 AND staff_id = $2`, [t.tenantId, seller4.id]);
+    await rt.db.query(`UPDATE redemptions SET created_at = '2018-09-16 21:43:40+08' WHERE tenant_id = $1 AND staff_id = $2`, [
+      t.tenantId,
+      seller4.id,
+    ]);
   });
 
   it('POST /api/sell/writeOffHistory (token) answers as the seed', async () => {
     const r = await sellerCall(rt.app, '/api/sell/writeOffHistory', { token: seller4.token });
     const body = r.json();
-    const coupon = await rt.db.query<{ id: number; redemption_id: number }>('SELECT id, redemption_id FROM coupons WHERE tenant_id = $1 AND code = $2', [t.tenantId, code]);
+    const coupon = await rt.db.query<{ id: number; redemption_id: number }>(
+      'SELECT id, redemption_id FROM coupons WHERE tenant_id = $1 AND code = $2',
+      [t.tenantId, code],
+    );
     expect(body).toStrictEqual({
       code: 1000,
       msg: 'get all write off history success',
@@ -179,7 +234,17 @@ describe('seed 000: 核销优惠卷 and 核销记录查看', () => {
         number: 0,
       },
     });
-    expect(Object.keys(body.data)).toEqual(['content', 'totalPages', 'totalElements', 'last', 'first', 'numberOfElements', 'sort', 'size', 'number']);
+    expect(Object.keys(body.data)).toEqual([
+      'content',
+      'totalPages',
+      'totalElements',
+      'last',
+      'first',
+      'numberOfElements',
+      'sort',
+      'size',
+      'number',
+    ]);
     // The seed lists `code` as a parameter here too: it narrows the history to one coupon.
     const none = (await sellerCall(rt.app, '/api/sell/writeOffHistory', { token: seller4.token, code: 'NOPE' })).json();
     expect(none.data).toMatchObject({ content: [], totalElements: 0, totalPages: 0, numberOfElements: 0 });
@@ -192,7 +257,11 @@ describe('seed 000: 核销优惠卷 and 核销记录查看', () => {
     await api(rt.app, t, 'PUT', `/users/${u.value.id}/seller`, { sellerId: seller4.id });
     const [c] = await grant(rt.services, t, tpl.id, u.value.id, 1);
     const login = (await sellerCall(rt.app, '/api/cus/login', { account: 'seller4', password: 'seller-pass-123' }, false)).json();
-    expect(login).toMatchObject({ code: 1000, msg: 'login success', data: { token: expect.any(String), seller: { id: seller4.id, account: 'seller4' } } });
+    expect(login).toMatchObject({
+      code: 1000,
+      msg: 'login success',
+      data: { token: expect.any(String), seller: { id: seller4.id, account: 'seller4' } },
+    });
     const r = await sellerCall(rt.app, '/api/cus/writeOffCoupons', { token: login.data.token, code: c! }, false);
     expect(r.json()).toStrictEqual({ code: 1000, msg: 'write off coupon success', data: null });
     const status = await api(rt.app, t, 'GET', `/coupons/${c}`);

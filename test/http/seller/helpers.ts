@@ -27,9 +27,26 @@ export interface SellerFixture {
 export async function makeSeller(
   app: FastifyInstance,
   t: TenantFixture,
-  f: { account: string; name: string; phone: string; storeIds?: number[]; wechat?: string | null; pic?: string | null; intro?: string | null; isDefault?: boolean; referralCode?: string },
+  f: {
+    account: string;
+    name: string;
+    phone: string;
+    storeIds?: number[];
+    wechat?: string | null;
+    pic?: string | null;
+    intro?: string | null;
+    isDefault?: boolean;
+    referralCode?: string;
+  },
 ): Promise<SellerFixture> {
-  const s = await api(app, t, 'POST', '/staff', { username: f.account, password: SELLER_PASSWORD, role: 'seller', name: f.name, phone: f.phone, storeIds: f.storeIds ?? [] });
+  const s = await api(app, t, 'POST', '/staff', {
+    username: f.account,
+    password: SELLER_PASSWORD,
+    role: 'seller',
+    name: f.name,
+    phone: f.phone,
+    storeIds: f.storeIds ?? [],
+  });
   await api(app, t, 'PUT', `/sellers/${s.id}`, {
     wechat: f.wechat ?? null,
     pic: f.pic ?? null,
@@ -54,11 +71,20 @@ export function sellerCall(app: FastifyInstance, path: string, params: Record<st
     : app.inject({ method: 'POST', url: path, payload: params });
 }
 
-export const ownerPrincipal = (staffId: number, tenantId: number): Principal => ({ kind: 'staff', staffId, tenantId, role: 'owner', username: 'owner', storeIds: [] });
+export const ownerPrincipal = (staffId: number, tenantId: number): Principal => ({
+  kind: 'staff',
+  staffId,
+  tenantId,
+  role: 'owner',
+  username: 'owner',
+  storeIds: [],
+});
 
 /** Grants n coupons of a template to a user; returns their codes. */
 export async function grant(services: Services, t: TenantFixture, templateId: number, userId: number, n = 1): Promise<string[]> {
-  const owner = await services.deps.db.query<{ id: number }>("SELECT id FROM staff WHERE tenant_id = $1 AND role = 'owner' LIMIT 1", [t.tenantId]);
+  const owner = await services.deps.db.query<{ id: number }>("SELECT id FROM staff WHERE tenant_id = $1 AND role = 'owner' LIMIT 1", [
+    t.tenantId,
+  ]);
   const r = await services.coupons.grant(t.tenantId, { templateId, userId, quantity: n }, ownerPrincipal(owner.rows[0]!.id, t.tenantId));
   if (!r.ok) throw new Error(r.error.message);
   return r.value.map((c) => c.code);

@@ -22,7 +22,8 @@ const user = async (t: TenantFixture, username: string) => {
   if (!u.ok) throw new Error(u.error.message);
   return u.value.id;
 };
-const writeOff = (s: SellerFixture, code: string, path = '/api/sell/writeOffCoupons') => sellerCall(rt.app, path, { token: s.token, code }).then((r) => r.json());
+const writeOff = (s: SellerFixture, code: string, path = '/api/sell/writeOffCoupons') =>
+  sellerCall(rt.app, path, { token: s.token, code }).then((r) => r.json());
 const customers = (s: SellerFixture) => sellerCall(rt.app, '/api/sell/getMyCustomer', { token: s.token }).then((r) => r.json().data);
 
 beforeAll(async () => {
@@ -52,7 +53,10 @@ describe('customers', () => {
     expect(ref).toEqual({ bound: true, sellerId: alice.id });
     // A bound customer keeps its seller when another referral comes.
     await api(rt.app, a, 'PUT', `/sellers/${bob.id}`, { referralCode: 'BOB01' });
-    expect(await api(rt.app, a, 'POST', '/sellers/referrals', { userId: c2, referralCode: 'BOB01' })).toEqual({ bound: false, sellerId: bob.id });
+    expect(await api(rt.app, a, 'POST', '/sellers/referrals', { userId: c2, referralCode: 'BOB01' })).toEqual({
+      bound: false,
+      sellerId: bob.id,
+    });
 
     const mine = await customers(alice);
     expect(mine.content.map((c: { id: number }) => c.id)).toEqual([c1, c2]);
@@ -70,7 +74,7 @@ describe('customers', () => {
     expect((await customers(house)).content.map((c: { id: number }) => c.id)).toEqual([c1, c3]);
   });
 
-  it('a customer who is a seller\'s own consumer account shows bSell true', async () => {
+  it("a customer who is a seller's own consumer account shows bSell true", async () => {
     const own = await user(a, 'bob_wechat');
     await api(rt.app, a, 'PUT', `/sellers/${bob.id}`, { userId: own });
     const list = await customers(house);
@@ -88,7 +92,9 @@ describe('customers', () => {
     expect(mgr.items[0]).toMatchObject({ bound: true, channel: 'referral', seller: { id: alice.id } });
     // Another merchant's seller id is simply not found from here.
     expect((await api(rt.app, a, 'GET', `/sellers/${bella.id}/customers`)).total).toBe(0);
-    expect((await rt.app.inject({ method: 'PUT', url: `/api/v1/users/1/seller`, headers: a.auth, payload: { sellerId: bella.id } })).statusCode).toBe(400);
+    expect(
+      (await rt.app.inject({ method: 'PUT', url: `/api/v1/users/1/seller`, headers: a.auth, payload: { sellerId: bella.id } })).statusCode,
+    ).toBe(400);
   });
 });
 
@@ -102,7 +108,12 @@ describe('seller profiles', () => {
     const after = (await api(rt.app, a, 'GET', '/sellers')).items;
     expect(after.filter((s: { isDefault: boolean }) => s.isDefault).map((s: { id: number }) => s.id)).toEqual([alice.id]);
     await api(rt.app, a, 'PUT', `/sellers/${house.id}`, { isDefault: true });
-    const dup = await rt.app.inject({ method: 'PUT', url: `/api/v1/sellers/${house.id}`, headers: a.auth, payload: { referralCode: 'alice01' } });
+    const dup = await rt.app.inject({
+      method: 'PUT',
+      url: `/api/v1/sellers/${house.id}`,
+      headers: a.auth,
+      payload: { referralCode: 'alice01' },
+    });
     expect(dup.statusCode).toBe(409);
     const notSeller = await rt.app.inject({ method: 'PUT', url: `/api/v1/sellers/99999`, headers: a.auth, payload: { intro: 'x' } });
     expect(notSeller.statusCode).toBe(404);
@@ -125,7 +136,7 @@ describe('write-off refusals', () => {
     expect((await sellerCall(rt.app, '/api/sell/writeOffCoupons', { token: alice.token })).json()).toMatchObject({ code: 1001 });
   });
 
-  it('2004 another merchant\'s coupon, and it stays usable there', async () => {
+  it("2004 another merchant's coupon, and it stays usable there", async () => {
     const bUser = await user(b, 'wo_b');
     const [code] = await grant(rt.services, b, tplB, bUser);
     expect(await writeOff(alice, code!)).toMatchObject({ code: 2004, msg: 'this coupon belongs to another merchant' });
@@ -133,14 +144,17 @@ describe('write-off refusals', () => {
     expect(await writeOff(bella, code!)).toMatchObject({ code: 1000 });
   });
 
-  it('2006 another seller\'s customer; the coupon stays usable', async () => {
+  it("2006 another seller's customer; the coupon stays usable", async () => {
     const [code] = await grant(rt.services, a, tplA, bobCustomer);
     expect(await writeOff(alice, code!)).toMatchObject({ code: 2006 });
     expect(await writeOff(house, code!)).toMatchObject({ code: 2006 });
     expect((await api(rt.app, a, 'GET', `/coupons/${code}`)).coupon.status).toBe('usable');
     expect(await writeOff(bob, code!)).toMatchObject({ code: 1000 });
     // Alice's history does not show Bob's write-off; Bob's does.
-    const hist = async (s: SellerFixture) => (await sellerCall(rt.app, '/api/sell/writeOffHistory', { token: s.token })).json().data.content.map((w: { couponObj: { code: string } }) => w.couponObj.code);
+    const hist = async (s: SellerFixture) =>
+      (await sellerCall(rt.app, '/api/sell/writeOffHistory', { token: s.token }))
+        .json()
+        .data.content.map((w: { couponObj: { code: string } }) => w.couponObj.code);
     expect(await hist(alice)).not.toContain(code);
     expect(await hist(bob)).toContain(code);
   });
@@ -152,17 +166,22 @@ describe('write-off refusals', () => {
   });
 
   it('2003 expired', async () => {
-    const tpl = await makeTemplate(rt.app, a, { minSpend: '0.00', validity: { type: 'fixed', from: '2020-01-01T00:00:00Z', to: '2020-02-01T00:00:00Z' } });
+    const tpl = await makeTemplate(rt.app, a, {
+      minSpend: '0.00',
+      validity: { type: 'fixed', from: '2020-01-01T00:00:00Z', to: '2020-02-01T00:00:00Z' },
+    });
     const [code] = await grant(rt.services, a, tpl.id, aliceCustomer);
     expect(await writeOff(alice, code!)).toMatchObject({ code: 2003 });
   });
 
-  it('2005 outside the seller\'s stores (by the coupon\'s stores, or a store named)', async () => {
+  it("2005 outside the seller's stores (by the coupon's stores, or a store named)", async () => {
     const onlyA2 = await makeTemplate(rt.app, a, { minSpend: '0.00', storeIds: [storeA2] });
     const [code] = await grant(rt.services, a, onlyA2.id, aliceCustomer);
     expect(await writeOff(alice, code!)).toMatchObject({ code: 2005 });
     const [code2] = await grant(rt.services, a, tplA, aliceCustomer);
-    expect((await sellerCall(rt.app, '/api/sell/writeOffCoupons', { token: alice.token, code: code2!, storeId: storeA2 })).json()).toMatchObject({ code: 2005 });
+    expect(
+      (await sellerCall(rt.app, '/api/sell/writeOffCoupons', { token: alice.token, code: code2!, storeId: storeA2 })).json(),
+    ).toMatchObject({ code: 2005 });
     expect((await api(rt.app, a, 'GET', `/coupons/${code2}`)).coupon.status).toBe('usable');
     // The default seller works in every store: it may write off its own customer's A2 coupon.
     const rest = await user(a, 'wo_rest');
@@ -181,9 +200,18 @@ describe('sessions', () => {
   });
 
   it('login: 1004 wrong password, 1003 not a seller, a native session token works too, logout ends it', async () => {
-    expect((await sellerCall(rt.app, '/api/sell/login', { account: 'alice', password: 'wrong-one' })).json()).toMatchObject({ code: 1004, msg: 'wrong account or password' });
-    expect((await sellerCall(rt.app, '/api/sell/login', { account: a.ownerUsername, password: a.password })).json()).toMatchObject({ code: 1003 });
-    const native = await rt.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'bob', password: SELLER_PASSWORD } });
+    expect((await sellerCall(rt.app, '/api/sell/login', { account: 'alice', password: 'wrong-one' })).json()).toMatchObject({
+      code: 1004,
+      msg: 'wrong account or password',
+    });
+    expect((await sellerCall(rt.app, '/api/sell/login', { account: a.ownerUsername, password: a.password })).json()).toMatchObject({
+      code: 1003,
+    });
+    const native = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'bob', password: SELLER_PASSWORD },
+    });
     const tok = native.json().token;
     expect((await sellerCall(rt.app, '/api/sell/getMyCustomer', { token: tok })).json()).toMatchObject({ code: 1000 });
     const s = (await sellerCall(rt.app, '/api/sell/login', { account: 'bob', password: SELLER_PASSWORD })).json();
@@ -193,7 +221,21 @@ describe('sessions', () => {
 
   it('every call of both dialects is in the OpenAPI document', async () => {
     const paths = Object.keys((await rt.app.inject({ method: 'GET', url: '/openapi.json' })).json().paths);
-    for (const p of ['/api/sell/writeOffCoupons', '/api/cus/writeOffCoupons', '/api/sell/writeOffHistory', '/api/sell/getMyCustomer', '/api/cus/getMyCustomer', '/api/sell/login', '/api/cus/login', '/portal/gateway', '/portal/promotioncode/getPromotionCodeList', '/portal/promotioncode/auditPromotionCode', '/api/v1/sellers/{id}/customers', '/api/v1/users/{id}/seller', '/api/v1/departments/{id}']) {
+    for (const p of [
+      '/api/sell/writeOffCoupons',
+      '/api/cus/writeOffCoupons',
+      '/api/sell/writeOffHistory',
+      '/api/sell/getMyCustomer',
+      '/api/cus/getMyCustomer',
+      '/api/sell/login',
+      '/api/cus/login',
+      '/portal/gateway',
+      '/portal/promotioncode/getPromotionCodeList',
+      '/portal/promotioncode/auditPromotionCode',
+      '/api/v1/sellers/{id}/customers',
+      '/api/v1/users/{id}/seller',
+      '/api/v1/departments/{id}',
+    ]) {
       expect(paths, p).toContain(p);
     }
   });
@@ -202,6 +244,8 @@ describe('sessions', () => {
     const r = await sellerCall(rt.app, '/api/sell/nothing', {});
     expect(r.statusCode).toBe(404);
     expect(r.json()).toMatchObject({ code: 1404, data: null });
-    expect((await sellerCall(rt.app, '/api/sell/getMyCustomer', { token: alice.token, size: 'many' })).json()).toMatchObject({ code: 1001 });
+    expect((await sellerCall(rt.app, '/api/sell/getMyCustomer', { token: alice.token, size: 'many' })).json()).toMatchObject({
+      code: 1001,
+    });
   });
 });

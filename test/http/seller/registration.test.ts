@@ -24,7 +24,8 @@ async function register(params: Record<string, string | number> = {}) {
   return { mobile, r: await call('/user/m/register', { mobile, code, pwd: 'secret-123', autoLogin: true, ...params }) };
 }
 
-const customers = async (s: SellerFixture, path = '/api/sell/getMyCustomer') => (await sellerCall(rt.app, path, { token: s.token, size: 100 })).json().data;
+const customers = async (s: SellerFixture, path = '/api/sell/getMyCustomer') =>
+  (await sellerCall(rt.app, path, { token: s.token, size: 100 })).json().data;
 const ids = (page: { content: { id: number }[] }) => page.content.map((c) => c.id);
 
 beforeAll(async () => {
@@ -48,7 +49,10 @@ describe('apifm registration binds the customer to a seller', () => {
     expect(r.code).toBe(0);
     const page = await customers(alice);
     expect(ids(page)).toContain(r.data.uid);
-    expect(page.content.find((c: { id: number }) => c.id === r.data.uid)).toMatchObject({ seller: { id: alice.id }, sellerChannel: 'referral' });
+    expect(page.content.find((c: { id: number }) => c.id === r.data.uid)).toMatchObject({
+      seller: { id: alice.id },
+      sellerChannel: 'referral',
+    });
     expect(ids(await customers(house))).not.toContain(r.data.uid);
     // The WeChat side sees the same.
     expect(ids(await customers(alice, '/api/cus/getMyCustomer'))).toContain(r.data.uid);
@@ -85,8 +89,10 @@ describe('writeOffHistory paging', () => {
     const tpl = (await makeTemplate(rt.app, t, { minSpend: '0.00' })).id;
     const { r } = await register({ referralCode: 'ALICE01' });
     const codes = await grant(rt.services, t, tpl, r.data.uid, 3);
-    for (const code of codes) expect((await sellerCall(rt.app, '/api/sell/writeOffCoupons', { token: alice.token, code })).json().code).toBe(1000);
-    const page = async (n: number) => (await sellerCall(rt.app, '/api/sell/writeOffHistory', { token: alice.token, page: n, size: 2 })).json().data;
+    for (const code of codes)
+      expect((await sellerCall(rt.app, '/api/sell/writeOffCoupons', { token: alice.token, code })).json().code).toBe(1000);
+    const page = async (n: number) =>
+      (await sellerCall(rt.app, '/api/sell/writeOffHistory', { token: alice.token, page: n, size: 2 })).json().data;
     expect(await page(0)).toMatchObject({ totalElements: 3, totalPages: 2, numberOfElements: 2, first: true, last: false });
     expect(await page(1)).toMatchObject({ totalElements: 3, totalPages: 2, numberOfElements: 1, last: true });
     expect(await page(5)).toMatchObject({ content: [], totalElements: 3, totalPages: 2, numberOfElements: 0, number: 5, last: true });

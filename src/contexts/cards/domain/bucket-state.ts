@@ -14,7 +14,11 @@ export type BucketAction = (typeof BUCKET_ACTIONS)[number];
 // action → from-state → the states it may lead to.
 const MOVES: Record<BucketAction, Partial<Record<BucketState, readonly BucketState[]>>> = {
   spend: { untouched: ['partly_spent', 'cash_back_due'], partly_spent: ['partly_spent', 'cash_back_due'] },
-  put_back: { untouched: ['untouched', 'partly_spent'], partly_spent: ['untouched', 'partly_spent'], cash_back_due: ['untouched', 'partly_spent'] },
+  put_back: {
+    untouched: ['untouched', 'partly_spent'],
+    partly_spent: ['untouched', 'partly_spent'],
+    cash_back_due: ['untouched', 'partly_spent'],
+  },
   refund_recharge: { untouched: ['recharge_refunded'] },
   cash_back: { cash_back_due: ['cashed_back'] },
 };

@@ -34,4 +34,3 @@ export function splitSpend(sources: readonly SpendSource[], amount: Fen): SpendP
   }
   return left === 0 ? parts : null;
 }
-

@@ -207,7 +207,9 @@ export const REFUND_CODE_PURPOSE = 'card_refund';
 
 /** null when fen is a positive (or, with allowZero, non-negative) safe integer; else what is wrong. */
 export const validMoney = (fen: unknown, what: string, allowZero = false): string | null =>
-  typeof fen === 'number' && Number.isSafeInteger(fen) && (allowZero ? fen >= 0 : fen > 0) ? null : `${what} must be ${allowZero ? 'zero or more' : 'more than zero'}`;
+  typeof fen === 'number' && Number.isSafeInteger(fen) && (allowZero ? fen >= 0 : fen > 0)
+    ? null
+    : `${what} must be ${allowZero ? 'zero or more' : 'more than zero'}`;
 
 export const COLOUR_RE = /^#[0-9a-fA-F]{3,8}$/;
 

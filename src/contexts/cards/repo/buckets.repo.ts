@@ -8,16 +8,29 @@ import { BUCKET_STATES, fromStates, type BucketAction, type BucketState } from '
 import type { CardBucket } from '../domain/card.ts';
 
 /** card_buckets.status as stored. */
-export const BUCKET_DB: Record<BucketState, number> = { untouched: 1, partly_spent: 2, cash_back_due: 3, recharge_refunded: 4, cashed_back: 5 };
+export const BUCKET_DB: Record<BucketState, number> = {
+  untouched: 1,
+  partly_spent: 2,
+  cash_back_due: 3,
+  recharge_refunded: 4,
+  cashed_back: 5,
+};
 export const bucketStateOf = (n: number): BucketState => {
   const s = BUCKET_STATES.find((k) => BUCKET_DB[k] === Number(n));
   if (!s) throw new Error(`unknown bucket status ${n}`);
   return s;
 };
 /** The SQL list of the stored states an action applies to, e.g. "1, 2". */
-const from = (a: BucketAction) => fromStates(a).map((s) => BUCKET_DB[s]).join(', ');
+const from = (a: BucketAction) =>
+  fromStates(a)
+    .map((s) => BUCKET_DB[s])
+    .join(', ');
 
-export async function insertBucket(q: Queryable, tenantId: number, b: { cardId: number; eventId: number; capital: number; bonus: number }): Promise<number> {
+export async function insertBucket(
+  q: Queryable,
+  tenantId: number,
+  b: { cardId: number; eventId: number; capital: number; bonus: number },
+): Promise<number> {
   const r = await q.query<{ id: number }>(
     `INSERT INTO card_buckets (tenant_id, user_card_id, event_id, capital_initial, bonus_initial, capital, bonus, status)
      VALUES ($1, $2, $3, $4, $5, $4, $5, ${BUCKET_DB.untouched}) RETURNING id`,
@@ -67,12 +80,19 @@ export async function refundBucket(q: Queryable, id: number): Promise<boolean> {
 }
 
 export async function bucketCard(q: Queryable, tenantId: number, id: number): Promise<number | null> {
-  const owner = await q.query<Pick<Row<'card_buckets'>, 'user_card_id'>>('SELECT user_card_id FROM card_buckets WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  const owner = await q.query<Pick<Row<'card_buckets'>, 'user_card_id'>>(
+    'SELECT user_card_id FROM card_buckets WHERE tenant_id = $1 AND id = $2',
+    [tenantId, id],
+  );
   return owner.rows[0]?.user_card_id ?? null;
 }
 
 /** Due → cashed back, once; null when the bucket is not due. */
-export async function cashBackBucket(q: Queryable, tenantId: number, id: number): Promise<{ cardId: number; capitalInitial: number; eventId: number } | null> {
+export async function cashBackBucket(
+  q: Queryable,
+  tenantId: number,
+  id: number,
+): Promise<{ cardId: number; capitalInitial: number; eventId: number } | null> {
   const b = await q.query<Pick<Row<'card_buckets'>, 'user_card_id' | 'capital_initial' | 'event_id'>>(
     `UPDATE card_buckets SET status = ${BUCKET_DB.cashed_back}, cashed_back_at = now() WHERE tenant_id = $1 AND id = $2 AND status IN (${from('cash_back')})
      RETURNING user_card_id, capital_initial, event_id`,
@@ -83,7 +103,10 @@ export async function cashBackBucket(q: Queryable, tenantId: number, id: number)
 }
 
 export async function bucketState(q: Queryable, tenantId: number, id: number): Promise<BucketState | null> {
-  const s = await q.query<Pick<Row<'card_buckets'>, 'status'>>('SELECT status FROM card_buckets WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  const s = await q.query<Pick<Row<'card_buckets'>, 'status'>>('SELECT status FROM card_buckets WHERE tenant_id = $1 AND id = $2', [
+    tenantId,
+    id,
+  ]);
   return s.rows[0] ? bucketStateOf(s.rows[0].status) : null;
 }
 
@@ -94,7 +117,15 @@ export async function bucketsOfCard(q: Queryable, tenantId: number, cardId: numb
     [tenantId, cardId],
   );
   return r.rows.map((b) => ({
-    id: b.id, eventId: b.event_id, eventTitle: b.event_title, capitalInitial: b.capital_initial, bonusInitial: b.bonus_initial,
-    capital: b.capital, bonus: b.bonus, state: bucketStateOf(b.status), cashedBackAt: b.cashed_back_at, createdAt: b.created_at,
+    id: b.id,
+    eventId: b.event_id,
+    eventTitle: b.event_title,
+    capitalInitial: b.capital_initial,
+    bonusInitial: b.bonus_initial,
+    capital: b.capital,
+    bonus: b.bonus,
+    state: bucketStateOf(b.status),
+    cashedBackAt: b.cashed_back_at,
+    createdAt: b.created_at,
   }));
 }

@@ -32,7 +32,12 @@ const ENTRY_SQL = `
 type EntryRow = Row<'card_ledger'> &
   Pick<Row<'user_cards'>, 'card_no' | 'card_product_id'> &
   Pick<Row<'card_products'>, 'title'> &
-  Pick<Row<'users'>, 'mobile' | 'nick'> & { event_title: string | null; store_name: string | null; refund_of_order_no: number | null; refunded: boolean };
+  Pick<Row<'users'>, 'mobile' | 'nick'> & {
+    event_title: string | null;
+    store_name: string | null;
+    refund_of_order_no: number | null;
+    refunded: boolean;
+  };
 
 const toEntry = (r: EntryRow): CardEntry => ({
   id: r.id,
@@ -101,16 +106,34 @@ export async function appendEntry(q: Queryable, e: EntryInsert): Promise<{ id: n
      ON CONFLICT (refund_of) WHERE refund_of IS NOT NULL DO NOTHING
      RETURNING id, order_no`,
     [
-      e.tenantId, e.card.id, e.card.userId, e.kind, e.amount, e.capitalDelta, e.bonusDelta, e.after.capital, e.after.bonus,
-      e.eventId ?? null, e.bucketId ?? null, e.refundOf ?? null, e.storeId, e.staffId, CHANNEL_DB[e.channel ?? 'store'],
-      e.explain ?? EXPLAIN_DB[e.kind], e.image ?? null, e.couponIds ?? [],
+      e.tenantId,
+      e.card.id,
+      e.card.userId,
+      e.kind,
+      e.amount,
+      e.capitalDelta,
+      e.bonusDelta,
+      e.after.capital,
+      e.after.bonus,
+      e.eventId ?? null,
+      e.bucketId ?? null,
+      e.refundOf ?? null,
+      e.storeId,
+      e.staffId,
+      CHANNEL_DB[e.channel ?? 'store'],
+      e.explain ?? EXPLAIN_DB[e.kind],
+      e.image ?? null,
+      e.couponIds ?? [],
     ],
   );
   const row = r.rows[0];
   if (!row) return null;
   for (const l of e.lines ?? []) {
     await q.query('INSERT INTO card_ledger_buckets (entry_id, bucket_id, capital_delta, bonus_delta) VALUES ($1, $2, $3, $4)', [
-      row.id, l.bucketId, l.capital, l.bonus,
+      row.id,
+      l.bucketId,
+      l.capital,
+      l.bonus,
     ]);
   }
   return { id: row.id, orderNo: row.order_no };
@@ -122,7 +145,12 @@ export async function entryById(q: Queryable, tenantId: number, id: number): Pro
 }
 
 /** A movement of a kind by its order number. */
-export async function findMovement(q: Queryable, tenantId: number, orderNo: number, kind: 'expense' | 'recharge'): Promise<{ id: number; userCardId: number } | null> {
+export async function findMovement(
+  q: Queryable,
+  tenantId: number,
+  orderNo: number,
+  kind: 'expense' | 'recharge',
+): Promise<{ id: number; userCardId: number } | null> {
   const orig = await q.query<Pick<Row<'card_ledger'>, 'id' | 'user_card_id'>>(
     `SELECT id, user_card_id FROM card_ledger WHERE tenant_id = $1 AND order_no = $2 AND kind = $3`,
     [tenantId, orderNo, kind],
@@ -148,7 +176,14 @@ export interface Movement {
 
 export async function movement(q: Queryable, id: number): Promise<Movement> {
   const o = (await q.query<Row<'card_ledger'>>('SELECT * FROM card_ledger WHERE id = $1', [id])).rows[0]!;
-  return { id: o.id, amount: o.amount, capitalDelta: o.capital_delta, bonusDelta: o.bonus_delta, bucketId: o.bucket_id, couponIds: (o.coupon_ids ?? []).map(Number) };
+  return {
+    id: o.id,
+    amount: o.amount,
+    capitalDelta: o.capital_delta,
+    bonusDelta: o.bonus_delta,
+    bucketId: o.bucket_id,
+    couponIds: (o.coupon_ids ?? []).map(Number),
+  };
 }
 
 /** How a movement moved each bucket. */
@@ -175,7 +210,13 @@ export async function records(q: Queryable, tenantId: number, kinds: LedgerKind[
   );
   const r = await q.query<EntryRow>(`${ENTRY_SQL} WHERE ${where} ORDER BY l.id DESC LIMIT $9 OFFSET $10`, [...params, f.limit, f.offset]);
   const t = totals.rows[0]!;
-  return { items: r.rows.map(toEntry), total: t.total, totalAmount: Number(t.amount), totalCapital: Number(t.capital), totalBonus: Number(t.bonus) };
+  return {
+    items: r.rows.map(toEntry),
+    total: t.total,
+    totalAmount: Number(t.amount),
+    totalCapital: Number(t.capital),
+    totalBonus: Number(t.bonus),
+  };
 }
 
 /** Diagnostic (tests, audits): the cards whose balances differ from their ledger sums, the buckets from their line sums. */

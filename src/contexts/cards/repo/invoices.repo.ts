@@ -44,7 +44,10 @@ export async function cardTotals(q: Queryable, tenantId: number, ref: CardRef): 
 }
 
 export async function invoicesOfCard(q: Queryable, tenantId: number, cardId: number): Promise<Invoice[]> {
-  const r = await q.query<InvoiceRow>(`${INVOICE_SQL} WHERE i.tenant_id = $1 AND i.user_card_id = $2 ORDER BY i.id DESC`, [tenantId, cardId]);
+  const r = await q.query<InvoiceRow>(`${INVOICE_SQL} WHERE i.tenant_id = $1 AND i.user_card_id = $2 ORDER BY i.id DESC`, [
+    tenantId,
+    cardId,
+  ]);
   return r.rows.map(toInvoice);
 }
 
@@ -58,7 +61,12 @@ export async function productStoresOf(q: Queryable, tenantId: number, ref: CardR
 }
 
 /** Adds to the card's invoiced total; null when that would pass what is charged (or there is no card). */
-export async function addInvoiced(q: Queryable, tenantId: number, ref: CardRef, amount: Fen): Promise<{ id: number; userId: number; capital: number; bonus: number } | null> {
+export async function addInvoiced(
+  q: Queryable,
+  tenantId: number,
+  ref: CardRef,
+  amount: Fen,
+): Promise<{ id: number; userId: number; capital: number; bonus: number } | null> {
   const [where, params] = cardWhere(ref);
   const idx = params.length + 2;
   const u = await q.query<Pick<Row<'user_cards'>, 'id' | 'user_id' | 'capital' | 'bonus'>>(

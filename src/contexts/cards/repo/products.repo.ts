@@ -43,8 +43,19 @@ const toEvent = (r: EventRow): CardEvent => ({
 });
 
 const toProduct = (p: Row<'card_products'>, stores: StoreBrief[], events: CardEvent[]): CardProduct => ({
-  id: p.id, title: p.title, kind: cardKindOf(p.type), colour: p.colour, logo: p.logo, storeIds: (p.store_ids ?? []).map(Number), summary: p.summary,
-  detail: p.detail, status: p.status, createdBy: p.created_by, createdAt: p.created_at, stores, events,
+  id: p.id,
+  title: p.title,
+  kind: cardKindOf(p.type),
+  colour: p.colour,
+  logo: p.logo,
+  storeIds: (p.store_ids ?? []).map(Number),
+  summary: p.summary,
+  detail: p.detail,
+  status: p.status,
+  createdBy: p.created_by,
+  createdAt: p.created_at,
+  stores,
+  events,
 });
 
 export async function loadStores(q: Queryable, tenantId: number, ids: number[]): Promise<StoreBrief[]> {
@@ -111,7 +122,13 @@ export interface ProductPatch {
 }
 
 const PATCH_COLUMNS: Record<keyof ProductPatch, string> = {
-  title: 'title', colour: 'colour', logo: 'logo', storeIds: 'store_ids', summary: 'summary', detail: 'detail', status: 'status',
+  title: 'title',
+  colour: 'colour',
+  logo: 'logo',
+  storeIds: 'store_ids',
+  summary: 'summary',
+  detail: 'detail',
+  status: 'status',
 };
 const PATCH_CASTS: Partial<Record<keyof ProductPatch, string>> = { storeIds: '::bigint[]', status: '::smallint' };
 
@@ -140,7 +157,11 @@ export async function getProduct(q: Queryable, tenantId: number, id: number): Pr
 }
 
 /** What opening a card or adding an event needs of a product. */
-export async function productBrief(q: Queryable, tenantId: number, id: number): Promise<{ kind: CardKind; status: number; storeIds: number[] } | null> {
+export async function productBrief(
+  q: Queryable,
+  tenantId: number,
+  id: number,
+): Promise<{ kind: CardKind; status: number; storeIds: number[] } | null> {
   const r = await q.query<Pick<Row<'card_products'>, 'type' | 'status' | 'store_ids'>>(
     'SELECT type, status, store_ids FROM card_products WHERE tenant_id = $1 AND id = $2',
     [tenantId, id],
@@ -149,7 +170,11 @@ export async function productBrief(q: Queryable, tenantId: number, id: number): 
   return p ? { kind: cardKindOf(p.type), status: p.status, storeIds: (p.store_ids ?? []).map(Number) } : null;
 }
 
-export async function listProducts(q: Queryable, tenantId: number, f: { kind?: CardKind; activeOnly?: boolean; storeIds?: number[] }): Promise<CardProduct[]> {
+export async function listProducts(
+  q: Queryable,
+  tenantId: number,
+  f: { kind?: CardKind; activeOnly?: boolean; storeIds?: number[] },
+): Promise<CardProduct[]> {
   const r = await q.query<Row<'card_products'>>(
     `SELECT * FROM card_products WHERE tenant_id = $1 AND ($2::int IS NULL OR type = $2) AND ($3::boolean IS FALSE OR status = 1)
        AND ($4::bigint[] IS NULL OR cardinality(store_ids) = 0 OR store_ids && $4::bigint[])
@@ -158,11 +183,19 @@ export async function listProducts(q: Queryable, tenantId: number, f: { kind?: C
   );
   const allStoreIds = [...new Set(r.rows.flatMap((p) => (p.store_ids ?? []).map(Number)))];
   const stores = new Map((await loadStores(q, tenantId, allStoreIds)).map((s) => [s.id, s]));
-  const events = await loadEvents(q, tenantId, r.rows.map((p) => p.id), f.activeOnly);
+  const events = await loadEvents(
+    q,
+    tenantId,
+    r.rows.map((p) => p.id),
+    f.activeOnly,
+  );
   return r.rows.map((p) =>
     toProduct(
       p,
-      (p.store_ids ?? []).map(Number).map((i) => stores.get(i)).filter((s): s is StoreBrief => !!s),
+      (p.store_ids ?? [])
+        .map(Number)
+        .map((i) => stores.get(i))
+        .filter((s): s is StoreBrief => !!s),
       events.filter((e) => e.cardProductId === p.id),
     ),
   );
@@ -191,8 +224,17 @@ export async function insertEvent(q: Queryable, tenantId: number, e: NewEvent): 
     `INSERT INTO card_events (tenant_id, card_product_id, title, summary, type, recharge_money, send_money, template_id, quantity, status, created_by)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id`,
     [
-      tenantId, e.productId, e.title, e.summary, EVENT_KIND_DB[e.kind], e.rechargeMoney, e.sendMoney, e.templateId, e.quantity,
-      NEW_EVENT_STATUS_DB[e.onEventCard ? 'event_card' : 'other'], e.createdBy,
+      tenantId,
+      e.productId,
+      e.title,
+      e.summary,
+      EVENT_KIND_DB[e.kind],
+      e.rechargeMoney,
+      e.sendMoney,
+      e.templateId,
+      e.quantity,
+      NEW_EVENT_STATUS_DB[e.onEventCard ? 'event_card' : 'other'],
+      e.createdBy,
     ],
   );
   return r.rows[0]!.id;

@@ -2,8 +2,18 @@
 import type { Queryable } from '../../../db/store.ts';
 import type { Row } from '../../../db/rows.ts';
 
-export async function insertUpload(q: Queryable, tenantId: number | null, u: { name: string; mime: string; size: number; staffId: number | null }): Promise<void> {
-  await q.query('INSERT INTO card_uploads (tenant_id, file_name, mime, size, staff_id) VALUES ($1, $2, $3, $4, $5)', [tenantId, u.name, u.mime, u.size, u.staffId]);
+export async function insertUpload(
+  q: Queryable,
+  tenantId: number | null,
+  u: { name: string; mime: string; size: number; staffId: number | null },
+): Promise<void> {
+  await q.query('INSERT INTO card_uploads (tenant_id, file_name, mime, size, staff_id) VALUES ($1, $2, $3, $4, $5)', [
+    tenantId,
+    u.name,
+    u.mime,
+    u.size,
+    u.staffId,
+  ]);
 }
 
 export async function uploadMime(q: Queryable, name: string): Promise<string | null> {

@@ -46,7 +46,10 @@ const toUserCard = (r: UserCardRow): UserCard => ({
 export function cardWhere(ref: CardRef): [string, unknown[]] {
   if ('cardId' in ref) return ['uc.id = $2', [ref.cardId]];
   if ('userId' in ref) return ['uc.user_id = $2 AND uc.card_product_id = $3', [ref.userId, ref.productId]];
-  return ['uc.user_id = (SELECT id FROM users WHERE tenant_id = $1 AND mobile = $2) AND uc.card_product_id = $3', [ref.phone, ref.productId]];
+  return [
+    'uc.user_id = (SELECT id FROM users WHERE tenant_id = $1 AND mobile = $2) AND uc.card_product_id = $3',
+    [ref.phone, ref.productId],
+  ];
 }
 
 /**
@@ -63,8 +66,15 @@ export async function lockCard(q: Queryable, tenantId: number, ref: CardRef): Pr
   const c = r.rows[0];
   if (!c) return null;
   return {
-    id: c.id, userId: c.user_id, productId: c.card_product_id, kind: cardKindOf(c.type), storeIds: (c.store_ids ?? []).map(Number),
-    capital: c.capital, bonus: c.bonus, charged: c.charged, invoiced: c.invoiced,
+    id: c.id,
+    userId: c.user_id,
+    productId: c.card_product_id,
+    kind: cardKindOf(c.type),
+    storeIds: (c.store_ids ?? []).map(Number),
+    capital: c.capital,
+    bonus: c.bonus,
+    charged: c.charged,
+    invoiced: c.invoiced,
   };
 }
 
@@ -118,7 +128,11 @@ export async function insertCard(
 }
 
 export async function hasCard(q: Queryable, tenantId: number, userId: number, productId: number): Promise<boolean> {
-  const has = await q.query('SELECT 1 FROM user_cards WHERE tenant_id = $1 AND user_id = $2 AND card_product_id = $3', [tenantId, userId, productId]);
+  const has = await q.query('SELECT 1 FROM user_cards WHERE tenant_id = $1 AND user_id = $2 AND card_product_id = $3', [
+    tenantId,
+    userId,
+    productId,
+  ]);
   return has.rowCount > 0;
 }
 
@@ -165,7 +179,10 @@ export async function undoRecharge(q: Queryable, cardId: number, capital: number
 }
 
 export async function cardMoney(q: Queryable, cardId: number): Promise<{ id: number; userId: number } & Balances> {
-  const r = await q.query<Pick<Row<'user_cards'>, 'id' | 'user_id' | 'capital' | 'bonus'>>('SELECT id, user_id, capital, bonus FROM user_cards WHERE id = $1', [cardId]);
+  const r = await q.query<Pick<Row<'user_cards'>, 'id' | 'user_id' | 'capital' | 'bonus'>>(
+    'SELECT id, user_id, capital, bonus FROM user_cards WHERE id = $1',
+    [cardId],
+  );
   const c = r.rows[0]!;
   return { id: c.id, userId: c.user_id, capital: c.capital, bonus: c.bonus };
 }
@@ -186,13 +203,19 @@ export async function holders(q: Queryable, tenantId: number, f: { phoneLike: st
      ORDER BY u.id DESC LIMIT $3 OFFSET $4`,
     [tenantId, f.phoneLike, f.limit, f.offset],
   );
-  return { items: r.rows.map((u) => ({ userId: u.id, phone: u.mobile, nickname: u.nick, avatar: u.avatar })), total: r.rows[0]?.total ?? 0 };
+  return {
+    items: r.rows.map((u) => ({ userId: u.id, phone: u.mobile, nickname: u.nick, avatar: u.avatar })),
+    total: r.rows[0]?.total ?? 0,
+  };
 }
 
 // ------------------------------------------------------------ identity's users and staff (reads, one foreign write)
 
 export async function userById(q: Queryable, tenantId: number, id: number): Promise<{ id: number; phone: string | null } | null> {
-  const u = await q.query<Pick<Row<'users'>, 'id' | 'mobile'>>('SELECT id, mobile FROM users WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  const u = await q.query<Pick<Row<'users'>, 'id' | 'mobile'>>('SELECT id, mobile FROM users WHERE tenant_id = $1 AND id = $2', [
+    tenantId,
+    id,
+  ]);
   return u.rows[0] ? { id: u.rows[0].id, phone: u.rows[0].mobile } : null;
 }
 

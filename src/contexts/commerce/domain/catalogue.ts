@@ -181,14 +181,19 @@ function checkSkus(input: GoodsInput['skus']): Result<NewSku[], 'invalid_input'>
   const skus: NewSku[] = [];
   for (const [i, s] of (input ?? []).entries()) {
     const key = normalizePropertyChildIds(s.propertyChildIds);
-    if (!key) return fail(ErrorCode.invalid_input, `skus[${i}].propertyChildIds: "${s.propertyChildIds}" is not like "1:2,3:4"`, { field: `skus[${i}].propertyChildIds` });
+    if (!key)
+      return fail(ErrorCode.invalid_input, `skus[${i}].propertyChildIds: "${s.propertyChildIds}" is not like "1:2,3:4"`, {
+        field: `skus[${i}].propertyChildIds`,
+      });
     const p = parseMoney(s.price);
     if (p === null) return fail(ErrorCode.invalid_input, `skus[${i}].price is not an amount like "12.50"`, { field: `skus[${i}].price` });
-    if (!isCount(s.stock)) return fail(ErrorCode.invalid_input, `skus[${i}].stock must be a whole number ≥ 0`, { field: `skus[${i}].stock` });
+    if (!isCount(s.stock))
+      return fail(ErrorCode.invalid_input, `skus[${i}].stock must be a whole number ≥ 0`, { field: `skus[${i}].stock` });
     const op = s.originalPrice ? parseMoney(s.originalPrice) : null;
     skus.push({ key, propertyStr: s.propertyStr ?? null, price: p, originalPrice: op, stock: s.stock });
   }
-  if (new Set(skus.map((s) => s.key)).size !== skus.length) return fail(ErrorCode.invalid_input, 'two SKUs have the same propertyChildIds', { field: 'skus' });
+  if (new Set(skus.map((s) => s.key)).size !== skus.length)
+    return fail(ErrorCode.invalid_input, 'two SKUs have the same propertyChildIds', { field: 'skus' });
   return ok(skus);
 }
 
@@ -202,7 +207,8 @@ export function checkNewGoods(input: GoodsInput): Result<NewGoods, 'invalid_inpu
   const price = parseMoney(input.price);
   if (price === null) return fail(ErrorCode.invalid_input, `price: "${input.price}" is not an amount like "12.50"`, { field: 'price' });
   const originalPrice = input.originalPrice ? parseMoney(input.originalPrice) : null;
-  if (input.originalPrice && originalPrice === null) return fail(ErrorCode.invalid_input, 'originalPrice is not an amount', { field: 'originalPrice' });
+  if (input.originalPrice && originalPrice === null)
+    return fail(ErrorCode.invalid_input, 'originalPrice is not an amount', { field: 'originalPrice' });
   const skus = checkSkus(input.skus);
   if (!skus.ok) return skus;
   const list = skus.value;

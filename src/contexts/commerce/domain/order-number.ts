@@ -3,7 +3,10 @@ import crypto from 'node:crypto';
 
 /** OD + UTC yyyyMMddHHmmss + the order id: sortable and unique by construction. */
 export function newOrderNumber(at: Date, id: number): string {
-  const t = at.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14);
+  const t = at
+    .toISOString()
+    .replace(/[-:TZ.]/g, '')
+    .slice(0, 14);
   return `OD${t}${String(id).padStart(6, '0')}`;
 }
 

@@ -46,16 +46,28 @@ const values = (input: AddressInput) => [
 /** Locks the user's row so concurrent adds count and default correctly; answers how many addresses the user has. */
 export async function lockAndCount(q: Queryable, tenantId: number, userId: number): Promise<number> {
   await q.query('SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, userId]);
-  const n = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM shipping_addresses WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
+  const n = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM shipping_addresses WHERE tenant_id = $1 AND user_id = $2', [
+    tenantId,
+    userId,
+  ]);
   return n.rows[0]?.n ?? 0;
 }
 
 /** Clears the user's default (all but `except`); run in the transaction that sets the new one. */
 export async function clearDefault(q: Queryable, tenantId: number, userId: number, except: number | null): Promise<void> {
-  await q.query('UPDATE shipping_addresses SET is_default = false WHERE tenant_id = $1 AND user_id = $2 AND is_default AND ($3::bigint IS NULL OR id <> $3)', [tenantId, userId, except]);
+  await q.query(
+    'UPDATE shipping_addresses SET is_default = false WHERE tenant_id = $1 AND user_id = $2 AND is_default AND ($3::bigint IS NULL OR id <> $3)',
+    [tenantId, userId, except],
+  );
 }
 
-export async function insertAddress(q: Queryable, tenantId: number, userId: number, input: AddressInput, isDefault: boolean): Promise<Address> {
+export async function insertAddress(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  input: AddressInput,
+  isDefault: boolean,
+): Promise<Address> {
   const r = await q.query<AddressRow>(
     `INSERT INTO shipping_addresses (tenant_id, user_id, link_man, mobile, province_id, city_id, district_id, street_id, address, code, idcard, latitude, longitude, status, ext, is_default)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) RETURNING *`,
@@ -65,7 +77,13 @@ export async function insertAddress(q: Queryable, tenantId: number, userId: numb
 }
 
 /** Rewrites one of the user's addresses; isDefault null keeps the flag. null: no such address. */
-export async function updateAddress(q: Queryable, tenantId: number, userId: number, id: number, input: AddressInput): Promise<Address | null> {
+export async function updateAddress(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  id: number,
+  input: AddressInput,
+): Promise<Address | null> {
   const r = await q.query<AddressRow>(
     `UPDATE shipping_addresses SET link_man = $4, mobile = $5, province_id = $6, city_id = $7, district_id = $8, street_id = $9, address = $10,
        code = $11, idcard = $12, latitude = $13, longitude = $14, status = $15, ext = $16,
@@ -97,11 +115,18 @@ export async function listAddresses(
 }
 
 export async function findAddress(q: Queryable, tenantId: number, userId: number, id: number): Promise<Address | null> {
-  const r = await q.query<AddressRow>('SELECT * FROM shipping_addresses WHERE tenant_id = $1 AND user_id = $2 AND id = $3', [tenantId, userId, id]);
+  const r = await q.query<AddressRow>('SELECT * FROM shipping_addresses WHERE tenant_id = $1 AND user_id = $2 AND id = $3', [
+    tenantId,
+    userId,
+    id,
+  ]);
   return r.rows[0] ? toAddress(r.rows[0]) : null;
 }
 
 export async function findDefault(q: Queryable, tenantId: number, userId: number): Promise<Address | null> {
-  const r = await q.query<AddressRow>('SELECT * FROM shipping_addresses WHERE tenant_id = $1 AND user_id = $2 AND is_default', [tenantId, userId]);
+  const r = await q.query<AddressRow>('SELECT * FROM shipping_addresses WHERE tenant_id = $1 AND user_id = $2 AND is_default', [
+    tenantId,
+    userId,
+  ]);
   return r.rows[0] ? toAddress(r.rows[0]) : null;
 }

@@ -40,8 +40,15 @@ export async function insertCategory(
 }
 
 /** All of a tenant's categories in display order, each with its depth from `levelOf`. */
-export async function listCategories(q: Queryable, tenantId: number, levelOf: (parents: Map<number, number | null>) => (id: number) => number): Promise<Category[]> {
-  const r = await q.query<CategoryRow>('SELECT id, parent_id, name, icon, sort, created_at FROM goods_categories WHERE tenant_id = $1 ORDER BY sort, id', [tenantId]);
+export async function listCategories(
+  q: Queryable,
+  tenantId: number,
+  levelOf: (parents: Map<number, number | null>) => (id: number) => number,
+): Promise<Category[]> {
+  const r = await q.query<CategoryRow>(
+    'SELECT id, parent_id, name, icon, sort, created_at FROM goods_categories WHERE tenant_id = $1 ORDER BY sort, id',
+    [tenantId],
+  );
   const level = levelOf(new Map(r.rows.map((c) => [c.id, c.parent_id])));
   return r.rows.map((c) => toCategory(c, level(c.id)));
 }

@@ -19,7 +19,14 @@ const toBanner = (b: Row<'banners'>): Banner => ({
   createdAt: b.created_at,
 });
 
-const toNotice = (n: Row<'notices'>): Notice => ({ id: n.id, type: n.type, title: n.title, content: n.content, enabled: n.enabled, createdAt: n.created_at });
+const toNotice = (n: Row<'notices'>): Notice => ({
+  id: n.id,
+  type: n.type,
+  title: n.title,
+  content: n.content,
+  enabled: n.enabled,
+  createdAt: n.created_at,
+});
 
 // ------------------------------------------------------------ banners
 
@@ -60,13 +67,10 @@ export async function deleteBanner(q: Queryable, tenantId: number, id: number): 
 
 export async function insertNotice(q: Queryable, tenantId: number, input: NoticeInput): Promise<Notice> {
   const n = { type: input.type ?? '', title: input.title.trim(), content: input.content ?? '', enabled: input.enabled ?? true };
-  const r = await q.query<Created>('INSERT INTO notices (tenant_id, type, title, content, enabled) VALUES ($1,$2,$3,$4,$5) RETURNING id, created_at', [
-    tenantId,
-    n.type,
-    n.title,
-    n.content,
-    n.enabled,
-  ]);
+  const r = await q.query<Created>(
+    'INSERT INTO notices (tenant_id, type, title, content, enabled) VALUES ($1,$2,$3,$4,$5) RETURNING id, created_at',
+    [tenantId, n.type, n.title, n.content, n.enabled],
+  );
   return { id: r.rows[0]!.id, ...n, createdAt: r.rows[0]!.created_at };
 }
 
@@ -92,7 +96,13 @@ export async function findNotice(q: Queryable, tenantId: number, id: number): Pr
 // ------------------------------------------------------------ config values
 
 /** Sets a key's value (insert or replace) in one statement. */
-export async function upsertConfig(q: Queryable, tenantId: number, key: string, value: string, remark: string | null): Promise<ConfigValue> {
+export async function upsertConfig(
+  q: Queryable,
+  tenantId: number,
+  key: string,
+  value: string,
+  remark: string | null,
+): Promise<ConfigValue> {
   const r = await q.query<RowOf<'config_values', 'updated_at'>>(
     `INSERT INTO config_values (tenant_id, key, value, remark) VALUES ($1,$2,$3,$4)
      ON CONFLICT (tenant_id, key) DO UPDATE SET value = EXCLUDED.value, remark = EXCLUDED.remark, updated_at = now() RETURNING updated_at`,

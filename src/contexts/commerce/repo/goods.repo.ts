@@ -83,12 +83,35 @@ export async function insertGoods(
   q: Queryable,
   tenantId: number,
   g: NewGoods,
-  more: { categoryId: number | null; storeId: number | null; pic: string | null; characteristic: string | null; content: string | null; recommend: boolean; onSale: boolean; sort: number },
+  more: {
+    categoryId: number | null;
+    storeId: number | null;
+    pic: string | null;
+    characteristic: string | null;
+    content: string | null;
+    recommend: boolean;
+    onSale: boolean;
+    sort: number;
+  },
 ): Promise<number> {
   const r = await q.query<{ id: number }>(
     `INSERT INTO goods (tenant_id, category_id, store_id, name, pic, characteristic, content, price, original_price, stock, recommend, on_sale, sort)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id`,
-    [tenantId, more.categoryId, more.storeId, g.name, more.pic, more.characteristic, more.content, g.listPrice, g.originalPrice, g.stock, more.recommend, more.onSale, more.sort],
+    [
+      tenantId,
+      more.categoryId,
+      more.storeId,
+      g.name,
+      more.pic,
+      more.characteristic,
+      more.content,
+      g.listPrice,
+      g.originalPrice,
+      g.stock,
+      more.recommend,
+      more.onSale,
+      more.sort,
+    ],
   );
   const id = r.rows[0]!.id;
   for (const s of g.skus) {
@@ -148,7 +171,10 @@ export async function listGoods(q: Queryable, tenantId: number, f: GoodsFilter):
       f.offset,
     ],
   );
-  const skus = await loadSkus(q, r.rows.map((g) => g.id));
+  const skus = await loadSkus(
+    q,
+    r.rows.map((g) => g.id),
+  );
   return { items: r.rows.map((g) => toGoods(g, skus.get(g.id) ?? [])), total: r.rows[0]?.total ?? 0 };
 }
 
@@ -158,12 +184,19 @@ export async function listGoods(q: Queryable, tenantId: number, f: GoodsFilter):
  * moves the other way in the same write to the same row. false: too short.
  */
 export async function moveGoodsStock(q: Queryable, tenantId: number, goodsId: number, delta: number): Promise<boolean> {
-  const r = await q.query('UPDATE goods SET stock = stock + $3, sold = GREATEST(sold - $3, 0) WHERE tenant_id = $1 AND id = $2 AND stock + $3 >= 0', [tenantId, goodsId, delta]);
+  const r = await q.query(
+    'UPDATE goods SET stock = stock + $3, sold = GREATEST(sold - $3, 0) WHERE tenant_id = $1 AND id = $2 AND stock + $3 >= 0',
+    [tenantId, goodsId, delta],
+  );
   return r.rowCount === 1;
 }
 
 /** Moves one SKU's stock by `delta` in one conditional update that refuses to go below zero. false: too short. */
 export async function moveSkuStock(q: Queryable, tenantId: number, skuId: number, delta: number): Promise<boolean> {
-  const r = await q.query('UPDATE goods_skus SET stock = stock + $3 WHERE tenant_id = $1 AND id = $2 AND stock + $3 >= 0', [tenantId, skuId, delta]);
+  const r = await q.query('UPDATE goods_skus SET stock = stock + $3 WHERE tenant_id = $1 AND id = $2 AND stock + $3 >= 0', [
+    tenantId,
+    skuId,
+    delta,
+  ]);
   return r.rowCount === 1;
 }

@@ -21,12 +21,26 @@ export async function userExists(q: Queryable, tenantId: number, userId: number)
 }
 
 /** Writes an unread message from staff (source 0). */
-export async function insertMessage(q: Queryable, tenantId: number, userId: number, m: { type: number; title: string; content: string | null }): Promise<InboxMessage> {
+export async function insertMessage(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  m: { type: number; title: string; content: string | null },
+): Promise<InboxMessage> {
   const r = await q.query<RowOf<'user_messages', 'id' | 'created_at'>>(
     'INSERT INTO user_messages (tenant_id, user_id, type, source, title, content) VALUES ($1,$2,$3,0,$4,$5) RETURNING id, created_at',
     [tenantId, userId, m.type, m.title, m.content],
   );
-  return { id: r.rows[0]!.id, userId, type: m.type, source: 0, title: m.title, content: m.content, isRead: false, createdAt: r.rows[0]!.created_at };
+  return {
+    id: r.rows[0]!.id,
+    userId,
+    type: m.type,
+    source: 0,
+    title: m.title,
+    content: m.content,
+    isRead: false,
+    createdAt: r.rows[0]!.created_at,
+  };
 }
 
 export async function listMessages(
@@ -45,12 +59,18 @@ export async function listMessages(
 
 /** Marks one of the user's messages read; false when there is none (or it was deleted). */
 export async function markRead(q: Queryable, tenantId: number, userId: number, id: number): Promise<boolean> {
-  const r = await q.query('UPDATE user_messages SET is_read = true WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND deleted_at IS NULL', [tenantId, userId, id]);
+  const r = await q.query(
+    'UPDATE user_messages SET is_read = true WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND deleted_at IS NULL',
+    [tenantId, userId, id],
+  );
   return r.rowCount > 0;
 }
 
 /** Marks one of the user's messages deleted; false when there is none (or it was deleted already). */
 export async function markDeleted(q: Queryable, tenantId: number, userId: number, id: number): Promise<boolean> {
-  const r = await q.query('UPDATE user_messages SET deleted_at = now() WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND deleted_at IS NULL', [tenantId, userId, id]);
+  const r = await q.query(
+    'UPDATE user_messages SET deleted_at = now() WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND deleted_at IS NULL',
+    [tenantId, userId, id],
+  );
   return r.rowCount > 0;
 }

@@ -28,8 +28,16 @@ const toInvoice = (r: Row<'invoices'>): Invoice => ({
  * What an invoice may claim of one of the user's orders: the amount paid and
  * whether it is paid (order status ≥ 1: paid or further on). null: no such order.
  */
-export async function orderPaid(q: Queryable, tenantId: number, userId: number, orderId: number): Promise<{ amountReal: number; paid: boolean } | null> {
-  const o = await q.query<RowOf<'orders', 'amount_real' | 'status'>>('SELECT amount_real, status FROM orders WHERE tenant_id = $1 AND id = $2 AND user_id = $3', [tenantId, orderId, userId]);
+export async function orderPaid(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  orderId: number,
+): Promise<{ amountReal: number; paid: boolean } | null> {
+  const o = await q.query<RowOf<'orders', 'amount_real' | 'status'>>(
+    'SELECT amount_real, status FROM orders WHERE tenant_id = $1 AND id = $2 AND user_id = $3',
+    [tenantId, orderId, userId],
+  );
   return o.rows[0] ? { amountReal: o.rows[0].amount_real, paid: o.rows[0].status >= 1 } : null;
 }
 
@@ -37,7 +45,18 @@ export async function orderPaid(q: Queryable, tenantId: number, userId: number, 
 export async function insertInvoice(q: Queryable, tenantId: number, userId: number, input: InvoiceInput): Promise<Invoice> {
   const r = await q.query<RowOf<'invoices', 'id' | 'created_at'>>(
     `INSERT INTO invoices (tenant_id, user_id, order_id, amount, com_name, tfn, consumption, email, remark, ext) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id, created_at`,
-    [tenantId, userId, input.orderId ?? null, input.amount, input.comName ?? null, input.tfn ?? null, input.consumption ?? null, input.email ?? null, input.remark ?? null, input.ext ? JSON.stringify(input.ext) : null],
+    [
+      tenantId,
+      userId,
+      input.orderId ?? null,
+      input.amount,
+      input.comName ?? null,
+      input.tfn ?? null,
+      input.consumption ?? null,
+      input.email ?? null,
+      input.remark ?? null,
+      input.ext ? JSON.stringify(input.ext) : null,
+    ],
   );
   return {
     id: r.rows[0]!.id,
@@ -56,7 +75,11 @@ export async function insertInvoice(q: Queryable, tenantId: number, userId: numb
   };
 }
 
-export async function listInvoices(q: Queryable, tenantId: number, f: { userId?: number | null; limit: number; offset: number }): Promise<{ items: Invoice[]; total: number }> {
+export async function listInvoices(
+  q: Queryable,
+  tenantId: number,
+  f: { userId?: number | null; limit: number; offset: number },
+): Promise<{ items: Invoice[]; total: number }> {
   const r = await q.query<Row<'invoices'> & { total: number }>(
     'SELECT *, count(*) OVER ()::int AS total FROM invoices WHERE tenant_id = $1 AND ($2::bigint IS NULL OR user_id = $2) ORDER BY id DESC LIMIT $3 OFFSET $4',
     [tenantId, f.userId ?? null, f.limit, f.offset],
@@ -65,12 +88,25 @@ export async function listInvoices(q: Queryable, tenantId: number, f: { userId?:
 }
 
 export async function findInvoice(q: Queryable, tenantId: number, userId: number, id: number): Promise<Invoice | null> {
-  const r = await q.query<Row<'invoices'>>('SELECT * FROM invoices WHERE tenant_id = $1 AND user_id = $2 AND id = $3', [tenantId, userId, id]);
+  const r = await q.query<Row<'invoices'>>('SELECT * FROM invoices WHERE tenant_id = $1 AND user_id = $2 AND id = $3', [
+    tenantId,
+    userId,
+    id,
+  ]);
   return r.rows[0] ? toInvoice(r.rows[0]) : null;
 }
 
 /** Sets the state (and the file, when given); null: no such invoice. */
-export async function setInvoiceState(q: Queryable, tenantId: number, id: number, state: InvoiceState, file: string | null): Promise<Invoice | null> {
-  const r = await q.query<Row<'invoices'>>('UPDATE invoices SET status = $3, file = COALESCE($4, file) WHERE tenant_id = $1 AND id = $2 RETURNING *', [tenantId, id, INVOICE_STATE_DB[state], file]);
+export async function setInvoiceState(
+  q: Queryable,
+  tenantId: number,
+  id: number,
+  state: InvoiceState,
+  file: string | null,
+): Promise<Invoice | null> {
+  const r = await q.query<Row<'invoices'>>(
+    'UPDATE invoices SET status = $3, file = COALESCE($4, file) WHERE tenant_id = $1 AND id = $2 RETURNING *',
+    [tenantId, id, INVOICE_STATE_DB[state], file],
+  );
   return r.rows[0] ? toInvoice(r.rows[0]) : null;
 }

@@ -3,8 +3,22 @@ import type { Queryable } from '../../../db/store.ts';
 import type { Row, RowOf } from '../../../db/rows.ts';
 import type { Level, LevelPrice, LevelWithPrices } from '../domain/content.ts';
 
-const toLevel = (l: Row<'user_levels'>): Level => ({ id: l.id, name: l.name, level: l.level, upgradeAmount: l.upgrade_amount, rebate: l.rebate, remark: l.remark, createdAt: l.created_at });
-const toPrice = (x: Row<'user_level_prices'>): LevelPrice => ({ id: x.id, levelId: x.level_id, duration: x.duration, unit: x.unit, price: x.price });
+const toLevel = (l: Row<'user_levels'>): Level => ({
+  id: l.id,
+  name: l.name,
+  level: l.level,
+  upgradeAmount: l.upgrade_amount,
+  rebate: l.rebate,
+  remark: l.remark,
+  createdAt: l.created_at,
+});
+const toPrice = (x: Row<'user_level_prices'>): LevelPrice => ({
+  id: x.id,
+  levelId: x.level_id,
+  duration: x.duration,
+  unit: x.unit,
+  price: x.price,
+});
 
 /** Writes a level; a second level with the same number fails by the unique index (23505). */
 export async function insertLevel(q: Queryable, tenantId: number, l: Omit<Level, 'id' | 'createdAt'>): Promise<Level> {
@@ -16,22 +30,22 @@ export async function insertLevel(q: Queryable, tenantId: number, l: Omit<Level,
 }
 
 export async function insertLevelPrice(q: Queryable, tenantId: number, p: Omit<LevelPrice, 'id'>): Promise<LevelPrice> {
-  const pr = await q.query<RowOf<'user_level_prices', 'id'>>('INSERT INTO user_level_prices (tenant_id, level_id, duration, unit, price) VALUES ($1,$2,$3,$4,$5) RETURNING id', [
-    tenantId,
-    p.levelId,
-    p.duration,
-    p.unit,
-    p.price,
-  ]);
+  const pr = await q.query<RowOf<'user_level_prices', 'id'>>(
+    'INSERT INTO user_level_prices (tenant_id, level_id, duration, unit, price) VALUES ($1,$2,$3,$4,$5) RETURNING id',
+    [tenantId, p.levelId, p.duration, p.unit, p.price],
+  );
   return { id: pr.rows[0]!.id, ...p };
 }
 
-export async function listLevels(q: Queryable, tenantId: number, f: { limit: number; offset: number }): Promise<{ items: Level[]; total: number }> {
-  const r = await q.query<Row<'user_levels'> & { total: number }>('SELECT *, count(*) OVER ()::int AS total FROM user_levels WHERE tenant_id = $1 ORDER BY level, id LIMIT $2 OFFSET $3', [
-    tenantId,
-    f.limit,
-    f.offset,
-  ]);
+export async function listLevels(
+  q: Queryable,
+  tenantId: number,
+  f: { limit: number; offset: number },
+): Promise<{ items: Level[]; total: number }> {
+  const r = await q.query<Row<'user_levels'> & { total: number }>(
+    'SELECT *, count(*) OVER ()::int AS total FROM user_levels WHERE tenant_id = $1 ORDER BY level, id LIMIT $2 OFFSET $3',
+    [tenantId, f.limit, f.offset],
+  );
   return { items: r.rows.map(toLevel), total: r.rows[0]?.total ?? 0 };
 }
 

@@ -4,9 +4,25 @@ import type { OrderEvent, Order, OrderLine, Refund, RefundState } from '../domai
 import { ORDER_STATES, type OrderState } from '../domain/order-state.ts';
 
 /** orders.status as stored (the numbers of earlier versions; no migration). */
-export const ORDER_STATE_DB: Record<OrderState, number> = { creating: -2, closed: -1, unpaid: 0, paid: 1, shipped: 2, received: 3, reviewed: 4 };
+export const ORDER_STATE_DB: Record<OrderState, number> = {
+  creating: -2,
+  closed: -1,
+  unpaid: 0,
+  paid: 1,
+  shipped: 2,
+  received: 3,
+  reviewed: 4,
+};
 /** order_logs.type as stored. */
-export const ORDER_EVENT_DB: Record<OrderEvent, number> = { created: 0, closed: -1, paid: 1, shipped: 2, received: 3, reviewed: 4, after_sales: 5 };
+export const ORDER_EVENT_DB: Record<OrderEvent, number> = {
+  created: 0,
+  closed: -1,
+  paid: 1,
+  shipped: 2,
+  received: 3,
+  reviewed: 4,
+  after_sales: 5,
+};
 /** order_refunds.status as stored. */
 export const REFUND_STATE_DB: Record<RefundState, number> = { open: 0, cancelled: 1, done: 2, refused: 3 };
 
@@ -101,7 +117,12 @@ export const toRefund = (x: Row<'order_refunds'>): Refund => ({
 });
 
 /** Ledger remarks written with the points and wallet moves of orders (stored, shown to users as they are). */
-export const LEDGER_REMARK = { deduction: '积分抵扣', undoneBack: '订单未创建，积分退回', closeBack: '关闭订单，积分退回', pay: '支付订单' } as const;
+export const LEDGER_REMARK = {
+  deduction: '积分抵扣',
+  undoneBack: '订单未创建，积分退回',
+  closeBack: '关闭订单，积分退回',
+  pay: '支付订单',
+} as const;
 
 /** Log remarks of a pickup write-off (stored). */
 export const pickupLogRemark = (by: { userId?: number; staff: boolean }) => (by.staff ? `核销 (staff)` : `核销 (user ${by.userId ?? ''})`);

@@ -4,10 +4,28 @@ import type { Queryable } from '../../../db/store.ts';
 import type { Fen } from '../../../kernel/money.ts';
 import type { Order, OrderEvent, OrderFilter, OrderLine, OrderLog, OrderWhere, QuotedLine } from '../domain/order.ts';
 import { orderStatesFor, REMOVABLE_STATES, PAID_STATES, VISIBLE_STATES, type OrderState } from '../domain/order-state.ts';
-import { dbStateList, dbStates, ORDER_EVENT_DB, ORDER_STATE_DB as S, orderEventOf, orderStateOf, toLine, toOrder, type LineRow, type OrderRow } from './order-rows.ts';
+import {
+  dbStateList,
+  dbStates,
+  ORDER_EVENT_DB,
+  ORDER_STATE_DB as S,
+  orderEventOf,
+  orderStateOf,
+  toLine,
+  toOrder,
+  type LineRow,
+  type OrderRow,
+} from './order-rows.ts';
 
 /** The log remarks as stored (shown to users as they are). */
-export const LOG_REMARK = { created: '下单', paid: '支付成功', received: '确认收货', shipped: '发货', reviewed: '评价', after_sales: '申请售后' } as const;
+export const LOG_REMARK = {
+  created: '下单',
+  paid: '支付成功',
+  received: '确认收货',
+  shipped: '发货',
+  reviewed: '评价',
+  after_sales: '申请售后',
+} as const;
 
 export async function findOrder(q: Queryable, tenantId: number, where: OrderWhere, userId?: number | null): Promise<Order | null> {
   const r = await q.query<OrderRow>(
@@ -33,7 +51,10 @@ export async function linesOf(q: Queryable, orderIds: number[]): Promise<Map<num
 }
 
 export async function logsOf(q: Queryable, orderId: number): Promise<OrderLog[]> {
-  const r = await q.query<{ type: number; remark: string | null; created_at: Date }>('SELECT type, remark, created_at FROM order_logs WHERE order_id = $1 ORDER BY id', [orderId]);
+  const r = await q.query<{ type: number; remark: string | null; created_at: Date }>(
+    'SELECT type, remark, created_at FROM order_logs WHERE order_id = $1 ORDER BY id',
+    [orderId],
+  );
   return r.rows.map((l) => ({ event: orderEventOf(l.type), remark: l.remark, createdAt: l.created_at }));
 }
 
@@ -179,19 +200,18 @@ export async function markReceived(q: Queryable, tenantId: number, orderId: numb
 }
 
 export async function markShipped(q: Queryable, tenantId: number, orderId: number): Promise<Order | null> {
-  const r = await q.query<OrderRow>(`UPDATE orders SET status = ${S.shipped}, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status IN (${dbStateList(orderStatesFor('ship'))}) RETURNING *`, [
-    tenantId,
-    orderId,
-  ]);
+  const r = await q.query<OrderRow>(
+    `UPDATE orders SET status = ${S.shipped}, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status IN (${dbStateList(orderStatesFor('ship'))}) RETURNING *`,
+    [tenantId, orderId],
+  );
   return r.rows[0] ? toOrder(r.rows[0]) : null;
 }
 
 export async function markReviewed(q: Queryable, tenantId: number, orderId: number, userId: number): Promise<boolean> {
-  const r = await q.query(`UPDATE orders SET status = ${S.reviewed}, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND user_id = $3 AND status IN (${dbStateList(orderStatesFor('review'))})`, [
-    tenantId,
-    orderId,
-    userId,
-  ]);
+  const r = await q.query(
+    `UPDATE orders SET status = ${S.reviewed}, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND user_id = $3 AND status IN (${dbStateList(orderStatesFor('review'))})`,
+    [tenantId, orderId, userId],
+  );
   return r.rowCount === 1;
 }
 
@@ -201,7 +221,10 @@ export async function lineIdsOf(q: Queryable, orderId: number): Promise<Set<numb
 }
 
 export async function reviewLine(q: Queryable, lineId: number, reputation: number, remark: string | null, pics: string[]): Promise<void> {
-  await q.query('UPDATE order_lines SET reputation = $2, reputation_remark = $3, reputation_pics = $4, reputation_at = now() WHERE id = $1', [lineId, reputation, remark, pics]);
+  await q.query(
+    'UPDATE order_lines SET reputation = $2, reputation_remark = $3, reputation_pics = $4, reputation_at = now() WHERE id = $1',
+    [lineId, reputation, remark, pics],
+  );
 }
 
 /** What an order took from stock (to give it back). */
@@ -211,7 +234,14 @@ export async function stockOf(q: Queryable, orderId: number): Promise<{ goodsId:
 }
 
 /** Closes an order in one of `from` (for this user, when given); null when it is in none. */
-export async function markClosed(q: Queryable, tenantId: number, orderId: number, userId: number | null, reason: string, from: readonly OrderState[]): Promise<Order | null> {
+export async function markClosed(
+  q: Queryable,
+  tenantId: number,
+  orderId: number,
+  userId: number | null,
+  reason: string,
+  from: readonly OrderState[],
+): Promise<Order | null> {
   const r = await q.query<OrderRow>(
     `UPDATE orders SET status = ${S.closed}, closed_at = now(), close_reason = $4, updated_at = now()
      WHERE tenant_id = $1 AND id = $2 AND ($3::bigint IS NULL OR user_id = $3) AND status = ANY($5::smallint[]) AND deleted_at IS NULL RETURNING *`,

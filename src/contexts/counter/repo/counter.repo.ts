@@ -16,7 +16,15 @@ export interface CounterStore {
 }
 
 type StoreRow = Pick<Row<'stores'>, 'id' | 'name' | 'address' | 'area' | 'phone' | 'linkman' | 'created_at'>;
-const toStore = (s: StoreRow): CounterStore => ({ id: s.id, name: s.name, address: s.address, area: s.area, phone: s.phone, linkman: s.linkman, createdAt: s.created_at });
+const toStore = (s: StoreRow): CounterStore => ({
+  id: s.id,
+  name: s.name,
+  address: s.address,
+  area: s.area,
+  phone: s.phone,
+  linkman: s.linkman,
+  createdAt: s.created_at,
+});
 
 /** A coupon's code from its code or its numeric id. */
 export async function couponCodeOf(q: Queryable, tenantId: number, n: CouponNumber): Promise<string | null> {
@@ -38,7 +46,10 @@ export async function couponStoreIds(q: Queryable, tenantId: number, code: strin
 
 /** The stores a template is valid in ([] = all); null when there is no such template. */
 export async function templateStoreIds(q: Queryable, tenantId: number, templateId: number): Promise<number[] | null> {
-  const t = await q.query<Pick<Row<'coupon_templates'>, 'store_ids'>>('SELECT store_ids FROM coupon_templates WHERE tenant_id = $1 AND id = $2', [tenantId, templateId]);
+  const t = await q.query<Pick<Row<'coupon_templates'>, 'store_ids'>>(
+    'SELECT store_ids FROM coupon_templates WHERE tenant_id = $1 AND id = $2',
+    [tenantId, templateId],
+  );
   return t.rows[0] ? (t.rows[0].store_ids ?? []).map(Number) : null;
 }
 
@@ -75,7 +86,13 @@ export async function storesIn(q: Queryable, tenantId: number, ids: readonly num
 }
 
 /** One page of the stores among `ids` ([] = every store), by id, and how many there are in all. */
-export async function storePage(q: Queryable, tenantId: number, ids: readonly number[], limit: number, offset: number): Promise<{ items: CounterStore[]; total: number }> {
+export async function storePage(
+  q: Queryable,
+  tenantId: number,
+  ids: readonly number[],
+  limit: number,
+  offset: number,
+): Promise<{ items: CounterStore[]; total: number }> {
   const where = 'tenant_id = $1 AND (cardinality($2::bigint[]) = 0 OR id = ANY($2::bigint[]))';
   const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM stores WHERE ${where}`, [tenantId, ids]);
   const r = await q.query<StoreRow>(

@@ -64,7 +64,8 @@ export interface ClaimFacts {
  */
 export function checkClaim(rules: ClaimRules, facts: ClaimFacts): Result<void, ClaimRuleCode> {
   if (rules.state === 'ended') return fail(ErrorCode.ended, 'this coupon is no longer offered');
-  if (rules.state !== 'active') return fail(ErrorCode.invalid_state, `this coupon cannot be claimed: its template is ${rules.state}`, { state: rules.state });
+  if (rules.state !== 'active')
+    return fail(ErrorCode.invalid_state, `this coupon cannot be claimed: its template is ${rules.state}`, { state: rules.state });
 
   const t = facts.now.getTime();
   if (rules.claimFrom && t < rules.claimFrom.getTime()) {
@@ -97,7 +98,10 @@ export function checkClaim(rules: ClaimRules, facts: ClaimFacts): Result<void, C
   }
 
   if (rules.price > 0 && facts.paid !== true) {
-    return fail(ErrorCode.payment_needed, `this coupon costs ${formatMoney(rules.price)}`, { price: formatMoney(rules.price), priceFen: rules.price });
+    return fail(ErrorCode.payment_needed, `this coupon costs ${formatMoney(rules.price)}`, {
+      price: formatMoney(rules.price),
+      priceFen: rules.price,
+    });
   }
   return ok(undefined);
 }

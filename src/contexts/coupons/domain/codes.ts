@@ -59,7 +59,8 @@ const bad = (message: string, field: string) => fail(ErrorCode.invalid_input, me
 
 function resolveAlphabet(options: CodeOptions): Result<string[], 'invalid_input'> {
   const charset = options.charset ?? 'uppercase';
-  if (typeof charset !== 'string' || charset === '') return bad('charset must be alphanumeric, alphabetic, numeric, uppercase, or the characters to use', 'charset');
+  if (typeof charset !== 'string' || charset === '')
+    return bad('charset must be alphanumeric, alphabetic, numeric, uppercase, or the characters to use', 'charset');
   const named = Object.hasOwn(NAMED, charset) ? NAMED[charset as NamedCharset] : null;
   const chars = [...new Set(Array.from(named ?? charset))];
   if (!named && chars.some((c) => /\s/.test(c))) return bad('charset must not contain spaces', 'charset');
@@ -75,8 +76,12 @@ function resolveShape(options: CodeOptions): Result<CodeShape, 'invalid_input'> 
   if (!alphabet.ok) return alphabet;
   const prefix = options.prefix ?? '';
   const postfix = options.postfix ?? '';
-  for (const [field, v] of [['prefix', prefix], ['postfix', postfix]] as const) {
-    if (typeof v !== 'string' || v.length > 32 || !LITERAL.test(v)) return bad(`${field} must be at most 32 letters, digits, '-' or '_'`, field);
+  for (const [field, v] of [
+    ['prefix', prefix],
+    ['postfix', postfix],
+  ] as const) {
+    if (typeof v !== 'string' || v.length > 32 || !LITERAL.test(v))
+      return bad(`${field} must be at most 32 letters, digits, '-' or '_'`, field);
   }
   let body: (string | null)[];
   if (options.pattern !== undefined) {

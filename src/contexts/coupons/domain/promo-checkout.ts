@@ -9,14 +9,7 @@ export const PROMO_NEW_USER_DAYS = 7;
 
 /** Why a promo code was refused at checkout. */
 export type PromoRefusalReason =
-  | 'unknown'
-  | 'not_approved'
-  | 'used_up'
-  | 'user_needed'
-  | 'new_users_only'
-  | 'not_bought_yet_only'
-  | 'wrong_source'
-  | 'per_user_limit';
+  'unknown' | 'not_approved' | 'used_up' | 'user_needed' | 'new_users_only' | 'not_bought_yet_only' | 'wrong_source' | 'per_user_limit';
 
 export interface PromoUser {
   id: number;
@@ -27,9 +20,19 @@ export interface PromoUser {
 
 export type PromoVerdict =
   | { ok: true }
-  | { ok: false; code: 'coupon_not_eligible' | 'sold_out' | 'invalid_input' | 'audience_mismatch' | 'per_user_limit'; reason: PromoRefusalReason; message: string };
+  | {
+      ok: false;
+      code: 'coupon_not_eligible' | 'sold_out' | 'invalid_input' | 'audience_mismatch' | 'per_user_limit';
+      reason: PromoRefusalReason;
+      message: string;
+    };
 
-const no = (code: Exclude<PromoVerdict, { ok: true }>['code'], reason: PromoRefusalReason, message: string): PromoVerdict => ({ ok: false, code, reason, message });
+const no = (code: Exclude<PromoVerdict, { ok: true }>['code'], reason: PromoRefusalReason, message: string): PromoVerdict => ({
+  ok: false,
+  code,
+  reason,
+  message,
+});
 
 /** Does `p` limit who may use it (so the user must be known)? */
 export const limitsUsers = (p: PromoCode) => p.userTypeLimit !== 'any' || p.userSourceLimit.length > 0 || p.userUseLimit !== null;

@@ -17,7 +17,10 @@ const MOVES: Record<PromoCodeAction, Partial<Record<PromoCodeState, PromoCodeSta
   void: { approved: 'voided' },
 };
 
-export function transitionPromoCode(state: PromoCodeState, action: PromoCodeAction): Result<PromoCodeState, 'invalid_input' | 'invalid_state'> {
+export function transitionPromoCode(
+  state: PromoCodeState,
+  action: PromoCodeAction,
+): Result<PromoCodeState, 'invalid_input' | 'invalid_state'> {
   if (!PROMO_CODE_ACTIONS.includes(action)) {
     return fail(ErrorCode.invalid_input, `unknown promo code action "${String(action)}"; one of ${PROMO_CODE_ACTIONS.join(', ')}`);
   }

@@ -99,9 +99,11 @@ export function checkPromoCodeInput(input: PromoCodeInput, base?: PromoCode): Re
   const cr = promoRuleToCouponRule(rule);
   if (!cr.ok) return cr;
   const limitTimes = given(input, 'limitTimes') ? input.limitTimes! : (base?.limitTimes ?? null);
-  if (limitTimes !== null && (!Number.isInteger(limitTimes) || limitTimes < 1)) return bad('limitTimes', 'a whole number ≥ 1, or null for unlimited');
+  if (limitTimes !== null && (!Number.isInteger(limitTimes) || limitTimes < 1))
+    return bad('limitTimes', 'a whole number ≥ 1, or null for unlimited');
   const userUseLimit = given(input, 'userUseLimit') ? input.userUseLimit! : (base?.userUseLimit ?? null);
-  if (userUseLimit !== null && (!Number.isInteger(userUseLimit) || userUseLimit < 1)) return bad('userUseLimit', 'a whole number ≥ 1, or null');
+  if (userUseLimit !== null && (!Number.isInteger(userUseLimit) || userUseLimit < 1))
+    return bad('userUseLimit', 'a whole number ≥ 1, or null');
   const src = given(input, 'userSourceLimit') ? input.userSourceLimit : (base?.userSourceLimit ?? []);
   const userSourceLimit = (Array.isArray(src) ? src : src ? src.split(',') : []).map((s) => s.trim()).filter(Boolean);
   const userTypeLimit = input.userTypeLimit ?? base?.userTypeLimit ?? 'any';

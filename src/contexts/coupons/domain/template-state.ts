@@ -34,14 +34,22 @@ function target(state: TemplateState, action: TemplateAction, policy: TemplatePo
   return to;
 }
 
-export function transitionTemplate(state: TemplateState, action: TemplateAction, policy: TemplatePolicy): Result<TemplateState, 'invalid_input' | 'invalid_state'> {
+export function transitionTemplate(
+  state: TemplateState,
+  action: TemplateAction,
+  policy: TemplatePolicy,
+): Result<TemplateState, 'invalid_input' | 'invalid_state'> {
   if (!TEMPLATE_ACTIONS.includes(action)) {
     return fail(ErrorCode.invalid_input, `unknown template action "${String(action)}"; one of ${TEMPLATE_ACTIONS.join(', ')}`);
   }
   const to = target(state, action, policy);
   if (to) return ok(to);
   if (action === 'activate' && policy.approvalRequired && state === 'draft') {
-    return fail(ErrorCode.invalid_state, 'cannot activate a draft template: this tenant requires approval, so submit it, then have it approved', { state, action });
+    return fail(
+      ErrorCode.invalid_state,
+      'cannot activate a draft template: this tenant requires approval, so submit it, then have it approved',
+      { state, action },
+    );
   }
   const from = Object.keys(MOVES[action]) as TemplateState[];
   const allowed = availableTemplateActions(state, policy);

@@ -70,7 +70,14 @@ export interface Template extends Omit<TemplateSpec, 'claimPassword'> {
 
 /** The pricing rule of a template, as the pure pricing function takes it. */
 export function ruleOf(t: Pick<Template, 'discount' | 'minSpend' | 'minQuantity' | 'scope' | 'storeIds' | 'stackable'>): CouponRule {
-  return { discount: t.discount, minSpend: t.minSpend, minQuantity: t.minQuantity, scope: t.scope, storeIds: t.storeIds, stackable: t.stackable };
+  return {
+    discount: t.discount,
+    minSpend: t.minSpend,
+    minQuantity: t.minQuantity,
+    scope: t.scope,
+    storeIds: t.storeIds,
+    stackable: t.stackable,
+  };
 }
 
 /** A claim password (口令) is a shared phrase, not a personal secret: a keyed digest suffices. */
@@ -126,7 +133,11 @@ function parseDiscount(input: TemplateInput, base?: TemplateSpec): Parsed<Discou
   return bad('discount.type', 'must be "amount" or "rate"');
 }
 
-function parseThresholds(input: TemplateInput, discount: Discount, base?: TemplateSpec): Parsed<{ minSpend: Fen; minQuantity: number | null }> {
+function parseThresholds(
+  input: TemplateInput,
+  discount: Discount,
+  base?: TemplateSpec,
+): Parsed<{ minSpend: Fen; minQuantity: number | null }> {
   const minSpend = money('minSpend', input.minSpend, base?.minSpend ?? 0);
   if (!minSpend.ok) return minSpend;
   if (discount.type === 'amount' && minSpend.value > 0 && discount.amountOff > minSpend.value) {
@@ -171,7 +182,11 @@ function parseValidity(input: TemplateInput, base?: TemplateSpec): Parsed<Validi
   return bad('validity.type', 'must be "fixed" or "relative"');
 }
 
-function parseClaimWindow(input: TemplateInput, validity: Validity, base?: TemplateSpec): Parsed<{ claimFrom: Date | null; claimTo: Date | null }> {
+function parseClaimWindow(
+  input: TemplateInput,
+  validity: Validity,
+  base?: TemplateSpec,
+): Parsed<{ claimFrom: Date | null; claimTo: Date | null }> {
   const claimFrom = input.claimFrom !== undefined ? parseTime('claimFrom', input.claimFrom) : ok(base?.claimFrom ?? null);
   const claimTo = input.claimTo !== undefined ? parseTime('claimTo', input.claimTo) : ok(base?.claimTo ?? null);
   if (!claimFrom.ok) return claimFrom;
@@ -185,9 +200,11 @@ function parseClaimWindow(input: TemplateInput, validity: Validity, base?: Templ
 
 function parseLimits(input: TemplateInput, base?: TemplateSpec): Parsed<{ stock: number | null; perUserLimit: number | null }> {
   const stock = pick(input.stock, base?.stock, null);
-  if (stock !== null && (!Number.isInteger(stock) || stock < 0 || stock > 100_000_000)) return bad('stock', 'must be a whole number 0-100000000, or null for unlimited');
+  if (stock !== null && (!Number.isInteger(stock) || stock < 0 || stock > 100_000_000))
+    return bad('stock', 'must be a whole number 0-100000000, or null for unlimited');
   const perUserLimit = pick(input.perUserLimit, base?.perUserLimit, null);
-  if (perUserLimit !== null && (!Number.isInteger(perUserLimit) || perUserLimit < 1)) return bad('perUserLimit', 'must be a whole number ≥ 1, or null');
+  if (perUserLimit !== null && (!Number.isInteger(perUserLimit) || perUserLimit < 1))
+    return bad('perUserLimit', 'must be a whole number ≥ 1, or null');
   return ok({ stock, perUserLimit });
 }
 

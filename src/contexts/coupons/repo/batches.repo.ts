@@ -47,7 +47,12 @@ const toBatch = (r: BatchRow): CodeBatch => ({
   finishedAt: r.finished_at,
 });
 
-const toJob = (r: BatchRow): BatchJob => ({ ...toBatch(r), tenantId: r.tenant_id, options: r.options as unknown as CodeOptions, passwordSalt: r.password_salt });
+const toJob = (r: BatchRow): BatchJob => ({
+  ...toBatch(r),
+  tenantId: r.tenant_id,
+  options: r.options as unknown as CodeOptions,
+  passwordSalt: r.password_salt,
+});
 
 /** Takes a queued batch (or one whose runner stopped `staleSec` ago) for this process; null when another has it. */
 export async function claimBatchJob(q: Queryable, batchId: number, staleSec: number): Promise<BatchJob | null> {
@@ -136,7 +141,10 @@ export async function markExported(q: Queryable, id: number): Promise<boolean> {
 }
 
 export async function batchCodes(q: Queryable, id: number): Promise<Array<{ code: string; password: string | null }>> {
-  const rows = await q.query<{ code: string; password_plain: string | null }>('SELECT code, password_plain FROM coupons WHERE batch_id = $1 ORDER BY id', [id]);
+  const rows = await q.query<{ code: string; password_plain: string | null }>(
+    'SELECT code, password_plain FROM coupons WHERE batch_id = $1 ORDER BY id',
+    [id],
+  );
   return rows.rows.map((r) => ({ code: r.code, password: r.password_plain }));
 }
 

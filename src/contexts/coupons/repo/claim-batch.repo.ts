@@ -26,15 +26,32 @@ export interface ClaimBatchInput {
 /** The coupon a batch claim wrote (the function returns its id and creation time only). */
 function claimedCoupon(b: Omit<ClaimBatchInput, 'claimants'>, id: number, owner: number, code: string, createdAt: Date): Coupon {
   const row: Row<'coupons'> = {
-    id, tenant_id: b.template.tenantId, template_id: b.template.id, code, owner_id: owner, source: 'claim', batch_id: null,
-    status: COUPON_STATE_DB.issued, valid_from: b.window.from, valid_to: b.window.to, received_at: b.at, used_at: null,
-    redemption_id: null, created_at: createdAt, password_hash: null, password_plain: null,
+    id,
+    tenant_id: b.template.tenantId,
+    template_id: b.template.id,
+    code,
+    owner_id: owner,
+    source: 'claim',
+    batch_id: null,
+    status: COUPON_STATE_DB.issued,
+    valid_from: b.window.from,
+    valid_to: b.window.to,
+    received_at: b.at,
+    used_at: null,
+    redemption_id: null,
+    created_at: createdAt,
+    password_hash: null,
+    password_plain: null,
   };
   return toCoupon(row, b.at);
 }
 
 /** quan_claim_batch's result protocol: 'issued' | 'code_taken' | 'not_found' | 'per_user_limit' | 'sold_out' | 'state:<state>'. */
-export function decodeBatchResult(b: Omit<ClaimBatchInput, 'claimants'>, row: { claimant: number; result: string; new_coupon: number | null; issued_at: Date | null }, code: string): BatchOutcome {
+export function decodeBatchResult(
+  b: Omit<ClaimBatchInput, 'claimants'>,
+  row: { claimant: number; result: string; new_coupon: number | null; issued_at: Date | null },
+  code: string,
+): BatchOutcome {
   const claimant = Number(row.claimant);
   switch (row.result) {
     case 'issued':
@@ -49,7 +66,12 @@ export function decodeBatchResult(b: Omit<ClaimBatchInput, 'claimants'>, row: { 
   }
 }
 
-const claimArrays = (cs: ClaimBatchInput['claimants']) => [cs.map((c) => c.userId), cs.map((c) => c.code), cs.map((c) => c.staffId), cs.map((c) => c.audited)];
+const claimArrays = (cs: ClaimBatchInput['claimants']) => [
+  cs.map((c) => c.userId),
+  cs.map((c) => c.code),
+  cs.map((c) => c.staffId),
+  cs.map((c) => c.audited),
+];
 
 /** The whole batch in one round trip: users, per-user limit, stock, give-backs, coupons, history, audit. */
 export async function claimBatch(q: Queryable, b: ClaimBatchInput): Promise<BatchOutcome[]> {
@@ -71,6 +93,13 @@ export async function issueClaimCoupons(q: Queryable, b: ClaimBatchInput): Promi
   );
   const codeOf = new Map(b.claimants.map((c) => [c.userId, c.code]));
   return ins.rows.flatMap((row) =>
-    row.new_coupon === null ? [] : [{ claimant: Number(row.claimant), coupon: claimedCoupon(b, Number(row.new_coupon), Number(row.claimant), codeOf.get(Number(row.claimant))!, row.issued_at!) }],
+    row.new_coupon === null
+      ? []
+      : [
+          {
+            claimant: Number(row.claimant),
+            coupon: claimedCoupon(b, Number(row.new_coupon), Number(row.claimant), codeOf.get(Number(row.claimant))!, row.issued_at!),
+          },
+        ],
   );
 }

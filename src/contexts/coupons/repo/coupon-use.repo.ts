@@ -26,7 +26,16 @@ export async function redeemCoupon(q: Queryable, u: CouponUse & { redemptionId: 
           e AS (INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, store_id, staff_id, details)
                 SELECT $5, c.id, 'redeemed', $3, $6, $7, $8::jsonb FROM c)
      SELECT count(*)::int AS n FROM c`,
-    [u.couponId, u.at, u.redemptionId, u.discount, u.tenantId, u.storeId, u.staffId, JSON.stringify({ orderRef: u.orderRef, discount: u.discount })],
+    [
+      u.couponId,
+      u.at,
+      u.redemptionId,
+      u.discount,
+      u.tenantId,
+      u.storeId,
+      u.staffId,
+      JSON.stringify({ orderRef: u.orderRef, discount: u.discount }),
+    ],
   );
   return r.rows[0]?.n === 1;
 }
@@ -57,7 +66,17 @@ export async function writeOffCoupon(
      e AS (INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, store_id, staff_id, details)
            SELECT $3, c.id, 'written_off', r.id, $5, $6, $9::jsonb FROM r, c)
      SELECT c.*, r.id AS rid, r.created_at AS redeemed_at FROM c, r`,
-    [u.couponId, u.at, u.tenantId, u.orderRef, u.storeId, u.staffId, u.amount ?? 0, u.discount, JSON.stringify({ amount: u.amount, discount: u.discount })],
+    [
+      u.couponId,
+      u.at,
+      u.tenantId,
+      u.orderRef,
+      u.storeId,
+      u.staffId,
+      u.amount ?? 0,
+      u.discount,
+      JSON.stringify({ amount: u.amount, discount: u.discount }),
+    ],
   );
   const row = done.rows[0];
   return row ? { redemptionId: row.rid, createdAt: row.redeemed_at, coupon: toCoupon(row, u.at) } : null;

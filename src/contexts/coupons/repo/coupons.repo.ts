@@ -15,8 +15,20 @@ export const COUPON_STATE_DB: Readonly<Record<CouponState, string>> = { issued: 
 export const COUPON_COLUMNS =
   'id, tenant_id, template_id, code, owner_id, source, batch_id, status, valid_from, valid_to, received_at, used_at, redemption_id, created_at';
 type CouponColumn =
-  | 'id' | 'tenant_id' | 'template_id' | 'code' | 'owner_id' | 'source' | 'batch_id' | 'status'
-  | 'valid_from' | 'valid_to' | 'received_at' | 'used_at' | 'redemption_id' | 'created_at';
+  | 'id'
+  | 'tenant_id'
+  | 'template_id'
+  | 'code'
+  | 'owner_id'
+  | 'source'
+  | 'batch_id'
+  | 'status'
+  | 'valid_from'
+  | 'valid_to'
+  | 'received_at'
+  | 'used_at'
+  | 'redemption_id'
+  | 'created_at';
 /** The columns of COUPON_COLUMNS. */
 export type CouponRow = RowOf<'coupons', CouponColumn>;
 
@@ -74,10 +86,10 @@ export async function claimantFacts(q: Queryable, tenantId: number, userId: numb
 
 /** The audience facts of a user (disabled or not); null when not in the tenant. */
 export async function audienceFacts(q: Queryable, tenantId: number, userId: number): Promise<Omit<ClaimantFacts, 'id' | 'points'> | null> {
-  const u = await q.query<RowOf<'users', 'created_at' | 'has_purchased' | 'source'>>('SELECT created_at, has_purchased, source FROM users WHERE tenant_id = $1 AND id = $2', [
-    tenantId,
-    userId,
-  ]);
+  const u = await q.query<RowOf<'users', 'created_at' | 'has_purchased' | 'source'>>(
+    'SELECT created_at, has_purchased, source FROM users WHERE tenant_id = $1 AND id = $2',
+    [tenantId, userId],
+  );
   const row = u.rows[0];
   return row ? { createdAt: row.created_at, hasPurchased: row.has_purchased, source: row.source } : null;
 }
@@ -88,7 +100,12 @@ export async function userInTenant(q: Queryable, tenantId: number, userId: numbe
 }
 
 /** A user of the tenant by id or mobile (`enabledOnly`: not disabled). */
-export async function findUserId(q: Queryable, tenantId: number, by: { id?: number; mobile?: string }, enabledOnly: boolean): Promise<number | null> {
+export async function findUserId(
+  q: Queryable,
+  tenantId: number,
+  by: { id?: number; mobile?: string },
+  enabledOnly: boolean,
+): Promise<number | null> {
   const r = await q.query<{ id: number }>(
     `SELECT id FROM users WHERE tenant_id = $1${enabledOnly ? ' AND NOT disabled' : ''} AND (($2::bigint IS NOT NULL AND id = $2) OR ($3::text IS NOT NULL AND mobile = $3)) LIMIT 1`,
     [tenantId, by.id ?? null, by.mobile ?? null],
@@ -120,7 +137,10 @@ export async function takePerUser(q: Queryable, t: Pick<Template, 'id' | 'perUse
 }
 
 export async function claimedCount(q: Queryable, templateId: number, userId: number): Promise<number> {
-  const c = await q.query<{ claimed: number }>('SELECT claimed FROM template_user_claims WHERE template_id = $1 AND user_id = $2', [templateId, userId]);
+  const c = await q.query<{ claimed: number }>('SELECT claimed FROM template_user_claims WHERE template_id = $1 AND user_id = $2', [
+    templateId,
+    userId,
+  ]);
   return c.rows[0]?.claimed ?? 0;
 }
 
@@ -191,7 +211,18 @@ export async function voidIssuedIn(
        SELECT $1, v.id, $6::text, CASE WHEN $7::boolean THEN v.owner_id END, $9::bigint, $10::jsonb FROM v
        WHERE NOT $8::boolean OR v.owner_id IS NOT NULL)
      SELECT id, template_id FROM v ORDER BY id`,
-    [tenantId, ids, templateId, line.ownerId, line.inDateAt, line.kind, line.fromOwner, line.ownedOnly, line.staffId, JSON.stringify(line.details)],
+    [
+      tenantId,
+      ids,
+      templateId,
+      line.ownerId,
+      line.inDateAt,
+      line.kind,
+      line.fromOwner,
+      line.ownedOnly,
+      line.staffId,
+      JSON.stringify(line.details),
+    ],
   );
   return r.rows.map((x) => ({ id: Number(x.id), templateId: Number(x.template_id) }));
 }
@@ -200,11 +231,35 @@ export async function voidIssuedIn(
 function voidLine(reason: VoidReason) {
   switch (reason.kind) {
     case 'recharge_refund':
-      return { kind: 'voided', ownerId: null, inDateAt: null, fromOwner: false, ownedOnly: false, staffId: reason.staffId, details: { reason: 'recharge_refund', orderNo: reason.orderNo } };
+      return {
+        kind: 'voided',
+        ownerId: null,
+        inDateAt: null,
+        fromOwner: false,
+        ownedOnly: false,
+        staffId: reason.staffId,
+        details: { reason: 'recharge_refund', orderNo: reason.orderNo },
+      };
     case 'template_voided':
-      return { kind: 'voided', ownerId: null, inDateAt: null, fromOwner: true, ownedOnly: true, staffId: reason.staffId, details: { reason: 'template voided' } };
+      return {
+        kind: 'voided',
+        ownerId: null,
+        inDateAt: null,
+        fromOwner: true,
+        ownedOnly: true,
+        staffId: reason.staffId,
+        details: { reason: 'template voided' },
+      };
     case 'merged':
-      return { kind: 'merged', ownerId: reason.ownerId, inDateAt: reason.at, fromOwner: true, ownedOnly: false, staffId: null, details: { mergeId: reason.mergeId } };
+      return {
+        kind: 'merged',
+        ownerId: reason.ownerId,
+        inDateAt: reason.at,
+        fromOwner: true,
+        ownedOnly: false,
+        staffId: null,
+        details: { mergeId: reason.mergeId },
+      };
   }
 }
 
@@ -216,38 +271,41 @@ export async function couponByCode(q: Queryable, tenantId: number, code: string,
 }
 
 /** Gives a coupon to another user, only if still issued and still owned by `from`; with its "gifted" line. null: it changed. */
-export async function giveCoupon(q: Queryable, tenantId: number, c: { id: number; from: number; to: number; staffId: number | null }, at: Date): Promise<Coupon | null> {
-  const r = await q.query<CouponRow>(`UPDATE coupons SET owner_id = $3 WHERE id = $1 AND owner_id = $2 AND status = 'issued' RETURNING ${COUPON_COLUMNS}`, [
-    c.id,
-    c.from,
-    c.to,
-  ]);
+export async function giveCoupon(
+  q: Queryable,
+  tenantId: number,
+  c: { id: number; from: number; to: number; staffId: number | null },
+  at: Date,
+): Promise<Coupon | null> {
+  const r = await q.query<CouponRow>(
+    `UPDATE coupons SET owner_id = $3 WHERE id = $1 AND owner_id = $2 AND status = 'issued' RETURNING ${COUPON_COLUMNS}`,
+    [c.id, c.from, c.to],
+  );
   if (!r.rows[0]) return null;
-  await q.query(`INSERT INTO coupon_events (tenant_id, coupon_id, kind, from_user, to_user, staff_id) VALUES ($1, $2, 'gifted', $3, $4, $5)`, [
-    tenantId,
-    c.id,
-    c.from,
-    c.to,
-    c.staffId,
-  ]);
+  await q.query(
+    `INSERT INTO coupon_events (tenant_id, coupon_id, kind, from_user, to_user, staff_id) VALUES ($1, $2, 'gifted', $3, $4, $5)`,
+    [tenantId, c.id, c.from, c.to, c.staffId],
+  );
   return toCoupon(r.rows[0], at);
 }
 
 /** A shared coupon moves to whoever fetched the share, if still issued, in date and its sharer's; with its "gifted" line. */
-export async function moveSharedCoupon(q: Queryable, tenantId: number, m: { couponId: number; from: number; to: number }, at: Date): Promise<Coupon | null> {
+export async function moveSharedCoupon(
+  q: Queryable,
+  tenantId: number,
+  m: { couponId: number; from: number; to: number },
+  at: Date,
+): Promise<Coupon | null> {
   const moved = await q.query<CouponRow>(
     `UPDATE coupons SET owner_id = $3 WHERE id = $1 AND owner_id = $2 AND status = 'issued' AND (valid_to IS NULL OR valid_to >= $4)
      RETURNING ${COUPON_COLUMNS}`,
     [m.couponId, m.from, m.to, at],
   );
   if (!moved.rows[0]) return null;
-  await q.query(`INSERT INTO coupon_events (tenant_id, coupon_id, kind, from_user, to_user, details) VALUES ($1, $2, 'gifted', $3, $4, $5)`, [
-    tenantId,
-    m.couponId,
-    m.from,
-    m.to,
-    JSON.stringify({ via: 'share' }),
-  ]);
+  await q.query(
+    `INSERT INTO coupon_events (tenant_id, coupon_id, kind, from_user, to_user, details) VALUES ($1, $2, 'gifted', $3, $4, $5)`,
+    [tenantId, m.couponId, m.from, m.to, JSON.stringify({ via: 'share' })],
+  );
   return toCoupon(moved.rows[0], at);
 }
 
@@ -281,7 +339,12 @@ export async function takeExchangeCode(
     [x.couponId, x.userId, at, x.window.from, x.window.to],
   );
   if (!r.rows[0]) return null;
-  await q.query(`INSERT INTO coupon_events (tenant_id, coupon_id, kind, to_user, staff_id) VALUES ($1, $2, 'exchanged', $3, $4)`, [tenantId, x.couponId, x.userId, x.staffId]);
+  await q.query(`INSERT INTO coupon_events (tenant_id, coupon_id, kind, to_user, staff_id) VALUES ($1, $2, 'exchanged', $3, $4)`, [
+    tenantId,
+    x.couponId,
+    x.userId,
+    x.staffId,
+  ]);
   return toCoupon(r.rows[0], at);
 }
 
@@ -335,7 +398,9 @@ export async function couponHistory(q: Queryable, couponId: number): Promise<Cou
 /** The user's coupons (or some of them by id) with their templates, newest first. */
 export async function ownCoupons(q: Queryable, tenantId: number, userId: number, ids: number[] | null, at: Date): Promise<OwnCoupon[]> {
   const r = await q.query<CouponRow & { t: Row<'coupon_templates'> }>(
-    `SELECT ${COUPON_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, to_jsonb(t.*) AS t
+    `SELECT ${COUPON_COLUMNS.split(', ')
+      .map((c) => `c.${c}`)
+      .join(', ')}, to_jsonb(t.*) AS t
      FROM coupons c JOIN coupon_templates t ON t.id = c.template_id
      WHERE c.tenant_id = $1 AND c.owner_id = $2 AND ($3::bigint[] IS NULL OR c.id = ANY($3))
      ORDER BY c.id DESC`,
@@ -345,10 +410,14 @@ export async function ownCoupons(q: Queryable, tenantId: number, userId: number,
 }
 
 /** The states and windows of all of a user's coupons (for counting by status). */
-export async function ownCouponWindows(q: Queryable, tenantId: number, userId: number): Promise<Array<{ state: CouponState; validFrom: Date | null; validTo: Date | null }>> {
-  const r = await q.query<RowOf<'coupons', 'status' | 'valid_from' | 'valid_to'>>('SELECT status, valid_from, valid_to FROM coupons WHERE tenant_id = $1 AND owner_id = $2', [
-    tenantId,
-    userId,
-  ]);
+export async function ownCouponWindows(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+): Promise<Array<{ state: CouponState; validFrom: Date | null; validTo: Date | null }>> {
+  const r = await q.query<RowOf<'coupons', 'status' | 'valid_from' | 'valid_to'>>(
+    'SELECT status, valid_from, valid_to FROM coupons WHERE tenant_id = $1 AND owner_id = $2',
+    [tenantId, userId],
+  );
   return r.rows.map((c) => ({ state: stateOf(c.status), validFrom: c.valid_from, validTo: c.valid_to }));
 }

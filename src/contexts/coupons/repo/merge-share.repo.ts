@@ -16,7 +16,13 @@ export type NewMergeRule = {
 };
 
 export async function activeMergeRules(q: Queryable, tenantId: number): Promise<MergeRule[]> {
-  const r = await q.query<{ id: number; name: string; target_template_id: number; target_name: string; items: Array<{ template_id: number; name: string; number: number }> | null }>(
+  const r = await q.query<{
+    id: number;
+    name: string;
+    target_template_id: number;
+    target_name: string;
+    items: Array<{ template_id: number; name: string; number: number }> | null;
+  }>(
     `SELECT m.id, m.name, m.target_template_id, tt.name AS target_name,
             (SELECT json_agg(json_build_object('template_id', i.template_id, 'name', t.name, 'number', i.number) ORDER BY i.template_id)
                FROM coupon_merge_rule_items i JOIN coupon_templates t ON t.id = i.template_id WHERE i.rule_id = m.id) AS items
@@ -39,13 +45,16 @@ export async function countTemplates(q: Queryable, tenantId: number, ids: number
 }
 
 export async function insertMergeRule(q: Queryable, tenantId: number, input: NewMergeRule): Promise<number> {
-  const m = await q.query<{ id: number }>('INSERT INTO coupon_merge_rules (tenant_id, name, target_template_id) VALUES ($1, $2, $3) RETURNING id', [
-    tenantId,
-    input.name,
-    input.targetTemplateId,
-  ]);
+  const m = await q.query<{ id: number }>(
+    'INSERT INTO coupon_merge_rules (tenant_id, name, target_template_id) VALUES ($1, $2, $3) RETURNING id',
+    [tenantId, input.name, input.targetTemplateId],
+  );
   for (const i of input.items) {
-    await q.query('INSERT INTO coupon_merge_rule_items (rule_id, template_id, number) VALUES ($1, $2, $3)', [m.rows[0]!.id, i.templateId, i.number]);
+    await q.query('INSERT INTO coupon_merge_rule_items (rule_id, template_id, number) VALUES ($1, $2, $3)', [
+      m.rows[0]!.id,
+      i.templateId,
+      i.number,
+    ]);
   }
   return m.rows[0]!.id;
 }
@@ -58,7 +67,12 @@ export async function setMergeRuleActive(q: Queryable, tenantId: number, id: num
 /** Opens a share (an earlier open one of the coupon is closed first). */
 export async function openShare(q: Queryable, tenantId: number, s: { couponId: number; userId: number; tokenHash: string }): Promise<void> {
   await q.query(`UPDATE coupon_shares SET status = 'closed', closed_at = now() WHERE coupon_id = $1 AND status = 'open'`, [s.couponId]);
-  await q.query('INSERT INTO coupon_shares (tenant_id, coupon_id, user_id, token_hash) VALUES ($1, $2, $3, $4)', [tenantId, s.couponId, s.userId, s.tokenHash]);
+  await q.query('INSERT INTO coupon_shares (tenant_id, coupon_id, user_id, token_hash) VALUES ($1, $2, $3, $4)', [
+    tenantId,
+    s.couponId,
+    s.userId,
+    s.tokenHash,
+  ]);
 }
 
 export async function closeShare(q: Queryable, tenantId: number, userId: number, couponId: number): Promise<boolean> {
@@ -70,7 +84,12 @@ export async function closeShare(q: Queryable, tenantId: number, userId: number,
 }
 
 /** Marks an open share fetched by another user; the sharer's id, or null when there is no such open share. */
-export async function takeShare(q: Queryable, tenantId: number, s: { couponId: number; tokenHash: string; userId: number }, at: Date): Promise<number | null> {
+export async function takeShare(
+  q: Queryable,
+  tenantId: number,
+  s: { couponId: number; tokenHash: string; userId: number },
+  at: Date,
+): Promise<number | null> {
   const r = await q.query<{ user_id: number }>(
     `UPDATE coupon_shares SET status = 'fetched', fetched_by = $4, closed_at = $5
      WHERE tenant_id = $1 AND coupon_id = $2 AND token_hash = $3 AND status = 'open' AND user_id <> $4 RETURNING user_id`,

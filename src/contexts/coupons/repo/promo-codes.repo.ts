@@ -32,12 +32,25 @@ export const toPromoCode = (r: PromoRow): PromoCode => ({
 });
 
 const params = (c: PromoCodeFields) => [
-  c.code, c.name, JSON.stringify(c.rule), c.limitTimes, c.userUseLimit, c.userSourceLimit, c.userTypeLimit,
-  c.validFrom, c.validTo, c.departmentId, c.staffId, c.description,
+  c.code,
+  c.name,
+  JSON.stringify(c.rule),
+  c.limitTimes,
+  c.userUseLimit,
+  c.userSourceLimit,
+  c.userTypeLimit,
+  c.validFrom,
+  c.validTo,
+  c.departmentId,
+  c.staffId,
+  c.description,
 ];
 
 export async function loadPromoCode(q: Queryable, tenantId: number, id: number, lock = false): Promise<PromoCode | null> {
-  const r = await q.query<PromoRow>(`SELECT * FROM promo_codes WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`, [tenantId, id]);
+  const r = await q.query<PromoRow>(`SELECT * FROM promo_codes WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`, [
+    tenantId,
+    id,
+  ]);
   return r.rows[0] ? toPromoCode(r.rows[0]) : null;
 }
 
@@ -82,7 +95,11 @@ export async function listPromoCodes(q: Queryable, tenantId: number, f: PromoCod
 }
 
 /** Which of the department and staff member a code names do not exist in the tenant. */
-export async function missingRefs(q: Queryable, tenantId: number, c: Pick<PromoCodeFields, 'departmentId' | 'staffId'>): Promise<'department' | 'staff' | null> {
+export async function missingRefs(
+  q: Queryable,
+  tenantId: number,
+  c: Pick<PromoCodeFields, 'departmentId' | 'staffId'>,
+): Promise<'department' | 'staff' | null> {
   if (c.departmentId !== null) {
     const d = await q.query('SELECT 1 FROM departments WHERE tenant_id = $1 AND id = $2', [tenantId, c.departmentId]);
     if (!d.rowCount) return 'department';
@@ -95,7 +112,12 @@ export async function missingRefs(q: Queryable, tenantId: number, c: Pick<PromoC
 }
 
 /** A new pending code; null when the code is taken. */
-export async function insertPromoCode(q: Queryable, tenantId: number, c: PromoCodeFields, createdBy: number | null): Promise<PromoCode | null> {
+export async function insertPromoCode(
+  q: Queryable,
+  tenantId: number,
+  c: PromoCodeFields,
+  createdBy: number | null,
+): Promise<PromoCode | null> {
   const r = await q.query<PromoRow>(
     `INSERT INTO promo_codes (tenant_id, code, name, rule, limit_times, user_use_limit, user_source_limit, user_type_limit,
        valid_from, valid_to, department_id, staff_id, description, state, created_by)
@@ -119,13 +141,17 @@ export async function updatePromoCode(q: Queryable, tenantId: number, id: number
 }
 
 /** from → to only if it is still in `from`; null when it changed meanwhile. */
-export async function movePromoCode(q: Queryable, tenantId: number, id: number, from: PromoCodeState, to: PromoCodeState): Promise<PromoCode | null> {
-  const r = await q.query<PromoRow>('UPDATE promo_codes SET state = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND state = $3 RETURNING *', [
-    tenantId,
-    id,
-    from,
-    to,
-  ]);
+export async function movePromoCode(
+  q: Queryable,
+  tenantId: number,
+  id: number,
+  from: PromoCodeState,
+  to: PromoCodeState,
+): Promise<PromoCode | null> {
+  const r = await q.query<PromoRow>(
+    'UPDATE promo_codes SET state = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND state = $3 RETURNING *',
+    [tenantId, id, from, to],
+  );
   return r.rows[0] ? toPromoCode(r.rows[0]) : null;
 }
 
@@ -140,7 +166,10 @@ export async function promoUserOf(q: Queryable, tenantId: number, userId: number
 }
 
 export async function usesByUser(q: Queryable, promoCodeId: number, userId: number): Promise<number> {
-  const u = await q.query<Pick<Row<'promo_code_user_uses'>, 'used'>>('SELECT used FROM promo_code_user_uses WHERE promo_code_id = $1 AND user_id = $2', [promoCodeId, userId]);
+  const u = await q.query<Pick<Row<'promo_code_user_uses'>, 'used'>>(
+    'SELECT used FROM promo_code_user_uses WHERE promo_code_id = $1 AND user_id = $2',
+    [promoCodeId, userId],
+  );
   return u.rows[0]?.used ?? 0;
 }
 
@@ -170,6 +199,9 @@ export async function takeUserUse(q: Queryable, promoCodeId: number, userId: num
 export async function releaseUse(q: Queryable, promoCodeId: number, userId: number | null): Promise<void> {
   await q.query('UPDATE promo_codes SET used_times = used_times - 1 WHERE id = $1 AND used_times > 0', [promoCodeId]);
   if (userId !== null) {
-    await q.query('UPDATE promo_code_user_uses SET used = used - 1 WHERE promo_code_id = $1 AND user_id = $2 AND used > 0', [promoCodeId, userId]);
+    await q.query('UPDATE promo_code_user_uses SET used = used - 1 WHERE promo_code_id = $1 AND user_id = $2 AND used > 0', [
+      promoCodeId,
+      userId,
+    ]);
   }
 }

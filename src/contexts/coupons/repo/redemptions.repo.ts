@@ -8,7 +8,9 @@ import type { Template, TemplateRow } from '../templates.ts';
 import type { Redemption, RedemptionKind, RedemptionStatus } from '../domain/redemption.ts';
 import { templateFromJson } from './template-json.ts';
 
-const C_COLUMNS = COUPON_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ');
+const C_COLUMNS = COUPON_COLUMNS.split(', ')
+  .map((c) => `c.${c}`)
+  .join(', ');
 
 export interface HeldCoupon {
   coupon: Coupon;
@@ -46,7 +48,13 @@ export async function couponsForPricing(
 }
 
 /** The coupon of a code with its template, and whether the store exists; null when no such code. */
-export async function couponForWriteOff(q: Queryable, tenantId: number, code: string, storeId: number, at: Date): Promise<(HeldCoupon & { storeOk: boolean }) | null> {
+export async function couponForWriteOff(
+  q: Queryable,
+  tenantId: number,
+  code: string,
+  storeId: number,
+  at: Date,
+): Promise<(HeldCoupon & { storeOk: boolean }) | null> {
   const row = (
     await q.query<CouponRow & { t: TemplateRow; store_ok: boolean }>(
       `SELECT ${C_COLUMNS}, to_jsonb(t.*) AS t,
@@ -80,7 +88,11 @@ export async function insertOrderRedemption(q: Queryable, r: NewRedemption): Pro
 }
 
 export async function insertPromoItem(q: Queryable, redemptionId: number, promoCodeId: number, discount: Fen): Promise<void> {
-  await q.query('INSERT INTO redemption_items (redemption_id, promo_code_id, discount) VALUES ($1, $2, $3)', [redemptionId, promoCodeId, discount]);
+  await q.query('INSERT INTO redemption_items (redemption_id, promo_code_id, discount) VALUES ($1, $2, $3)', [
+    redemptionId,
+    promoCodeId,
+    discount,
+  ]);
 }
 
 export async function loadRedemption(q: Queryable, tenantId: number, id: number): Promise<Redemption | null> {

@@ -22,7 +22,8 @@ export function toTemplate(r: TemplateRow): Template {
     tenantId: r.tenant_id,
     name: r.name,
     description: r.description,
-    discount: r.discount_type === 'amount' ? { type: 'amount', amountOff: r.amount_off! } : { type: 'rate', rateBp: r.rate_bp!, maxOff: r.max_off },
+    discount:
+      r.discount_type === 'amount' ? { type: 'amount', amountOff: r.amount_off! } : { type: 'rate', rateBp: r.rate_bp!, maxOff: r.max_off },
     minSpend: r.min_spend,
     minQuantity: r.min_quantity,
     scope: r.scope_type === 'all' ? { type: 'all' } : { type: r.scope_type as 'categories' | 'goods', ids: ids(r.scope_ids) },
@@ -106,7 +107,10 @@ const SPEC_COLUMNS = `name, description, discount_type, amount_off, rate_bp, max
   audience_user_type, audience_sources, stackable`;
 
 export async function loadTemplate(q: Queryable, tenantId: number, id: number, lock = false): Promise<Template | null> {
-  const r = await q.query<TemplateRow>(`SELECT * FROM coupon_templates WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`, [tenantId, id]);
+  const r = await q.query<TemplateRow>(`SELECT * FROM coupon_templates WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`, [
+    tenantId,
+    id,
+  ]);
   return r.rows[0] ? toTemplate(r.rows[0]) : null;
 }
 
@@ -117,7 +121,11 @@ export async function templateById(q: Queryable, id: number): Promise<Template |
 }
 
 /** A template with its tenant's time zone (relative validity is counted in local days). */
-export async function templateWithZone(q: Queryable, tenantId: number, templateId: number): Promise<{ template: Template; timezone: string } | null> {
+export async function templateWithZone(
+  q: Queryable,
+  tenantId: number,
+  templateId: number,
+): Promise<{ template: Template; timezone: string } | null> {
   const r = await q.query<TemplateRow & { timezone: string }>(
     `SELECT t.*, tn.timezone FROM coupon_templates t JOIN tenants tn ON tn.id = t.tenant_id WHERE t.tenant_id = $1 AND t.id = $2`,
     [tenantId, templateId],
@@ -133,11 +141,20 @@ export async function approvalRequired(q: Queryable, tenantId: number): Promise<
 
 /** How many of these stores the tenant has. */
 export async function countStores(q: Queryable, tenantId: number, storeIds: number[]): Promise<number> {
-  const r = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM stores WHERE tenant_id = $1 AND id = ANY($2::bigint[])', [tenantId, storeIds]);
+  const r = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM stores WHERE tenant_id = $1 AND id = ANY($2::bigint[])', [
+    tenantId,
+    storeIds,
+  ]);
   return r.rows[0]!.n;
 }
 
-export async function insertTemplate(q: Queryable, tenantId: number, spec: TemplateSpec, state: TemplateState, staffId: number | null): Promise<Template> {
+export async function insertTemplate(
+  q: Queryable,
+  tenantId: number,
+  spec: TemplateSpec,
+  state: TemplateState,
+  staffId: number | null,
+): Promise<Template> {
   const cols = SPEC_COLUMNS.split(',').length;
   const placeholders = Array.from({ length: cols }, (_, i) => `$${i + 2}`).join(', ');
   const r = await q.query<TemplateRow>(
@@ -154,8 +171,16 @@ export async function setClaimPasswordHash(q: Queryable, id: number, hash: strin
   return toTemplate(r.rows[0]!);
 }
 
-export async function updateTemplateSpec(q: Queryable, tenantId: number, id: number, spec: TemplateSpec, passwordHash: string | null): Promise<Template> {
-  const sets = SPEC_COLUMNS.split(',').map((c, i) => `${c.trim()} = $${i + 3}`).join(', ');
+export async function updateTemplateSpec(
+  q: Queryable,
+  tenantId: number,
+  id: number,
+  spec: TemplateSpec,
+  passwordHash: string | null,
+): Promise<Template> {
+  const sets = SPEC_COLUMNS.split(',')
+    .map((c, i) => `${c.trim()} = $${i + 3}`)
+    .join(', ');
   const params = specParams(spec);
   const r = await q.query<TemplateRow>(
     `UPDATE coupon_templates SET ${sets}, claim_password_hash = $${params.length + 3}, updated_at = now()
@@ -176,7 +201,13 @@ export async function listTemplates(q: Queryable, tenantId: number, f: { state?:
 }
 
 /** Moves the state only from the state read (the caller holds the row lock; the WHERE makes sure). null: it changed meanwhile. */
-export async function moveTemplateState(q: Queryable, tenantId: number, id: number, from: TemplateState, to: TemplateState): Promise<Template | null> {
+export async function moveTemplateState(
+  q: Queryable,
+  tenantId: number,
+  id: number,
+  from: TemplateState,
+  to: TemplateState,
+): Promise<Template | null> {
   const r = await q.query<TemplateRow>(
     `UPDATE coupon_templates SET state = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND state = $3 RETURNING *`,
     [tenantId, id, from, to],
@@ -211,16 +242,19 @@ export async function takeBatchStock(
     [tenantId, templateId, count],
   );
   if (t.rows[0]) return { taken: true };
-  const exists = await q.query<{ state: string; left: number | null }>('SELECT state, stock - issued AS left FROM coupon_templates WHERE tenant_id = $1 AND id = $2', [
-    tenantId,
-    templateId,
-  ]);
+  const exists = await q.query<{ state: string; left: number | null }>(
+    'SELECT state, stock - issued AS left FROM coupon_templates WHERE tenant_id = $1 AND id = $2',
+    [tenantId, templateId],
+  );
   return { taken: false, found: exists.rows[0] ?? null };
 }
 
 /** The validity window a batch's codes are written with. */
 export async function templateWindow(q: Queryable, templateId: number): Promise<{ validFrom: Date | null; validTo: Date | null }> {
-  const tv = await q.query<{ valid_from: Date | null; valid_to: Date | null }>('SELECT valid_from, valid_to FROM coupon_templates WHERE id = $1', [templateId]);
+  const tv = await q.query<{ valid_from: Date | null; valid_to: Date | null }>(
+    'SELECT valid_from, valid_to FROM coupon_templates WHERE id = $1',
+    [templateId],
+  );
   const { valid_from: validFrom, valid_to: validTo } = tv.rows[0]!;
   return { validFrom, validTo };
 }
@@ -259,7 +293,13 @@ export async function templateUse(q: Queryable, templateId: number): Promise<Tem
  * Active templates whose claim window is open and stock not gone; with a
  * user, without those whose per-person limit the user has reached.
  */
-export async function claimableTemplates(q: Queryable, tenantId: number, at: Date, userId: number | null, f: { ids?: number[]; refId?: number }): Promise<Template[]> {
+export async function claimableTemplates(
+  q: Queryable,
+  tenantId: number,
+  at: Date,
+  userId: number | null,
+  f: { ids?: number[]; refId?: number },
+): Promise<Template[]> {
   const r = await q.query<TemplateRow>(
     `SELECT t.* FROM coupon_templates t
      WHERE t.tenant_id = $1 AND t.state = 'active'

@@ -62,7 +62,8 @@ export function resolveDepartment(rows: Department[], ref: string | number): Res
   if (byPath.length === 1) return ok(byPath[0]!);
   const byName = rows.filter((d) => d.name === text);
   if (byName.length === 1) return ok(byName[0]!);
-  if (byName.length > 1) return fail(ErrorCode.invalid_input, `department "${text}" is ambiguous; give its path, e.g. "${departmentPath(byId, byName[0]!.id)}"`);
+  if (byName.length > 1)
+    return fail(ErrorCode.invalid_input, `department "${text}" is ambiguous; give its path, e.g. "${departmentPath(byId, byName[0]!.id)}"`);
   return fail(ErrorCode.not_found, `no department "${text}"`);
 }
 
@@ -75,7 +76,10 @@ export function checkMove(rows: Department[], id: number, parentId: number | nul
   const byId = new Map(rows.map((d) => [d.id, d]));
   if (!byId.has(parentId)) return fail(ErrorCode.invalid_input, 'parentId: no such department', { field: 'parentId' });
   for (let p: number | null = parentId, i = 0; p !== null && i <= rows.length; i++) {
-    if (p === id) return fail(ErrorCode.invalid_input, 'parentId: a department cannot move under itself or its own sub-department', { field: 'parentId' });
+    if (p === id)
+      return fail(ErrorCode.invalid_input, 'parentId: a department cannot move under itself or its own sub-department', {
+        field: 'parentId',
+      });
     p = byId.get(p)?.parentId ?? null;
   }
   return ok(undefined);

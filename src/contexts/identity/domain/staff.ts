@@ -87,7 +87,8 @@ export function mayChange(cur: Staff, patch: UpdateStaffInput, by: Principal): R
     return fail(ErrorCode.forbidden, 'only an owner may change an owner or admin, or make someone one');
   }
   const self = by.kind === 'staff' && by.staffId === cur.id;
-  if (self && patch.role !== undefined && patch.role !== cur.role) return fail(ErrorCode.forbidden, 'you cannot change your own role', { field: 'role' });
+  if (self && patch.role !== undefined && patch.role !== cur.role)
+    return fail(ErrorCode.forbidden, 'you cannot change your own role', { field: 'role' });
   if (self && patch.disabled === true) return fail(ErrorCode.forbidden, 'you cannot disable your own account', { field: 'disabled' });
   return ok(undefined);
 }

@@ -28,9 +28,31 @@ export type TenantSettingsPatch = {
 
 /** Slugs that would shadow a mount point of the server (apifm mounts `/{slug}/`). */
 export const RESERVED_SLUGS = new Set([
-  'api', 'web', 'portal', 'admin', 'docs', 'openapi', 'openapi.json', 'health', 'metrics', 'static',
-  'assets', 'uploads', 'files', 'console', 'login', 'logout', 'favicon.ico', 'robots.txt', 'qr', 'public',
-  'www', 'root', 'system', 'platform', 'dev',
+  'api',
+  'web',
+  'portal',
+  'admin',
+  'docs',
+  'openapi',
+  'openapi.json',
+  'health',
+  'metrics',
+  'static',
+  'assets',
+  'uploads',
+  'files',
+  'console',
+  'login',
+  'logout',
+  'favicon.ico',
+  'robots.txt',
+  'qr',
+  'public',
+  'www',
+  'root',
+  'system',
+  'platform',
+  'dev',
 ]);
 
 export function validateSlug(slug: string): string | null {

@@ -3,7 +3,10 @@
 import type { Queryable } from '../../../db/store.ts';
 import type { RowOf } from '../../../db/rows.ts';
 
-export async function insertUserSession(q: Queryable, s: { tokenHash: Buffer; userId: number; tenantId: number; expiresAt: Date }): Promise<void> {
+export async function insertUserSession(
+  q: Queryable,
+  s: { tokenHash: Buffer; userId: number; tenantId: number; expiresAt: Date },
+): Promise<void> {
   await q.query('INSERT INTO user_sessions (token_hash, user_id, tenant_id, expires_at) VALUES ($1, $2, $3, $4)', [
     s.tokenHash,
     s.userId,
@@ -13,7 +16,12 @@ export async function insertUserSession(q: Queryable, s: { tokenHash: Buffer; us
 }
 
 /** The live session behind a digest in this tenant (unknown, expired, revoked or a disabled user: null). */
-export async function liveUserSession(q: Queryable, tokenHash: Buffer, tenantId: number, now: Date): Promise<{ userId: number; expiresAt: Date } | null> {
+export async function liveUserSession(
+  q: Queryable,
+  tokenHash: Buffer,
+  tenantId: number,
+  now: Date,
+): Promise<{ userId: number; expiresAt: Date } | null> {
   const r = await q.query<RowOf<'user_sessions', 'user_id' | 'expires_at'>>(
     `SELECT s.user_id, s.expires_at FROM user_sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.tenant_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3 AND NOT u.disabled`,
@@ -24,7 +32,10 @@ export async function liveUserSession(q: Queryable, tokenHash: Buffer, tenantId:
 }
 
 export async function revokeUserSession(q: Queryable, tokenHash: Buffer, tenantId: number): Promise<void> {
-  await q.query('UPDATE user_sessions SET revoked_at = now() WHERE token_hash = $1 AND tenant_id = $2 AND revoked_at IS NULL', [tokenHash, tenantId]);
+  await q.query('UPDATE user_sessions SET revoked_at = now() WHERE token_hash = $1 AND tenant_id = $2 AND revoked_at IS NULL', [
+    tokenHash,
+    tenantId,
+  ]);
 }
 
 /** Ends every live session of a user. */

@@ -8,7 +8,9 @@ const toDepartment = (r: DepartmentRow): Department => ({ id: r.id, parentId: r.
 const TREE_LOCK = 727_104;
 
 export async function allDepartments(q: Queryable, tenantId: number): Promise<Department[]> {
-  const r = await q.query<DepartmentRow>('SELECT id, parent_id, name, created_at FROM departments WHERE tenant_id = $1 ORDER BY id', [tenantId]);
+  const r = await q.query<DepartmentRow>('SELECT id, parent_id, name, created_at FROM departments WHERE tenant_id = $1 ORDER BY id', [
+    tenantId,
+  ]);
   return r.rows.map(toDepartment);
 }
 
@@ -23,7 +25,13 @@ export async function departmentExists(q: Queryable, tenantId: number, id: numbe
 }
 
 /** Whether a sibling under `parentId` (other than `except`) has this name, in any case. */
-export async function siblingTaken(q: Queryable, tenantId: number, parentId: number | null, name: string, except: number | null): Promise<boolean> {
+export async function siblingTaken(
+  q: Queryable,
+  tenantId: number,
+  parentId: number | null,
+  name: string,
+  except: number | null,
+): Promise<boolean> {
   const r = await q.query(
     `SELECT 1 FROM departments WHERE tenant_id = $1 AND parent_id IS NOT DISTINCT FROM $2 AND lower(name) = lower($3) AND ($4::bigint IS NULL OR id <> $4)`,
     [tenantId, parentId, name, except],
@@ -32,15 +40,20 @@ export async function siblingTaken(q: Queryable, tenantId: number, parentId: num
 }
 
 export async function insertDepartment(q: Queryable, tenantId: number, parentId: number | null, name: string): Promise<Department> {
-  const r = await q.query<DepartmentRow>('INSERT INTO departments (tenant_id, parent_id, name) VALUES ($1, $2, $3) RETURNING id, parent_id, name, created_at', [
-    tenantId,
-    parentId,
-    name,
-  ]);
+  const r = await q.query<DepartmentRow>(
+    'INSERT INTO departments (tenant_id, parent_id, name) VALUES ($1, $2, $3) RETURNING id, parent_id, name, created_at',
+    [tenantId, parentId, name],
+  );
   return toDepartment(r.rows[0]!);
 }
 
-export async function updateDepartment(q: Queryable, tenantId: number, id: number, name: string, parentId: number | null): Promise<Department> {
+export async function updateDepartment(
+  q: Queryable,
+  tenantId: number,
+  id: number,
+  name: string,
+  parentId: number | null,
+): Promise<Department> {
   const r = await q.query<DepartmentRow>(
     'UPDATE departments SET name = $3, parent_id = $4 WHERE tenant_id = $1 AND id = $2 RETURNING id, parent_id, name, created_at',
     [tenantId, id, name, parentId],

@@ -39,7 +39,10 @@ export async function staffOfSession(q: Queryable, tokenHash: Buffer, now: Date)
 
 /** The live API key with this digest. */
 export async function apiKeyByHash(q: Queryable, keyHash: Buffer): Promise<{ id: number; tenantId: number } | null> {
-  const r = await q.query<RowOf<'api_keys', 'id' | 'tenant_id'>>('SELECT id, tenant_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [keyHash]);
+  const r = await q.query<RowOf<'api_keys', 'id' | 'tenant_id'>>(
+    'SELECT id, tenant_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+    [keyHash],
+  );
   return r.rows[0] ? { id: r.rows[0].id, tenantId: r.rows[0].tenant_id } : null;
 }
 

@@ -56,7 +56,10 @@ export async function lockStaff(q: Queryable, tenantId: number, id: number): Pro
 
 /** The tenant's active owners other than `id`. */
 export async function otherActiveOwners(q: Queryable, tenantId: number, id: number): Promise<number> {
-  const n = await q.query<{ n: number }>("SELECT count(*)::int AS n FROM staff WHERE tenant_id = $1 AND role = 'owner' AND NOT disabled AND id <> $2", [tenantId, id]);
+  const n = await q.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM staff WHERE tenant_id = $1 AND role = 'owner' AND NOT disabled AND id <> $2",
+    [tenantId, id],
+  );
   return n.rows[0]!.n;
 }
 
@@ -83,9 +86,18 @@ export async function updateStaff(q: Queryable, tenantId: number, id: number, c:
              password_hash = COALESCE($12, password_hash)
            WHERE id = $1 AND tenant_id = $2 RETURNING *`,
     [
-      id, tenantId, c.role, c.storeIds,
-      c.departmentId !== undefined, c.departmentId ?? null, c.name !== undefined, c.name ?? null, c.phone !== undefined, c.phone ?? null,
-      c.disabled, c.passwordHash,
+      id,
+      tenantId,
+      c.role,
+      c.storeIds,
+      c.departmentId !== undefined,
+      c.departmentId ?? null,
+      c.name !== undefined,
+      c.name ?? null,
+      c.phone !== undefined,
+      c.phone ?? null,
+      c.disabled,
+      c.passwordHash,
     ],
   );
   return toStaff(r.rows[0]!);

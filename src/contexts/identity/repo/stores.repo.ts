@@ -76,6 +76,9 @@ export async function storeById(q: Queryable, tenantId: number, id: number): Pro
 
 /** How many of `ids` are stores of this tenant. */
 export async function countTenantStores(q: Queryable, tenantId: number, ids: number[]): Promise<number> {
-  const found = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM stores WHERE tenant_id = $1 AND id = ANY($2::bigint[])', [tenantId, ids]);
+  const found = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM stores WHERE tenant_id = $1 AND id = ANY($2::bigint[])', [
+    tenantId,
+    ids,
+  ]);
   return found.rows[0]!.n;
 }

@@ -57,7 +57,11 @@ export async function userExistsIn(q: Queryable, tenantId: number, id: number): 
 }
 
 /** The first user matching any of the identifiers given. */
-export async function userByAny(q: Queryable, tenantId: number, by: { id?: number; mobile?: string; username?: string; email?: string }): Promise<User | null> {
+export async function userByAny(
+  q: Queryable,
+  tenantId: number,
+  by: { id?: number; mobile?: string; username?: string; email?: string },
+): Promise<User | null> {
   const r = await q.query<Row<'users'>>(
     `SELECT * FROM users WHERE tenant_id = $1 AND (
            ($2::bigint IS NOT NULL AND id = $2) OR ($3::text IS NOT NULL AND mobile = $3) OR
@@ -119,7 +123,14 @@ export async function setUserPassword(q: Queryable, tenantId: number, userId: nu
  * Sets a login identifier (and, given, a new password hash); null when there
  * is no such user. Throws on a unique key (bound to someone else).
  */
-export async function setLoginId(q: Queryable, tenantId: number, userId: number, kind: LoginKind, id: string, passwordHash: string | null): Promise<User | null> {
+export async function setLoginId(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  kind: LoginKind,
+  id: string,
+  passwordHash: string | null,
+): Promise<User | null> {
   const r = await q.query<Row<'users'>>(
     `UPDATE users SET ${kind} = $3, password_hash = COALESCE($4, password_hash) WHERE tenant_id = $1 AND id = $2 RETURNING *`,
     [tenantId, userId, id, passwordHash],
@@ -144,7 +155,13 @@ export async function levelsOf(q: Queryable, tenantId: number): Promise<UserLeve
  * binding wins): true when this call bound it, false when it was bound
  * already, null when there is no such user. (Was sellers' bindIn.)
  */
-export async function bindSellerIn(q: Queryable, tenantId: number, userId: number, sellerId: number, channel: string): Promise<boolean | null> {
+export async function bindSellerIn(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  sellerId: number,
+  channel: string,
+): Promise<boolean | null> {
   const u = await q.query(
     `UPDATE users SET seller_id = $3, seller_channel = $4, seller_bound_at = now() WHERE tenant_id = $1 AND id = $2 AND seller_id IS NULL`,
     [tenantId, userId, sellerId, channel],
@@ -157,7 +174,13 @@ export async function bindSellerIn(q: Queryable, tenantId: number, userId: numbe
  * Staff assignment: binds a consumer to a seller, or (sellerId null) unbinds
  * it; false when there is no such user. (Was the UPDATE in sellers' assign.)
  */
-export async function assignSellerIn(q: Queryable, tenantId: number, userId: number, sellerId: number | null, channel: string | null): Promise<boolean> {
+export async function assignSellerIn(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  sellerId: number | null,
+  channel: string | null,
+): Promise<boolean> {
   const u = await q.query<RowOf<'users', 'id'>>(
     `UPDATE users SET seller_id = $3, seller_channel = $4, seller_bound_at = CASE WHEN $3::bigint IS NULL THEN NULL ELSE now() END
            WHERE tenant_id = $1 AND id = $2 RETURNING id`,
@@ -173,7 +196,13 @@ export type BalanceColumn = 'points' | 'wallet_balance';
  * Moves a balance by delta unless it would go below zero: the new balance,
  * or null (no such user, or not enough). (Was the UPDATE in loyalty's moveBalance.)
  */
-export async function moveUserBalanceIn(q: Queryable, column: BalanceColumn, tenantId: number, userId: number, delta: number): Promise<number | null> {
+export async function moveUserBalanceIn(
+  q: Queryable,
+  column: BalanceColumn,
+  tenantId: number,
+  userId: number,
+  delta: number,
+): Promise<number | null> {
   const col = column === 'points' ? 'points' : 'wallet_balance';
   const u = await q.query<{ balance: number }>(
     `UPDATE users SET ${col} = ${col} + $3 WHERE tenant_id = $1 AND id = $2 AND ${col} + $3 >= 0 RETURNING ${col} AS balance`,

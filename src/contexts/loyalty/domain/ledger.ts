@@ -19,7 +19,9 @@ export type LedgerDirection = 'income' | 'expense';
 
 /** The refusal of a move that would take the book below zero. */
 export function shortfall(book: Book): Failure<'not_enough_points' | 'insufficient_balance'> {
-  return book === 'points' ? fail(ErrorCode.not_enough_points, 'not enough points') : fail(ErrorCode.insufficient_balance, 'not enough balance');
+  return book === 'points'
+    ? fail(ErrorCode.not_enough_points, 'not enough points')
+    : fail(ErrorCode.insufficient_balance, 'not enough balance');
 }
 
 /** An operator's credit (or debit, when negative): a non-zero whole number. */

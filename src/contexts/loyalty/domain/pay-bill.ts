@@ -31,7 +31,8 @@ export function quotePayBill(rules: readonly { consume: Fen; discounts: Fen }[],
 }
 
 export function checkPayBillRule(consume: Fen, discounts: Fen): Result<void, 'invalid_input'> {
-  if (!(consume > 0) || !(discounts > 0) || discounts > consume) return fail(ErrorCode.invalid_input, 'consume and discounts must be more than 0, discounts at most consume');
+  if (!(consume > 0) || !(discounts > 0) || discounts > consume)
+    return fail(ErrorCode.invalid_input, 'consume and discounts must be more than 0, discounts at most consume');
   return ok(undefined);
 }
 

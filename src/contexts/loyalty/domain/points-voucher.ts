@@ -20,7 +20,8 @@ export interface VoucherRedeemed {
 }
 
 export function checkVoucherBatch(input: VoucherBatch): Result<void, 'invalid_input'> {
-  if (!Number.isInteger(input.count) || input.count < 1 || input.count > 10_000) return fail(ErrorCode.invalid_input, 'count must be 1-10000');
+  if (!Number.isInteger(input.count) || input.count < 1 || input.count > 10_000)
+    return fail(ErrorCode.invalid_input, 'count must be 1-10000');
   if (!Number.isInteger(input.score) || input.score < 1) return fail(ErrorCode.invalid_input, 'score must be a whole number ≥ 1');
   return ok(undefined);
 }

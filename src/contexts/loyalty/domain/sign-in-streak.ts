@@ -36,7 +36,8 @@ export const signInRef = (today: LocalDate): string => `signin:${today}`;
 export function checkSignInRules(rules: SignInRule[]): Result<void, 'invalid_input'> {
   const seen = new Set<number>();
   for (const r of rules) {
-    if (!Number.isInteger(r.continuous) || r.continuous < 1 || r.continuous > 366) return fail(ErrorCode.invalid_input, 'continuous must be 1-366');
+    if (!Number.isInteger(r.continuous) || r.continuous < 1 || r.continuous > 366)
+      return fail(ErrorCode.invalid_input, 'continuous must be 1-366');
     if (!Number.isInteger(r.score) || r.score < 0 || r.score > 1_000_000) return fail(ErrorCode.invalid_input, 'score must be 0-1000000');
     if (seen.has(r.continuous)) return fail(ErrorCode.invalid_input, `continuous ${r.continuous} appears twice`);
     seen.add(r.continuous);

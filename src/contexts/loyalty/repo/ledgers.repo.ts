@@ -31,7 +31,10 @@ export interface Page<T> {
   total: number;
 }
 
-const pageOf = <R extends { total: number }, T>(rows: R[], map: (r: R) => T): Page<T> => ({ items: rows.map(map), total: rows[0]?.total ?? 0 });
+const pageOf = <R extends { total: number }, T>(rows: R[], map: (r: R) => T): Page<T> => ({
+  items: rows.map(map),
+  total: rows[0]?.total ?? 0,
+});
 
 export async function userExists(q: Queryable, tenantId: number, userId: number): Promise<boolean> {
   const exists = await q.query('SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2', [tenantId, userId]);
@@ -56,7 +59,14 @@ export async function appendEntry(q: Queryable, book: Book, tenantId: number, us
 }
 
 /** A book's entries, newest first. */
-export async function listEntries(q: Queryable, book: Book, tenantId: number, userId: number, limit: number, offset: number): Promise<Page<LedgerEntry>> {
+export async function listEntries(
+  q: Queryable,
+  book: Book,
+  tenantId: number,
+  userId: number,
+  limit: number,
+  offset: number,
+): Promise<Page<LedgerEntry>> {
   const r = await q.query<Counted<LedgerRow>>(
     `SELECT *, count(*) OVER ()::int AS total FROM ${TABLE[book].ledger} WHERE tenant_id = $1 AND user_id = $2 ORDER BY id DESC LIMIT $3 OFFSET $4`,
     [tenantId, userId, limit, offset],
@@ -123,7 +133,14 @@ export interface Recharge {
 }
 
 /** Money put into the wallet (operator credits and recharges), newest first. */
-export async function recharges(q: Queryable, tenantId: number, userId: number, limit: number, offset: number, ref: string | null): Promise<Page<Recharge>> {
+export async function recharges(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  limit: number,
+  offset: number,
+  ref: string | null,
+): Promise<Page<Recharge>> {
   const r = await q.query<Counted<Pick<Row<'wallet_ledger'>, 'id' | 'delta' | 'reason' | 'ref' | 'remark' | 'created_at'>>>(
     `SELECT id, delta, reason, ref, remark, created_at, count(*) OVER ()::int AS total FROM wallet_ledger
          WHERE tenant_id = $1 AND user_id = $2 AND delta > 0 AND reason IN ('operator_credit', 'recharge') AND ($5::text IS NULL OR ref = $5)
@@ -134,7 +151,11 @@ export async function recharges(q: Queryable, tenantId: number, userId: number, 
 }
 
 /** Balances and spending (paid orders and paid bills) of one user; null when there is no such user. */
-export async function amountsRow(q: Queryable, tenantId: number, userId: number): Promise<{ wallet: number; points: number; consumed: number } | null> {
+export async function amountsRow(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+): Promise<{ wallet: number; points: number; consumed: number } | null> {
   const r = await q.query<Pick<Row<'users'>, 'wallet_balance' | 'points'> & { consumed: number | string }>(
     `SELECT u.wallet_balance, u.points,
            (SELECT COALESCE(sum(amount_real), 0) FROM orders o WHERE o.tenant_id = u.tenant_id AND o.user_id = u.id AND o.status >= 1)

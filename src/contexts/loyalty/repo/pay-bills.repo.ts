@@ -5,7 +5,10 @@ import type { RowOf } from '../../../db/rows.ts';
 import type { PayBillQuote, PayBillRule } from '../domain/pay-bill.ts';
 
 export async function payBillRules(q: Queryable, tenantId: number): Promise<PayBillRule[]> {
-  const r = await q.query<RowOf<'pay_bill_discounts', 'id' | 'consume' | 'discounts'>>('SELECT id, consume, discounts FROM pay_bill_discounts WHERE tenant_id = $1 ORDER BY consume', [tenantId]);
+  const r = await q.query<RowOf<'pay_bill_discounts', 'id' | 'consume' | 'discounts'>>(
+    'SELECT id, consume, discounts FROM pay_bill_discounts WHERE tenant_id = $1 ORDER BY consume',
+    [tenantId],
+  );
   return r.rows.map((x) => ({ id: x.id, consume: x.consume, discounts: x.discounts }));
 }
 
@@ -20,12 +23,9 @@ export async function upsertPayBillRule(q: Queryable, tenantId: number, consume:
 
 /** Records a bill; its id. */
 export async function insertPayBill(q: Queryable, tenantId: number, userId: number, b: PayBillQuote): Promise<number> {
-  const r = await q.query<RowOf<'pay_bills', 'id'>>('INSERT INTO pay_bills (tenant_id, user_id, money, discount, real_money) VALUES ($1,$2,$3,$4,$5) RETURNING id', [
-    tenantId,
-    userId,
-    b.money,
-    b.discount,
-    b.realMoney,
-  ]);
+  const r = await q.query<RowOf<'pay_bills', 'id'>>(
+    'INSERT INTO pay_bills (tenant_id, user_id, money, discount, real_money) VALUES ($1,$2,$3,$4,$5) RETURNING id',
+    [tenantId, userId, b.money, b.discount, b.realMoney],
+  );
   return r.rows[0]!.id;
 }

@@ -40,7 +40,10 @@ export async function insertDeductionRule(q: Queryable, tenantId: number, rule: 
 }
 
 export async function rechargeRules(q: Queryable, tenantId: number): Promise<RechargeRule[]> {
-  const r = await q.query<RowOf<'recharge_send_rules', 'id' | 'confine' | 'send'>>('SELECT id, confine, send FROM recharge_send_rules WHERE tenant_id = $1 ORDER BY confine', [tenantId]);
+  const r = await q.query<RowOf<'recharge_send_rules', 'id' | 'confine' | 'send'>>(
+    'SELECT id, confine, send FROM recharge_send_rules WHERE tenant_id = $1 ORDER BY confine',
+    [tenantId],
+  );
   return r.rows.map((x) => ({ id: x.id, confine: x.confine, send: x.send }));
 }
 

@@ -10,19 +10,26 @@ type SignInRow = RowOf<'sign_ins', 'continuous' | 'score' | 'created_at'> & { da
 const toSignIn = (r: SignInRow): SignIn => ({ day: r.day, continuous: r.continuous, score: r.score, createdAt: r.created_at });
 
 export async function signInRules(q: Queryable, tenantId: number): Promise<SignInRule[]> {
-  const r = await q.query<RowOf<'sign_in_rules', 'continuous' | 'score'>>('SELECT continuous, score FROM sign_in_rules WHERE tenant_id = $1 ORDER BY continuous', [tenantId]);
+  const r = await q.query<RowOf<'sign_in_rules', 'continuous' | 'score'>>(
+    'SELECT continuous, score FROM sign_in_rules WHERE tenant_id = $1 ORDER BY continuous',
+    [tenantId],
+  );
   return r.rows.map((x) => ({ continuous: x.continuous, score: x.score }));
 }
 
 /** Replaces the tenant's rules (inside the caller's transaction). */
 export async function replaceSignInRules(q: Queryable, tenantId: number, rules: SignInRule[]): Promise<void> {
   await q.query('DELETE FROM sign_in_rules WHERE tenant_id = $1', [tenantId]);
-  for (const r of rules) await q.query('INSERT INTO sign_in_rules (tenant_id, continuous, score) VALUES ($1, $2, $3)', [tenantId, r.continuous, r.score]);
+  for (const r of rules)
+    await q.query('INSERT INTO sign_in_rules (tenant_id, continuous, score) VALUES ($1, $2, $3)', [tenantId, r.continuous, r.score]);
 }
 
 /** The streak of the user's sign-in on `day`, or null when there is none. */
 export async function streakOn(q: Queryable, tenantId: number, userId: number, day: string): Promise<number | null> {
-  const prev = await q.query<RowOf<'sign_ins', 'continuous'>>('SELECT continuous FROM sign_ins WHERE tenant_id = $1 AND user_id = $2 AND day = $3', [tenantId, userId, day]);
+  const prev = await q.query<RowOf<'sign_ins', 'continuous'>>(
+    'SELECT continuous FROM sign_ins WHERE tenant_id = $1 AND user_id = $2 AND day = $3',
+    [tenantId, userId, day],
+  );
   return prev.rows[0]?.continuous ?? null;
 }
 
@@ -57,7 +64,12 @@ export interface SignInLogFilter {
 }
 
 /** The user's sign-ins, newest first; optional local-date bounds (inclusive). */
-export async function signInLog(q: Queryable, tenantId: number, userId: number, f: SignInLogFilter): Promise<{ items: SignIn[]; total: number }> {
+export async function signInLog(
+  q: Queryable,
+  tenantId: number,
+  userId: number,
+  f: SignInLogFilter,
+): Promise<{ items: SignIn[]; total: number }> {
   const r = await q.query<SignInRow & { total: number }>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, continuous, score, created_at, count(*) OVER ()::int AS total FROM sign_ins
          WHERE tenant_id = $1 AND user_id = $2 AND ($3::date IS NULL OR day >= $3::date) AND ($4::date IS NULL OR day <= $4::date)

@@ -21,7 +21,10 @@ export interface StoredKey {
 }
 
 export function requestHash(method: string, url: string, body: unknown): string {
-  return crypto.createHash('sha256').update(`${method} ${url}\n${JSON.stringify(body ?? null)}`).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(`${method} ${url}\n${JSON.stringify(body ?? null)}`)
+    .digest('hex');
 }
 
 /** What a request finds in a key another attempt holds; null: the key may be taken over if stale. */

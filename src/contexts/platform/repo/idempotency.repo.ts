@@ -50,10 +50,14 @@ export async function markCommitted(q: Queryable, k: KeyRef, attempt: string): P
 }
 
 export async function storeAnswer(q: Queryable, k: KeyRef, attempt: string, statusCode: number, body: unknown): Promise<void> {
-  await q.query(
-    'UPDATE idempotency_keys SET status_code=$5, response=$6 WHERE tenant_id=$1 AND principal=$2 AND key=$3 AND attempt=$4',
-    [k.tenantId, k.principal, k.key, attempt, statusCode, JSON.stringify(body ?? null)],
-  );
+  await q.query('UPDATE idempotency_keys SET status_code=$5, response=$6 WHERE tenant_id=$1 AND principal=$2 AND key=$3 AND attempt=$4', [
+    k.tenantId,
+    k.principal,
+    k.key,
+    attempt,
+    statusCode,
+    JSON.stringify(body ?? null),
+  ]);
 }
 
 export async function freeUncommittedKey(q: Queryable, k: KeyRef, attempt: string): Promise<void> {

@@ -21,6 +21,16 @@ export async function insertOutbox(q: Queryable, m: OutgoingMessage): Promise<vo
 }
 
 export async function listOutbox(q: Queryable, tenantId: number, limit: number): Promise<SentMessage[]> {
-  const r = await q.query<Row<'outbox_messages'>>('SELECT * FROM outbox_messages WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2', [tenantId, limit]);
-  return r.rows.map((m) => ({ channel: m.channel, to: m.recipient, text: m.text, code: m.code, purpose: m.purpose, createdAt: m.created_at }));
+  const r = await q.query<Row<'outbox_messages'>>('SELECT * FROM outbox_messages WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2', [
+    tenantId,
+    limit,
+  ]);
+  return r.rows.map((m) => ({
+    channel: m.channel,
+    to: m.recipient,
+    text: m.text,
+    code: m.code,
+    purpose: m.purpose,
+    createdAt: m.created_at,
+  }));
 }

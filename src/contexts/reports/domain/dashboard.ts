@@ -74,10 +74,13 @@ export function foldDays(days: LocalDate[], claims: DayCount[], used: DayCount[]
     }
   }
   const list = [...byDay.values()];
-  const totals = list.reduce((t, d) => ({ claims: t.claims + d.claims, redemptions: t.redemptions + d.redemptions, discount: t.discount + d.discount }), {
-    claims: 0,
-    redemptions: 0,
-    discount: 0,
-  });
+  const totals = list.reduce(
+    (t, d) => ({ claims: t.claims + d.claims, redemptions: t.redemptions + d.redemptions, discount: t.discount + d.discount }),
+    {
+      claims: 0,
+      redemptions: 0,
+      discount: 0,
+    },
+  );
   return { days: list, totals };
 }

@@ -82,5 +82,11 @@ export async function stockLeft(q: Queryable, tenantId: number): Promise<StockLe
       ORDER BY (stock - issued) ASC, id LIMIT 20`,
     [tenantId],
   );
-  return stock.rows.map((r) => ({ templateId: Number(r.id), name: r.name, stock: Number(r.stock), issued: Number(r.issued), left: Number(r.stock) - Number(r.issued) }));
+  return stock.rows.map((r) => ({
+    templateId: Number(r.id),
+    name: r.name,
+    stock: Number(r.stock),
+    issued: Number(r.issued),
+    left: Number(r.stock) - Number(r.issued),
+  }));
 }

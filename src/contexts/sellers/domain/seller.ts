@@ -81,7 +81,8 @@ export const newReferralCode = () => `S${crypto.randomBytes(5).toString('hex').t
 
 /** The profile after `input`: a field the input leaves out (undefined) keeps its current value. */
 export function mergeProfile(cur: Seller, input: SellerProfileInput): SellerProfile {
-  const pick = <K extends keyof SellerProfileInput>(k: K, fallback: SellerProfileInput[K]) => (input[k] !== undefined ? input[k] : fallback);
+  const pick = <K extends keyof SellerProfileInput>(k: K, fallback: SellerProfileInput[K]) =>
+    input[k] !== undefined ? input[k] : fallback;
   return {
     wechat: pick('wechat', cur.wechat) ?? null,
     pic: pick('pic', cur.pic) ?? null,

@@ -71,7 +71,10 @@ export async function customersOf(
 
 /** The active seller that owns the consumer (null: none, or no default seller); undefined: no such consumer. */
 export async function ownerOf(q: Queryable, tenantId: number, userId: number): Promise<number | null | undefined> {
-  const r = await q.query<{ owner: number | null }>(`SELECT ${OWNER_SQL} AS owner FROM users u WHERE u.tenant_id = $1 AND u.id = $2`, [tenantId, userId]);
+  const r = await q.query<{ owner: number | null }>(`SELECT ${OWNER_SQL} AS owner FROM users u WHERE u.tenant_id = $1 AND u.id = $2`, [
+    tenantId,
+    userId,
+  ]);
   return r.rows[0] ? r.rows[0].owner : undefined;
 }
 
@@ -83,5 +86,17 @@ export async function unownedCustomer(q: Queryable, tenantId: number, userId: nu
   );
   const x = u.rows[0];
   if (!x) return null;
-  return { id: x.id, uid: x.uid, phone: x.mobile, nick: x.nick, seller: null, bound: false, isSeller: false, frequenter: false, channel: null, boundAt: null, createdAt: x.created_at };
+  return {
+    id: x.id,
+    uid: x.uid,
+    phone: x.mobile,
+    nick: x.nick,
+    seller: null,
+    bound: false,
+    isSeller: false,
+    frequenter: false,
+    channel: null,
+    boundAt: null,
+    createdAt: x.created_at,
+  };
 }

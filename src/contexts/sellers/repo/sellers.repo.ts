@@ -58,7 +58,11 @@ export async function sellerIdByAccount(q: Queryable, tenantId: number, userId: 
 
 /** Writes a seller's profile; a default seller first takes the flag from any other. */
 export async function saveSellerProfile(q: Queryable, tenantId: number, staffId: number, p: SellerProfile): Promise<void> {
-  if (p.isDefault) await q.query('UPDATE seller_profiles SET is_default = false WHERE tenant_id = $1 AND is_default AND staff_id <> $2', [tenantId, staffId]);
+  if (p.isDefault)
+    await q.query('UPDATE seller_profiles SET is_default = false WHERE tenant_id = $1 AND is_default AND staff_id <> $2', [
+      tenantId,
+      staffId,
+    ]);
   await q.query(
     `INSERT INTO seller_profiles (staff_id, tenant_id, wechat, pic, intro, referral_code, user_id, is_default)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

@@ -58,7 +58,14 @@ const toRecord = (x: WriteOffRow, at: Date): Omit<WriteOffRecord, 'seller'> => (
   date: x.created_at,
   storeId: x.store_id,
   discount: x.discount,
-  coupon: { id: x.c_id, code: x.code, createdAt: x.c_created, validFrom: x.c_from, validTo: x.c_to, expired: x.c_to !== null && x.c_to < at },
+  coupon: {
+    id: x.c_id,
+    code: x.code,
+    createdAt: x.c_created,
+    validFrom: x.c_from,
+    validTo: x.c_to,
+    expired: x.c_to !== null && x.c_to < at,
+  },
   template: {
     id: x.t_id,
     name: x.name,
@@ -73,7 +80,13 @@ const toRecord = (x: WriteOffRow, at: Date): Omit<WriteOffRecord, 'seller'> => (
 });
 
 /** A page of the completed write-offs a seller did, newest first; `at` decides which coupons count as expired. */
-export async function writeOffsBy(q: Queryable, tenantId: number, sellerId: number, f: WriteOffFilter, at: Date): Promise<{ items: Omit<WriteOffRecord, 'seller'>[]; total: number }> {
+export async function writeOffsBy(
+  q: Queryable,
+  tenantId: number,
+  sellerId: number,
+  f: WriteOffFilter,
+  at: Date,
+): Promise<{ items: Omit<WriteOffRecord, 'seller'>[]; total: number }> {
   const code = f.code?.trim() || null;
   const r = await q.query<WriteOffRow>(
     `SELECT r.id, r.created_at, r.store_id, ri.discount,

@@ -3,13 +3,37 @@
 // clients show, produced from the core's typed failures.
 import type { OrderError, OrderEvent, OrderRefusal, OrderState, RefundState } from '../../../contexts/commerce/index.ts';
 
-export const ORDER_STATUS: Record<OrderState, number> = { creating: -2, closed: -1, unpaid: 0, paid: 1, shipped: 2, received: 3, reviewed: 4 };
-export const ORDER_STATUS_TEXT: Record<OrderState, string> = { creating: '创建中', closed: '订单关闭', unpaid: '待支付', paid: '待发货', shipped: '待收货', received: '待评价', reviewed: '已完成' };
+export const ORDER_STATUS: Record<OrderState, number> = {
+  creating: -2,
+  closed: -1,
+  unpaid: 0,
+  paid: 1,
+  shipped: 2,
+  received: 3,
+  reviewed: 4,
+};
+export const ORDER_STATUS_TEXT: Record<OrderState, string> = {
+  creating: '创建中',
+  closed: '订单关闭',
+  unpaid: '待支付',
+  paid: '待发货',
+  shipped: '待收货',
+  received: '待评价',
+  reviewed: '已完成',
+};
 const STATE_OF = new Map((Object.entries(ORDER_STATUS) as [OrderState, number][]).map(([k, v]) => [v, k]));
 /** A client's status number → the state (undefined: no such status). */
 export const orderStateOfWire = (n: number): OrderState | undefined => STATE_OF.get(n);
 
-export const ORDER_LOG_TYPE: Record<OrderEvent, number> = { created: 0, closed: -1, paid: 1, shipped: 2, received: 3, reviewed: 4, after_sales: 5 };
+export const ORDER_LOG_TYPE: Record<OrderEvent, number> = {
+  created: 0,
+  closed: -1,
+  paid: 1,
+  shipped: 2,
+  received: 3,
+  reviewed: 4,
+  after_sales: 5,
+};
 
 export const REFUND_STATUS: Record<RefundState, number> = { open: 0, cancelled: 1, done: 2, refused: 3 };
 export const REFUND_STATUS_TEXT: Record<RefundState, string> = { open: '处理中', cancelled: '已撤销', done: '已处理', refused: '已拒绝' };
@@ -80,3 +104,6 @@ export function pickupRefusal(state: OrderState | undefined): [code: number, msg
 export function orderMessage(e: OrderError, step: keyof typeof STATE_TEXT): string {
   return e.details.orderReason === 'state' ? STATE_TEXT[step] : e.message;
 }
+
+/** The failure with its apifm text for the step that failed. */
+export const withText = (e: OrderError, step: Parameters<typeof orderMessage>[1]): OrderError => ({ ...e, message: orderMessage(e, step) });

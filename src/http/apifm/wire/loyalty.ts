@@ -2,7 +2,15 @@
 // `totleConsumed` included), its cash-log type and behavior numbers, and the
 // Chinese texts its clients show (ledger remarks, voucher refusals). The core
 // speaks its own names; these map them, so the apifm answers stay as they were.
-import { voucherRefusalOf, type Amounts, type CashLogEntry, type CashLogFilter, type LedgerDirection, type SignInLabels, type VoucherRefusal } from '../../../contexts/loyalty/index.ts';
+import {
+  voucherRefusalOf,
+  type Amounts,
+  type CashLogEntry,
+  type CashLogFilter,
+  type LedgerDirection,
+  type SignInLabels,
+  type VoucherRefusal,
+} from '../../../contexts/loyalty/index.ts';
 import { parseLocalDate } from '../../../kernel/local-time.ts';
 import { ErrorCode, fail, ok, type DomainError, type Result } from '../../../kernel/result.ts';
 import { apifmDate, yuan } from '../kit.ts';
@@ -31,7 +39,8 @@ export function amountsOut(a: Amounts) {
 const BEHAVIOR_DIRECTION: Record<number, LedgerDirection> = { 0: 'income', 1: 'expense' };
 
 /** The direction a `behavior` of 0 or 1 filters for (undefined: no filter). */
-export const directionOfBehavior = (behavior: number | undefined): LedgerDirection | undefined => (behavior === undefined ? undefined : BEHAVIOR_DIRECTION[behavior]);
+export const directionOfBehavior = (behavior: number | undefined): LedgerDirection | undefined =>
+  behavior === undefined ? undefined : BEHAVIOR_DIRECTION[behavior];
 
 export const behaviorOf = (delta: number): 0 | 1 => (delta >= 0 ? 0 : 1);
 export const behaviorStrOf = (behavior: 0 | 1): string => (behavior === 0 ? '收入' : '支出');

@@ -10,7 +10,8 @@ export const INVOICE_WIRE: Record<InvoiceState, { status: number; label: string 
 };
 
 /** A goods' sale state as apifm shows it (status 0 on sale, 1 off). */
-export const goodsStatus = (onSale: boolean): { status: number; statusStr: string } => (onSale ? { status: 0, statusStr: '上架' } : { status: 1, statusStr: '下架' });
+export const goodsStatus = (onSale: boolean): { status: number; statusStr: string } =>
+  onSale ? { status: 0, statusStr: '上架' } : { status: 1, statusStr: '下架' };
 
 /** A banner shown to consumers (only enabled ones are). */
 export const BANNER_SHOWN = { status: 0, statusStr: '显示' } as const;

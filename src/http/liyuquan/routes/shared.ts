@@ -27,7 +27,10 @@ export const Body = <P extends TProperties>(props: P) => Type.Object({ ...Token,
 export const Int = Type.Integer({ minimum: 1 });
 export const Amount = Type.String({ maxLength: 20, description: 'BigDecimal, e.g. 200.00' });
 export const OptStr = (max = 200) => Type.Optional(Type.String({ maxLength: max }));
-export const Paged = { pageNum: Type.Optional(Type.Integer({ minimum: 1, default: 1 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 14 })) };
+export const Paged = {
+  pageNum: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 14 })),
+};
 export const TimeRange = { startTime: Type.Optional(Type.Integer({ minimum: 0 })), endTime: Type.Optional(Type.Integer({ minimum: 0 })) };
 export const schema = <T extends TSchema>(summary: string, body: T) => ({ tags: ['liyuquan'], summary, body });
 
@@ -54,7 +57,22 @@ export const timeRange = (b: { startTime?: number; endTime?: number }) => ({ fro
 
 /** A member card as the scan and card_detail replies show it. */
 export const cardView = (c: UserCard, tzone: string) => ({
-  id: c.id, membershipCardId: c.cardProductId, userId: c.userId, phone: c.phone, balance: yuan(c.balance), created: localTime(c.createdAt, tzone), cardNo: c.cardNo, title: c.title,
-  summary: c.summary, colour: c.colour, logo: c.logo, type: CARD_TYPE[c.kind], storeIds: storeIdsText(c.storeIds), grade: null, summaryGrade: null,
-  code: null, avatar: c.avatar, nickname: c.nickname,
+  id: c.id,
+  membershipCardId: c.cardProductId,
+  userId: c.userId,
+  phone: c.phone,
+  balance: yuan(c.balance),
+  created: localTime(c.createdAt, tzone),
+  cardNo: c.cardNo,
+  title: c.title,
+  summary: c.summary,
+  colour: c.colour,
+  logo: c.logo,
+  type: CARD_TYPE[c.kind],
+  storeIds: storeIdsText(c.storeIds),
+  grade: null,
+  summaryGrade: null,
+  code: null,
+  avatar: c.avatar,
+  nickname: c.nickname,
 });

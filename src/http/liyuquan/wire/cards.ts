@@ -11,7 +11,13 @@ export const CARD_TYPE: Record<CardKind, number> = { platform: 1, stored_value: 
 export const EVENT_TYPE: Record<EventKind, number> = { bonus: 1, coupons: 2, bonus_and_coupons: 5 };
 
 /** eventCards[].status: 1 untouched, 2 partly spent, 3 cash-back due, 4 recharge refunded, 5 cashed back. */
-export const BUCKET_STATUS: Record<BucketState, number> = { untouched: 1, partly_spent: 2, cash_back_due: 3, recharge_refunded: 4, cashed_back: 5 };
+export const BUCKET_STATUS: Record<BucketState, number> = {
+  untouched: 1,
+  partly_spent: 2,
+  cash_back_due: 3,
+  recharge_refunded: 4,
+  cashed_back: 5,
+};
 
 /** A record's `type`: 1 app 充值/消费, 2 门店充值/消费. */
 export const CHANNEL: Record<Channel, number> = { app: 1, store: 2 };

@@ -20,7 +20,21 @@ export function AuditPage() {
         <h2>{t('menu.audit')}</h2>
         <Button
           icon={<DownloadOutlined />}
-          onClick={async () => exportCsv('audit-log.csv', ['id', 'time', 'staff', 'action', 'targetType', 'targetId', 'details'], (await list.all()).map((a) => [a.id, fmt.dt(a.createdAt), a.username, a.action, a.targetType, a.targetId, JSON.stringify(a.details ?? {})]))}
+          onClick={async () =>
+            exportCsv(
+              'audit-log.csv',
+              ['id', 'time', 'staff', 'action', 'targetType', 'targetId', 'details'],
+              (await list.all()).map((a) => [
+                a.id,
+                fmt.dt(a.createdAt),
+                a.username,
+                a.action,
+                a.targetType,
+                a.targetId,
+                JSON.stringify(a.details ?? {}),
+              ]),
+            )
+          }
         >
           {t('exportCsv')}
         </Button>
@@ -30,7 +44,13 @@ export function AuditPage() {
           layout="inline"
           className="filters"
           onFinish={(v: { action?: string; targetType?: string; targetId?: string; range?: [Dayjs, Dayjs] }) =>
-            list.search({ action: v.action, targetType: v.targetType, targetId: v.targetId, from: v.range ? at(v.range[0]) : undefined, to: v.range ? at(v.range[1].add(1, 'day')) : undefined })
+            list.search({
+              action: v.action,
+              targetType: v.targetType,
+              targetId: v.targetId,
+              from: v.range ? at(v.range[0]) : undefined,
+              to: v.range ? at(v.range[1].add(1, 'day')) : undefined,
+            })
           }
         >
           <Form.Item name="action">
@@ -59,8 +79,19 @@ export function AuditPage() {
           pagination={list.pagination}
           columns={[
             { title: t('time'), dataIndex: 'createdAt', width: 160, render: (v: string) => fmt.dt(v) },
-            { title: t('staff'), dataIndex: 'username', width: 120, render: (v: string | null, r) => v ?? (r.staffId ? `#${r.staffId}` : r.details?.apiKeyId ? `API key #${String(r.details.apiKeyId)}` : '—') },
-            { title: t('audit.action'), dataIndex: 'action', width: 200, render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+            {
+              title: t('staff'),
+              dataIndex: 'username',
+              width: 120,
+              render: (v: string | null, r) =>
+                v ?? (r.staffId ? `#${r.staffId}` : r.details?.apiKeyId ? `API key #${String(r.details.apiKeyId)}` : '—'),
+            },
+            {
+              title: t('audit.action'),
+              dataIndex: 'action',
+              width: 200,
+              render: (v: string) => <Typography.Text code>{v}</Typography.Text>,
+            },
             { title: t('audit.target'), width: 160, render: (_v, r) => (r.targetType ? `${r.targetType} #${r.targetId ?? ''}` : '—') },
             {
               title: t('audit.details'),

@@ -1,7 +1,24 @@
 // Code batches: generate unique codes with pattern options, watch the
 // progress (polling GET /code-batches/{id}), download the CSV.
 import { useEffect, useRef, useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Checkbox, Col, Form, Input, InputNumber, Progress, Radio, Row, Select, Space, Table, Typography } from 'antd';
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Form,
+  Input,
+  InputNumber,
+  Progress,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Table,
+  Typography,
+} from 'antd';
 import { DownloadOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { api, newKey, type Batch, type Template } from '../api.ts';
 import { errorText, useI18n } from '../i18n.tsx';
@@ -96,8 +113,19 @@ export function BatchesPage() {
   };
 
   const download = (b: Batch) => {
-    const go = () => api.download(`/code-batches/${b.id}/codes.csv`, `batch-${b.id}.csv`).then(() => list.reload()).catch((e) => message.error(errorText(t, e)));
-    if (b.withPassword && !b.passwordsExported) modal.confirm({ title: t('batch.download'), content: t('batch.downloadPwConfirm'), okText: t('batch.download'), cancelText: t('cancel'), onOk: go });
+    const go = () =>
+      api
+        .download(`/code-batches/${b.id}/codes.csv`, `batch-${b.id}.csv`)
+        .then(() => list.reload())
+        .catch((e) => message.error(errorText(t, e)));
+    if (b.withPassword && !b.passwordsExported)
+      modal.confirm({
+        title: t('batch.download'),
+        content: t('batch.downloadPwConfirm'),
+        okText: t('batch.download'),
+        cancelText: t('cancel'),
+        onOk: go,
+      });
     else void go();
   };
 
@@ -114,28 +142,56 @@ export function BatchesPage() {
           <Card title={t('batch.new')}>
             {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
             {active.length === 0 && <Alert type="info" showIcon title={t('batch.onlyActive')} style={{ marginBottom: 16 }} />}
-            <Form form={form} name="batch" layout="vertical" initialValues={{ count: 100, mode: 'length', length: 10, withPassword: false }} onFinish={generate}>
+            <Form
+              form={form}
+              name="batch"
+              layout="vertical"
+              initialValues={{ count: 100, mode: 'length', length: 10, withPassword: false }}
+              onFinish={generate}
+            >
               <Form.Item name="templateId" label={t('template')} rules={[{ required: true, message: t('required') }]}>
                 <Select
                   showSearch={{ optionFilterProp: 'label' }}
-                  options={active.map((x) => ({ value: x.id, label: `#${x.id} ${x.name} (${t('dash.left')} ${x.left ?? t('unlimited')})` }))}
+                  options={active.map((x) => ({
+                    value: x.id,
+                    label: `#${x.id} ${x.name} (${t('dash.left')} ${x.left ?? t('unlimited')})`,
+                  }))}
                   data-testid="batch-template"
                 />
               </Form.Item>
               <Row gutter={12}>
                 <Col span={12}>
-                  <Form.Item name="count" label={t('batch.count')} rules={[{ required: true, message: t('required') }, { type: 'integer', min: 1, max: 5_000_000, message: t('v.int') }]}>
+                  <Form.Item
+                    name="count"
+                    label={t('batch.count')}
+                    rules={[
+                      { required: true, message: t('required') },
+                      { type: 'integer', min: 1, max: 5_000_000, message: t('v.int') },
+                    ]}
+                  >
                     <InputNumber style={{ width: '100%' }} min={1} max={5_000_000} precision={0} />
                   </Form.Item>
                 </Col>
                 <Col span={12}>
                   <Form.Item name="mode" label={t('batch.mode')}>
-                    <Radio.Group options={[{ value: 'length', label: t('batch.modeLength') }, { value: 'pattern', label: t('batch.modePattern') }]} />
+                    <Radio.Group
+                      options={[
+                        { value: 'length', label: t('batch.modeLength') },
+                        { value: 'pattern', label: t('batch.modePattern') },
+                      ]}
+                    />
                   </Form.Item>
                 </Col>
               </Row>
               {values?.mode === 'pattern' ? (
-                <Form.Item name="pattern" label={t('batch.pattern')} rules={[{ required: true, message: t('required') }, { pattern: /#{4,}/, message: '####' }]}>
+                <Form.Item
+                  name="pattern"
+                  label={t('batch.pattern')}
+                  rules={[
+                    { required: true, message: t('required') },
+                    { pattern: /#{4,}/, message: '####' },
+                  ]}
+                >
                   <Input placeholder="VIP-####-####" className="mono" />
                 </Form.Item>
               ) : (
@@ -164,7 +220,13 @@ export function BatchesPage() {
               <Typography.Paragraph type="secondary" className="mono">
                 {t('batch.sample', { code: sample(values ?? {}) })}
               </Typography.Paragraph>
-              <Button type="primary" htmlType="submit" icon={<ThunderboltOutlined />} disabled={running?.state === 'running' || running?.state === 'queued'} data-testid="batch-generate">
+              <Button
+                type="primary"
+                htmlType="submit"
+                icon={<ThunderboltOutlined />}
+                disabled={running?.state === 'running' || running?.state === 'queued'}
+                data-testid="batch-generate"
+              >
                 {t('batch.new')}
               </Button>
             </Form>
@@ -178,7 +240,10 @@ export function BatchesPage() {
                     {running.generated} / {running.count}
                   </span>
                 </Space>
-                <Progress percent={pct} status={running.state === 'failed' ? 'exception' : running.state === 'done' ? 'success' : 'active'} />
+                <Progress
+                  percent={pct}
+                  status={running.state === 'failed' ? 'exception' : running.state === 'done' ? 'success' : 'active'}
+                />
                 {running.state === 'done' && (
                   <Button icon={<DownloadOutlined />} onClick={() => download(running)}>
                     {t('batch.download')}
@@ -197,7 +262,20 @@ export function BatchesPage() {
                 icon={<DownloadOutlined />}
                 onClick={async () => {
                   const rows = await list.all();
-                  exportCsv('code-batches.csv', ['id', 'template', 'state', 'generated', 'count', 'withPassword', 'createdAt', 'finishedAt'], rows.map((b) => [b.id, names.get(b.templateId) ?? b.templateId, b.state, b.generated, b.count, b.withPassword, fmt.dt(b.createdAt), fmt.dt(b.finishedAt)]));
+                  exportCsv(
+                    'code-batches.csv',
+                    ['id', 'template', 'state', 'generated', 'count', 'withPassword', 'createdAt', 'finishedAt'],
+                    rows.map((b) => [
+                      b.id,
+                      names.get(b.templateId) ?? b.templateId,
+                      b.state,
+                      b.generated,
+                      b.count,
+                      b.withPassword,
+                      fmt.dt(b.createdAt),
+                      fmt.dt(b.finishedAt),
+                    ]),
+                  );
                 }}
               >
                 {t('exportCsv')}
@@ -206,7 +284,13 @@ export function BatchesPage() {
           >
             <Form layout="inline" className="filters">
               <Form.Item>
-                <Select allowClear placeholder={t('template')} style={{ width: 260 }} options={templates.map((x) => ({ value: x.id, label: `#${x.id} ${x.name}` }))} onChange={(v?: number) => list.search({ templateId: v })} />
+                <Select
+                  allowClear
+                  placeholder={t('template')}
+                  style={{ width: 260 }}
+                  options={templates.map((x) => ({ value: x.id, label: `#${x.id} ${x.name}` }))}
+                  onChange={(v?: number) => list.search({ templateId: v })}
+                />
               </Form.Item>
             </Form>
             <Table<Batch>
@@ -220,7 +304,17 @@ export function BatchesPage() {
                 { title: '#', dataIndex: 'id', width: 48 },
                 { title: t('template'), dataIndex: 'templateId', ellipsis: true, render: (v: number) => names.get(v) ?? `#${v}` },
                 { title: t('state'), dataIndex: 'state', width: 90, render: (s: string) => <StateTag kind="bstate" value={s} /> },
-                { title: t('batch.progress'), width: 170, render: (_v, b) => <Progress size="small" percent={Math.floor((b.generated / Math.max(1, b.count)) * 100)} format={() => `${b.generated}/${b.count}`} /> },
+                {
+                  title: t('batch.progress'),
+                  width: 170,
+                  render: (_v, b) => (
+                    <Progress
+                      size="small"
+                      percent={Math.floor((b.generated / Math.max(1, b.count)) * 100)}
+                      format={() => `${b.generated}/${b.count}`}
+                    />
+                  ),
+                },
                 { title: t('createdAt'), dataIndex: 'createdAt', width: 150, render: (v: string) => fmt.dt(v) },
                 {
                   title: t('actions'),

@@ -27,7 +27,15 @@ export function RechargeModal({ card, events, storeId, onClose, onDone }: ModalP
   const eventText = (e: CardEvent) =>
     `${e.title} · ${t('card.eventRule', { r: fmt.money(e.rechargeMoney), s: fmt.money(e.sendMoney) })}${e.couponTemplateName ? ` · ${t('card.eventCoupons', { n: e.quantity ?? 0, name: e.couponTemplateName })}` : ''}`;
   return (
-    <Modal open title={`${t('card.recharge')} · ${card.cardNo}`} onCancel={onClose} onOk={() => form.submit()} okText={t('next')} cancelText={t('cancel')} destroyOnHidden>
+    <Modal
+      open
+      title={`${t('card.recharge')} · ${card.cardNo}`}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('next')}
+      cancelText={t('cancel')}
+      destroyOnHidden
+    >
       <Form
         name="recharge"
         form={form}
@@ -39,7 +47,8 @@ export function RechargeModal({ card, events, storeId, onClose, onDone }: ModalP
           const send = ev ? ev.sendMoney : money2(v.send);
           let content = t('card.rechargeConfirm', { amount: fmt.money(recharge), no: cardNoText(card.cardNo), bonus: fmt.money(send) });
           if (ev?.couponTemplateName) content += ' ' + t('card.rechargeCoupons', { n: ev.quantity ?? 0, name: ev.couponTemplateName });
-          content += ' ' + t('card.balanceAfter', { amount: fmt.money((Number(card.balance) + Number(recharge) + Number(send)).toFixed(2)) });
+          content +=
+            ' ' + t('card.balanceAfter', { amount: fmt.money((Number(card.balance) + Number(recharge) + Number(send)).toFixed(2)) });
           confirm({
             title: t('card.recharge'),
             content,
@@ -68,7 +77,14 @@ export function RechargeModal({ card, events, storeId, onClose, onDone }: ModalP
           </Form.Item>
         ) : (
           <>
-            <Form.Item name="recharge" label={t('card.rechargeAmount')} rules={[{ required: true, message: t('required') }, { type: 'number', min: 0.01, message: t('v.amountPositive') }]}>
+            <Form.Item
+              name="recharge"
+              label={t('card.rechargeAmount')}
+              rules={[
+                { required: true, message: t('required') },
+                { type: 'number', min: 0.01, message: t('v.amountPositive') },
+              ]}
+            >
               <MoneyInput data-testid="recharge-amount" />
             </Form.Item>
             <Form.Item name="send" label={t('card.bonusAmount')}>
@@ -87,7 +103,15 @@ export function SpendModal({ card, storeId, onClose, onDone }: ModalProps) {
   const confirm = useConfirm();
   const [form] = Form.useForm<{ amount: number; password: string }>();
   return (
-    <Modal open title={`${t('card.spend')} · ${card.cardNo}`} onCancel={onClose} onOk={() => form.submit()} okText={t('next')} cancelText={t('cancel')} destroyOnHidden>
+    <Modal
+      open
+      title={`${t('card.spend')} · ${card.cardNo}`}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('next')}
+      cancelText={t('cancel')}
+      destroyOnHidden
+    >
       <Alert type="info" showIcon title={t('card.balanceNow', { amount: fmt.money(card.balance) })} style={{ marginBottom: 16 }} />
       <Form
         name="spend"
@@ -97,7 +121,11 @@ export function SpendModal({ card, storeId, onClose, onDone }: ModalProps) {
           const amount = money2(v.amount);
           confirm({
             title: t('card.spend'),
-            content: t('card.spendConfirm', { amount: fmt.money(amount), no: cardNoText(card.cardNo), after: fmt.money((Number(card.balance) - Number(amount)).toFixed(2)) }),
+            content: t('card.spendConfirm', {
+              amount: fmt.money(amount),
+              no: cardNoText(card.cardNo),
+              after: fmt.money((Number(card.balance) - Number(amount)).toFixed(2)),
+            }),
             okText: t('card.spend'),
             success: t('card.spent'),
             run: async () => {
@@ -119,7 +147,12 @@ export function SpendModal({ card, storeId, onClose, onDone }: ModalProps) {
         >
           <MoneyInput data-testid="spend-amount" />
         </Form.Item>
-        <Form.Item name="password" label={t('card.password')} extra={t('card.passwordAsk')} rules={[{ required: true, message: t('required') }]}>
+        <Form.Item
+          name="password"
+          label={t('card.password')}
+          extra={t('card.passwordAsk')}
+          rules={[{ required: true, message: t('required') }]}
+        >
           <Input.Password autoComplete="off" maxLength={64} data-testid="spend-password" />
         </Form.Item>
       </Form>
@@ -143,10 +176,23 @@ export function RefundModal({ card, entry, storeId, onClose, onDone }: ModalProp
   }, []);
   const wait = sent ? Math.max(0, Math.ceil((sent.until - Date.now()) / 1000)) : 0;
   const what = isRecharge
-    ? t('card.refundRechargeConfirm', { order: entry.orderNo, amount: fmt.money(entry.capitalDelta), bonus: fmt.money(entry.bonusDelta), no: cardNoText(card.cardNo) })
+    ? t('card.refundRechargeConfirm', {
+        order: entry.orderNo,
+        amount: fmt.money(entry.capitalDelta),
+        bonus: fmt.money(entry.bonusDelta),
+        no: cardNoText(card.cardNo),
+      })
     : t('card.refundExpenseConfirm', { order: entry.orderNo, amount: fmt.money(entry.amount), no: cardNoText(card.cardNo) });
   return (
-    <Modal open title={`${t('card.refund')} · ${entry.orderNo}`} onCancel={onClose} onOk={() => form.submit()} okText={t('next')} cancelText={t('cancel')} destroyOnHidden>
+    <Modal
+      open
+      title={`${t('card.refund')} · ${entry.orderNo}`}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('next')}
+      cancelText={t('cancel')}
+      destroyOnHidden
+    >
       <Alert type="warning" showIcon title={what} style={{ marginBottom: 16 }} />
       <Form
         name="refund"
@@ -160,7 +206,11 @@ export function RefundModal({ card, entry, storeId, onClose, onDone }: ModalProp
             okText: t('card.refund'),
             success: t('card.refundDone'),
             run: async () => {
-              await api.post(`/${isRecharge ? 'card-recharges' : 'card-expenses'}/${entry.orderNo}/refund`, { code: v.code.trim(), explain: v.explain || undefined, storeId }, { idempotencyKey: newKey() });
+              await api.post(
+                `/${isRecharge ? 'card-recharges' : 'card-expenses'}/${entry.orderNo}/refund`,
+                { code: v.code.trim(), explain: v.explain || undefined, storeId },
+                { idempotencyKey: newKey() },
+              );
               onClose();
               await onDone();
             },

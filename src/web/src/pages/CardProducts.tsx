@@ -1,13 +1,28 @@
 // Membership card products (platform, stored-value, event cards) and their
 // recharge events (bonus money and / or coupons for a fixed recharge).
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { App as AntApp, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import {
+  App as AntApp,
+  Button,
+  Card,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { api, type CardEvent, type CardProduct, type Store, type Template } from '../api.ts';
 import { errorText, useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
 import { CsvButton, label, MoneyInput } from '../components.tsx';
-import { cardTypeText } from './Cards.tsx';
+import { cardTypeText } from './CardLabels.tsx';
 
 const TYPES = [10, 11, 1];
 
@@ -43,7 +58,10 @@ export function CardProductsPage() {
   }, []);
 
   // The API returns every product at once: the title filter and paging happen here.
-  const shown = useMemo(() => items.filter((p) => !filters.title || p.title.toLowerCase().includes(filters.title.toLowerCase())), [items, filters.title]);
+  const shown = useMemo(
+    () => items.filter((p) => !filters.title || p.title.toLowerCase().includes(filters.title.toLowerCase())),
+    [items, filters.title],
+  );
   const product = items.find((p) => p.id === sel) ?? null;
 
   return (
@@ -54,7 +72,17 @@ export function CardProductsPage() {
           <CsvButton
             filename="card-products.csv"
             header={['id', 'title', 'type', 'stores', 'events', 'status', 'createdAt']}
-            rows={() => shown.map((p) => [p.id, p.title, cardTypeText(t, p.type), p.stores.map((s) => s.name).join(' ') || t('tpl.allStores'), p.events.map((e) => e.title).join(' | '), label(t, 'cps', String(p.status)), fmt.dt(p.createdAt)])}
+            rows={() =>
+              shown.map((p) => [
+                p.id,
+                p.title,
+                cardTypeText(t, p.type),
+                p.stores.map((s) => s.name).join(' ') || t('tpl.allStores'),
+                p.events.map((e) => e.title).join(' | '),
+                label(t, 'cps', String(p.status)),
+                fmt.dt(p.createdAt),
+              ])
+            }
           />
           {manage && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="cp-new">
@@ -69,7 +97,12 @@ export function CardProductsPage() {
             <Input placeholder={t('name')} allowClear style={{ width: 200 }} />
           </Form.Item>
           <Form.Item name="type">
-            <Select allowClear placeholder={t('cpd.type')} style={{ width: 160 }} options={TYPES.map((x) => ({ value: x, label: cardTypeText(t, x) }))} />
+            <Select
+              allowClear
+              placeholder={t('cpd.type')}
+              style={{ width: 160 }}
+              options={TYPES.map((x) => ({ value: x, label: cardTypeText(t, x) }))}
+            />
           </Form.Item>
           <Button type="primary" htmlType="submit">
             {t('search')}
@@ -94,9 +127,17 @@ export function CardProductsPage() {
               ),
             },
             { title: t('cpd.type'), dataIndex: 'type', render: (x: number) => <Tag color="orange">{cardTypeText(t, x)}</Tag> },
-            { title: t('st.stores'), dataIndex: 'stores', render: (s: CardProduct['stores']) => (s.length ? s.map((x) => <Tag key={x.id}>{x.name}</Tag>) : t('tpl.allStores')) },
+            {
+              title: t('st.stores'),
+              dataIndex: 'stores',
+              render: (s: CardProduct['stores']) => (s.length ? s.map((x) => <Tag key={x.id}>{x.name}</Tag>) : t('tpl.allStores')),
+            },
             { title: t('cpd.events'), dataIndex: 'events', align: 'right', render: (e: CardEvent[]) => e.length },
-            { title: t('state'), dataIndex: 'status', render: (s: number) => <Tag color={s === 1 ? 'green' : 'default'}>{label(t, 'cps', String(s))}</Tag> },
+            {
+              title: t('state'),
+              dataIndex: 'status',
+              render: (s: number) => <Tag color={s === 1 ? 'green' : 'default'}>{label(t, 'cps', String(s))}</Tag>,
+            },
             { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
             ...(manage
               ? [
@@ -104,7 +145,15 @@ export function CardProductsPage() {
                     title: '',
                     key: 'edit',
                     render: (_: unknown, r: CardProduct) => (
-                      <Button size="small" type="link" data-testid={`cp-edit-${r.id}`} onClick={(e) => { e.stopPropagation(); setEditing(r); }}>
+                      <Button
+                        size="small"
+                        type="link"
+                        data-testid={`cp-edit-${r.id}`}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          setEditing(r);
+                        }}
+                      >
                         {t('edit')}
                       </Button>
                     ),
@@ -131,7 +180,14 @@ export function CardProductsPage() {
           preserve={false}
           initialValues={
             editing && editing !== 'new'
-              ? { title: editing.title, type: editing.type, colour: editing.colour ?? '', storeIds: editing.storeIds, summary: editing.summary ?? '', status: editing.status }
+              ? {
+                  title: editing.title,
+                  type: editing.type,
+                  colour: editing.colour ?? '',
+                  storeIds: editing.storeIds,
+                  summary: editing.summary ?? '',
+                  status: editing.status,
+                }
               : { type: 10, colour: '#E8590C', storeIds: [] }
           }
           onFinish={async (v: { title: string; type: number; colour?: string; storeIds: number[]; summary?: string; status?: number }) => {
@@ -139,8 +195,20 @@ export function CardProductsPage() {
               try {
                 const p =
                   editing === 'new' || editing === null
-                    ? await api.post<CardProduct>('/card-products', { title: v.title.trim(), type: v.type, colour: v.colour || undefined, storeIds: v.storeIds, summary: v.summary || undefined })
-                    : await api.patch<CardProduct>(`/card-products/${editing.id}`, { title: v.title.trim(), colour: v.colour || null, storeIds: v.storeIds, summary: v.summary || null, status: v.status });
+                    ? await api.post<CardProduct>('/card-products', {
+                        title: v.title.trim(),
+                        type: v.type,
+                        colour: v.colour || undefined,
+                        storeIds: v.storeIds,
+                        summary: v.summary || undefined,
+                      })
+                    : await api.patch<CardProduct>(`/card-products/${editing.id}`, {
+                        title: v.title.trim(),
+                        colour: v.colour || null,
+                        storeIds: v.storeIds,
+                        summary: v.summary || null,
+                        status: v.status,
+                      });
                 message.success(editing === 'new' ? t('created') : t('saved'));
                 setEditing(null);
                 await load();
@@ -151,7 +219,14 @@ export function CardProductsPage() {
             };
             // Disabling stops new cards of this product: say so before doing it.
             if (editing && editing !== 'new' && editing.status === 1 && v.status === 2) {
-              modal.confirm({ title: t('cpd.disableTitle'), content: t('cpd.disableText', { title: editing.title }), okButtonProps: { danger: true }, okText: t('confirm'), cancelText: t('cancel'), onOk: save });
+              modal.confirm({
+                title: t('cpd.disableTitle'),
+                content: t('cpd.disableText', { title: editing.title }),
+                okButtonProps: { danger: true },
+                okText: t('confirm'),
+                cancelText: t('cancel'),
+                onOk: save,
+              });
             } else await save();
           }}
         >
@@ -181,7 +256,17 @@ export function CardProductsPage() {
   );
 }
 
-function ProductDrawer({ product, manage, onClose, onChanged }: { product: CardProduct | null; manage: boolean; onClose: () => void; onChanged: () => Promise<void> }) {
+function ProductDrawer({
+  product,
+  manage,
+  onClose,
+  onChanged,
+}: {
+  product: CardProduct | null;
+  manage: boolean;
+  onClose: () => void;
+  onChanged: () => Promise<void>;
+}) {
   const { t } = useI18n();
   const { fmt } = useSession();
   const { message } = AntApp.useApp();
@@ -190,7 +275,8 @@ function ProductDrawer({ product, manage, onClose, onChanged }: { product: CardP
   const [form] = Form.useForm();
   const type = Form.useWatch('type', form) as number | undefined;
   useEffect(() => {
-    if (adding) void api.get<{ items: Template[] }>('/coupon-templates', { state: 'active', limit: 200 }).then((r) => setTemplates(r.items));
+    if (adding)
+      void api.get<{ items: Template[] }>('/coupon-templates', { state: 'active', limit: 200 }).then((r) => setTemplates(r.items));
   }, [adding]);
   return (
     <Drawer open={!!product} onClose={onClose} size={720} title={product ? `${product.title} · ${cardTypeText(t, product.type)}` : ''}>
@@ -227,22 +313,45 @@ function ProductDrawer({ product, manage, onClose, onChanged }: { product: CardP
                 { title: t('cpd.eventType'), dataIndex: 'type', render: (x: number) => label(t, 'cet', String(x)) },
                 { title: t('card.rechargeAmount'), dataIndex: 'rechargeMoney', align: 'right', render: (v: string) => fmt.money(v) },
                 { title: t('card.bonusAmount'), dataIndex: 'sendMoney', align: 'right', render: (v: string) => fmt.money(v) },
-                { title: t('cpd.coupons'), render: (_v, e) => (e.couponTemplateName ? `${e.couponTemplateName} × ${e.quantity ?? 0}` : '—') },
-                { title: t('state'), dataIndex: 'status', render: (s: number) => <Tag color={s === 2 ? 'default' : 'green'}>{label(t, 'ces', String(s))}</Tag> },
+                {
+                  title: t('cpd.coupons'),
+                  render: (_v, e) => (e.couponTemplateName ? `${e.couponTemplateName} × ${e.quantity ?? 0}` : '—'),
+                },
+                {
+                  title: t('state'),
+                  dataIndex: 'status',
+                  render: (s: number) => <Tag color={s === 2 ? 'default' : 'green'}>{label(t, 'ces', String(s))}</Tag>,
+                },
                 { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
               ]}
             />
           </div>
         </Space>
       )}
-      <Modal open={adding} title={t('cpd.newEvent')} onCancel={() => setAdding(false)} onOk={() => form.submit()} okText={t('save')} cancelText={t('cancel')} destroyOnHidden>
+      <Modal
+        open={adding}
+        title={t('cpd.newEvent')}
+        onCancel={() => setAdding(false)}
+        onOk={() => form.submit()}
+        okText={t('save')}
+        cancelText={t('cancel')}
+        destroyOnHidden
+      >
         <Form
           name="cardEvent"
           form={form}
           layout="vertical"
           preserve={false}
           initialValues={{ type: 1, sendMoney: 0 }}
-          onFinish={async (v: { title: string; type: number; rechargeMoney: number; sendMoney?: number; couponTemplateId?: number; quantity?: number; summary?: string }) => {
+          onFinish={async (v: {
+            title: string;
+            type: number;
+            rechargeMoney: number;
+            sendMoney?: number;
+            couponTemplateId?: number;
+            quantity?: number;
+            summary?: string;
+          }) => {
             if (!product) return;
             try {
               await api.post(`/card-products/${product.id}/events`, {
@@ -268,11 +377,22 @@ function ProductDrawer({ product, manage, onClose, onChanged }: { product: CardP
           <Form.Item name="type" label={t('cpd.eventType')}>
             <Select options={[1, 2, 5].map((x) => ({ value: x, label: label(t, 'cet', String(x)) }))} />
           </Form.Item>
-          <Form.Item name="rechargeMoney" label={t('card.rechargeAmount')} rules={[{ required: true, message: t('required') }, { type: 'number', min: 0.01, message: t('v.amountPositive') }]}>
+          <Form.Item
+            name="rechargeMoney"
+            label={t('card.rechargeAmount')}
+            rules={[
+              { required: true, message: t('required') },
+              { type: 'number', min: 0.01, message: t('v.amountPositive') },
+            ]}
+          >
             <MoneyInput />
           </Form.Item>
           {type !== 2 && (
-            <Form.Item name="sendMoney" label={t('card.bonusAmount')} rules={[{ type: 'number', min: type === 1 ? 0.01 : 0, message: t('v.amountPositive') }]}>
+            <Form.Item
+              name="sendMoney"
+              label={t('card.bonusAmount')}
+              rules={[{ type: 'number', min: type === 1 ? 0.01 : 0, message: t('v.amountPositive') }]}
+            >
               <MoneyInput />
             </Form.Item>
           )}

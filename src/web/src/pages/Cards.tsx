@@ -3,34 +3,17 @@
 // expense or a recharge behind the SMS code sent to the staff member, cash back
 // an event-card recharge that is due; the card's ledger and buckets; all card
 // movements of the merchant with totals.
-import { useCallback, useEffect, useState } from 'react';
-import { App as AntApp, Button, Card, Col, DatePicker, Descriptions, Drawer, Form, Input, Modal, Row, Select, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
-import { PlusOutlined, RollbackOutlined, ShoppingOutlined, WalletOutlined } from '@ant-design/icons';
+import { useEffect, useState } from 'react';
+import { App as AntApp, Button, Card, DatePicker, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
-import { api, newKey, type CardBucket, type CardEntry, type CardProduct, type MemberCard, type Page } from '../api.ts';
-import { errorText, useI18n, type T } from '../i18n.tsx';
+import { api, newKey, type CardEntry, type CardProduct, type MemberCard, type Page } from '../api.ts';
+import { errorText, useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
-import { cardNoText, CsvButton, label, useConfirm, useList, useMyStores } from '../components.tsx';
+import { CsvButton, label, useList, useMyStores } from '../components.tsx';
 import { zonedInstant } from '../format.ts';
-import { RechargeModal, RefundModal, SpendModal } from './CardModals.tsx';
-
-const BUCKET_COLORS: Record<number, string> = { 1: 'blue', 2: 'processing', 3: 'gold', 4: 'default', 5: 'green' };
-const KIND_COLORS: Record<string, string> = { recharge: 'green', expense: 'orange', refund: 'purple', recharge_refund: 'purple', cash_back: 'cyan', invoice: 'default' };
-
-/** "+¥100.00 / ¥20.00" of a ledger row's capital and bonus. */
-function deltaText(e: CardEntry, fmt: (v: string) => string) {
-  const sign = (v: string) => (Number(v) > 0 ? `+${fmt(v)}` : fmt(v));
-  return Number(e.bonusDelta) ? `${sign(e.capitalDelta)} / ${sign(e.bonusDelta)}` : sign(e.capitalDelta);
-}
-
-export function KindTag({ kind }: { kind: string }) {
-  const { t } = useI18n();
-  return <Tag color={KIND_COLORS[kind] ?? 'default'}>{label(t, 'ck', kind)}</Tag>;
-}
-
-export function cardTypeText(t: T, type: number) {
-  return label(t, 'cpt', String(type));
-}
+import { CardDrawer } from './CardDrawer.tsx';
+import { cardTypeText, deltaText, KindTag } from './CardLabels.tsx';
 
 export function CardsPage() {
   const { t } = useI18n();
@@ -47,7 +30,19 @@ export function CardsPage() {
   }, []);
 
   const csvRows = async () =>
-    (await list.all()).map((c) => [c.cardNo, c.title, c.phone, c.nickname, c.balance, c.capital, c.bonus, c.charged, c.invoiced, c.storeName, fmt.dt(c.createdAt)]);
+    (await list.all()).map((c) => [
+      c.cardNo,
+      c.title,
+      c.phone,
+      c.nickname,
+      c.balance,
+      c.capital,
+      c.bonus,
+      c.charged,
+      c.invoiced,
+      c.storeName,
+      fmt.dt(c.createdAt),
+    ]);
 
   return (
     <div>
@@ -55,8 +50,33 @@ export function CardsPage() {
         <h2>{t('menu.cards')}</h2>
         <Space wrap>
           <span>{t('wo.store')}</span>
-          <Select style={{ width: 200 }} value={storeId} onChange={setStoreId} options={stores.map((s) => ({ value: s.id, label: s.name }))} placeholder={t('wo.store')} data-testid="card-store" />
-          {tab === 'cards' && <CsvButton filename="cards.csv" header={['cardNo', 'product', 'phone', 'nickname', 'balance', 'capital', 'bonus', 'charged', 'invoiced', 'store', 'createdAt']} rows={csvRows} />}
+          <Select
+            style={{ width: 200 }}
+            value={storeId}
+            onChange={setStoreId}
+            options={stores.map((s) => ({ value: s.id, label: s.name }))}
+            placeholder={t('wo.store')}
+            data-testid="card-store"
+          />
+          {tab === 'cards' && (
+            <CsvButton
+              filename="cards.csv"
+              header={[
+                'cardNo',
+                'product',
+                'phone',
+                'nickname',
+                'balance',
+                'capital',
+                'bonus',
+                'charged',
+                'invoiced',
+                'store',
+                'createdAt',
+              ]}
+              rows={csvRows}
+            />
+          )}
           {can('owner', 'admin', 'operator', 'seller') && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpening(true)} data-testid="card-open">
               {t('card.open')}
@@ -78,7 +98,12 @@ export function CardsPage() {
                     <Input placeholder={t('mobile')} allowClear style={{ width: 180 }} data-testid="card-search-phone" />
                   </Form.Item>
                   <Form.Item name="productId">
-                    <Select allowClear placeholder={t('card.product')} style={{ width: 200 }} options={products.map((p) => ({ value: p.id, label: p.title }))} />
+                    <Select
+                      allowClear
+                      placeholder={t('card.product')}
+                      style={{ width: 200 }}
+                      options={products.map((p) => ({ value: p.id, label: p.title }))}
+                    />
                   </Form.Item>
                   <Button type="primary" htmlType="submit" data-testid="card-search">
                     {t('search')}
@@ -126,13 +151,34 @@ export function CardsPage() {
   );
 }
 
-function OpenCardModal({ open, products, storeId, onClose, onOpened }: { open: boolean; products: CardProduct[]; storeId?: number; onClose: () => void; onOpened: (c: MemberCard) => void }) {
+function OpenCardModal({
+  open,
+  products,
+  storeId,
+  onClose,
+  onOpened,
+}: {
+  open: boolean;
+  products: CardProduct[];
+  storeId?: number;
+  onClose: () => void;
+  onOpened: (c: MemberCard) => void;
+}) {
   const { t } = useI18n();
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<{ productId: number; phone: string; password?: string }>();
   const [busy, setBusy] = useState(false);
   return (
-    <Modal open={open} title={t('card.open')} onCancel={onClose} onOk={() => form.submit()} okText={t('card.open')} cancelText={t('cancel')} confirmLoading={busy} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('card.open')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('card.open')}
+      cancelText={t('cancel')}
+      confirmLoading={busy}
+      destroyOnHidden
+    >
       <Form
         name="openCard"
         form={form}
@@ -141,7 +187,11 @@ function OpenCardModal({ open, products, storeId, onClose, onOpened }: { open: b
         onFinish={async (v) => {
           setBusy(true);
           try {
-            const c = await api.post<MemberCard>('/cards', { productId: v.productId, phone: v.phone.trim(), password: v.password || undefined, storeId }, { idempotencyKey: newKey() });
+            const c = await api.post<MemberCard>(
+              '/cards',
+              { productId: v.productId, phone: v.phone.trim(), password: v.password || undefined, storeId },
+              { idempotencyKey: newKey() },
+            );
             message.success(t('card.opened', { no: c.cardNo }));
             onOpened(c);
           } catch (e) {
@@ -152,180 +202,31 @@ function OpenCardModal({ open, products, storeId, onClose, onOpened }: { open: b
         }}
       >
         <Form.Item name="productId" label={t('card.product')} rules={[{ required: true, message: t('required') }]}>
-          <Select options={products.filter((p) => p.status === 1).map((p) => ({ value: p.id, label: `${p.title} · ${cardTypeText(t, p.type)}` }))} data-testid="open-product" />
+          <Select
+            options={products.filter((p) => p.status === 1).map((p) => ({ value: p.id, label: `${p.title} · ${cardTypeText(t, p.type)}` }))}
+            data-testid="open-product"
+          />
         </Form.Item>
-        <Form.Item name="phone" label={t('mobile')} rules={[{ required: true, message: t('required') }, { pattern: /^\d{6,15}$/, message: t('v.phone') }]}>
+        <Form.Item
+          name="phone"
+          label={t('mobile')}
+          rules={[
+            { required: true, message: t('required') },
+            { pattern: /^\d{6,15}$/, message: t('v.phone') },
+          ]}
+        >
           <Input data-testid="open-phone" />
         </Form.Item>
-        <Form.Item name="password" label={t('card.password')} extra={t('card.passwordDefault')} rules={[{ pattern: /^\d{6}$/, message: t('v.pin6') }]}>
+        <Form.Item
+          name="password"
+          label={t('card.password')}
+          extra={t('card.passwordDefault')}
+          rules={[{ pattern: /^\d{6}$/, message: t('v.pin6') }]}
+        >
           <Input.Password autoComplete="new-password" maxLength={6} />
         </Form.Item>
       </Form>
     </Modal>
-  );
-}
-
-type Action = { kind: 'recharge' } | { kind: 'spend' } | { kind: 'refund'; entry: CardEntry };
-
-/** One card: balances, actions, event-card buckets, ledger. Used by the cards page and the member drawer. */
-export function CardDrawer({ cardId, storeId, onClose, onChanged }: { cardId: number | null; storeId?: number; onClose: () => void; onChanged?: () => void }) {
-  const { t } = useI18n();
-  const { fmt, can, cardMay } = useSession();
-  const { message } = AntApp.useApp();
-  const confirm = useConfirm();
-  const [card, setCard] = useState<MemberCard | null>(null);
-  const [product, setProduct] = useState<CardProduct | null>(null);
-  const [ledger, setLedger] = useState<Page<CardEntry>>({ items: [], total: 0 });
-  const [page, setPage] = useState(1);
-  const [action, setAction] = useState<Action | null>(null);
-  const staffRole = can('owner', 'admin', 'operator', 'seller');
-  const seesLedger = cardMay('card.records');
-  const mayRefund = staffRole && cardMay('card.refund');
-  const mayCashBack = staffRole && cardMay('card.cash_back');
-
-  const load = useCallback(async () => {
-    if (!cardId) return;
-    try {
-      const c = await api.get<MemberCard>(`/cards/${cardId}`);
-      setCard(c);
-      if (seesLedger) setLedger(await api.get<Page<CardEntry>>(`/cards/${cardId}/ledger`, { limit: 10, offset: (page - 1) * 10 }));
-      setProduct(await api.get<CardProduct>(`/card-products/${c.cardProductId}`));
-    } catch (e) {
-      message.error(errorText(t, e));
-    }
-  }, [cardId, page, message, t, seesLedger]);
-
-  useEffect(() => {
-    if (!cardId) {
-      setCard(null);
-      setPage(1);
-    }
-    void load();
-  }, [cardId, load]);
-
-  const changed = async () => {
-    await load();
-    onChanged?.();
-  };
-
-  const cashBack = (b: CardBucket) =>
-    confirm({
-      title: t('card.cashBack'),
-      content: t('card.cashBackConfirm', { amount: fmt.money(b.capital), event: b.eventTitle ?? `#${b.eventId}`, no: card ? cardNoText(card.cardNo) : '' }),
-      okText: t('card.cashBack'),
-      run: async () => {
-        await api.post(`/card-buckets/${b.id}/cash-back`, {}, { idempotencyKey: newKey() });
-        await changed();
-      },
-    });
-
-  const refundable = (e: CardEntry) => (e.kind === 'expense' || e.kind === 'recharge') && !e.refunded;
-
-  return (
-    <Drawer open={!!cardId} onClose={onClose} size={760} title={card ? `${t('card.card')} ${card.cardNo} · ${card.title}` : t('card.card')} data-testid="card-drawer">
-      {card && (
-        <Space orientation="vertical" size={20} style={{ width: '100%' }}>
-          <Row gutter={16} data-testid="card-balances">
-            <Col span={6}>
-              <Statistic title={t('card.balance')} value={fmt.money(card.balance)} />
-            </Col>
-            <Col span={6}>
-              <Statistic title={t('card.capital')} value={fmt.money(card.capital)} />
-            </Col>
-            <Col span={6}>
-              <Statistic title={t('card.bonus')} value={fmt.money(card.bonus)} />
-            </Col>
-            <Col span={6}>
-              <Statistic title={t('inv.invoiceable')} value={fmt.money(card.invoiceable)} />
-            </Col>
-          </Row>
-          <Descriptions size="small" bordered column={2}>
-            <Descriptions.Item label={t('card.no')}>
-              <span className="mono">{card.cardNo}</span>
-            </Descriptions.Item>
-            <Descriptions.Item label={t('card.product')}>{`${card.title} · ${cardTypeText(t, card.type)}`}</Descriptions.Item>
-            <Descriptions.Item label={t('mobile')}>{card.phone ?? '—'}</Descriptions.Item>
-            <Descriptions.Item label={t('u.nick')}>{card.nickname ?? '—'}</Descriptions.Item>
-            <Descriptions.Item label={t('card.charged')}>{fmt.money(card.charged)}</Descriptions.Item>
-            <Descriptions.Item label={t('inv.invoiced')}>{fmt.money(card.invoiced)}</Descriptions.Item>
-            <Descriptions.Item label={t('store')}>{card.storeName ?? '—'}</Descriptions.Item>
-            <Descriptions.Item label={t('createdAt')}>{fmt.dt(card.createdAt)}</Descriptions.Item>
-          </Descriptions>
-          {staffRole && (
-            <Space>
-              <Button type="primary" icon={<WalletOutlined />} onClick={() => setAction({ kind: 'recharge' })} data-testid="card-recharge">
-                {t('card.recharge')}
-              </Button>
-              <Button icon={<ShoppingOutlined />} onClick={() => setAction({ kind: 'spend' })} data-testid="card-spend">
-                {t('card.spend')}
-              </Button>
-            </Space>
-          )}
-          {!!card.buckets?.length && (
-            <div>
-              <Typography.Title level={5}>{t('card.buckets')}</Typography.Title>
-              <Table<CardBucket>
-                rowKey="id"
-                size="small"
-                dataSource={card.buckets}
-                pagination={{ pageSize: 5, hideOnSinglePage: true }}
-                columns={[
-                  { title: t('card.event'), dataIndex: 'eventTitle', render: (v: string | null, r) => v ?? `#${r.eventId}` },
-                  { title: t('card.capital'), dataIndex: 'capital', align: 'right', render: (v: string, r) => `${fmt.money(v)} / ${fmt.money(r.capitalInitial)}` },
-                  { title: t('card.bonus'), dataIndex: 'bonus', align: 'right', render: (v: string, r) => `${fmt.money(v)} / ${fmt.money(r.bonusInitial)}` },
-                  { title: t('state'), dataIndex: 'status', render: (s: number) => <Tag color={BUCKET_COLORS[s] ?? 'default'}>{label(t, 'bucket', String(s))}</Tag> },
-                  { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
-                  {
-                    title: t('actions'),
-                    render: (_v, b) =>
-                      b.status === 3 && mayCashBack ? (
-                        <Button size="small" type="link" onClick={() => cashBack(b)}>
-                          {t('card.cashBack')}
-                        </Button>
-                      ) : null,
-                  },
-                ]}
-              />
-            </div>
-          )}
-          {seesLedger && (
-            <div>
-              <Typography.Title level={5}>{t('card.ledger')}</Typography.Title>
-              <Table<CardEntry>
-                rowKey="id"
-                size="small"
-                dataSource={ledger.items}
-                data-testid="card-ledger"
-                pagination={{ current: page, pageSize: 10, total: ledger.total, hideOnSinglePage: true, onChange: setPage }}
-                columns={[
-                  { title: t('time'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
-                  { title: t('card.kind'), dataIndex: 'kind', render: (k: string) => <KindTag kind={k} /> },
-                  { title: t('amount'), dataIndex: 'amount', align: 'right', render: (v: string) => fmt.money(v) },
-                  { title: t('card.delta'), render: (_v, e) => deltaText(e, fmt.money) },
-                  { title: t('card.after'), render: (_v, e) => fmt.money((Number(e.capitalAfter) + Number(e.bonusAfter)).toFixed(2)) },
-                  { title: t('card.event'), dataIndex: 'eventName', render: (v: string | null) => v ?? '' },
-                  { title: t('store'), dataIndex: 'storeName', render: (v: string | null) => v ?? '—' },
-                  {
-                    title: t('actions'),
-                    render: (_v, e) =>
-                      e.refunded ? (
-                        <Tag>{t('card.refunded')}</Tag>
-                      ) : refundable(e) && mayRefund ? (
-                        <Button size="small" type="link" danger icon={<RollbackOutlined />} onClick={() => setAction({ kind: 'refund', entry: e })} data-testid={`refund-${e.orderNo}`}>
-                          {t('card.refund')}
-                        </Button>
-                      ) : null,
-                  },
-                ]}
-              />
-            </div>
-          )}
-        </Space>
-      )}
-      {card && action?.kind === 'recharge' && <RechargeModal card={card} events={product?.events ?? []} storeId={storeId} onClose={() => setAction(null)} onDone={changed} />}
-      {card && action?.kind === 'spend' && <SpendModal card={card} storeId={storeId} onClose={() => setAction(null)} onDone={changed} />}
-      {card && action?.kind === 'refund' && <RefundModal card={card} entry={action.entry} storeId={storeId} onClose={() => setAction(null)} onDone={changed} />}
-    </Drawer>
   );
 }
 
@@ -342,11 +243,22 @@ function CardRecords() {
         <Form
           layout="inline"
           onFinish={(v: { kind?: string; phone?: string; keywords?: string; range?: [Dayjs, Dayjs] }) =>
-            list.search({ kind: v.kind, phone: v.phone, keywords: v.keywords, from: v.range ? at(v.range[0], false) : undefined, to: v.range ? at(v.range[1], true) : undefined })
+            list.search({
+              kind: v.kind,
+              phone: v.phone,
+              keywords: v.keywords,
+              from: v.range ? at(v.range[0], false) : undefined,
+              to: v.range ? at(v.range[1], true) : undefined,
+            })
           }
         >
           <Form.Item name="kind">
-            <Select allowClear placeholder={t('card.kind')} style={{ width: 140 }} options={['recharge', 'expense', 'refund', 'cash_back', 'invoice'].map((k) => ({ value: k, label: label(t, 'ck', k) }))} />
+            <Select
+              allowClear
+              placeholder={t('card.kind')}
+              style={{ width: 140 }}
+              options={['recharge', 'expense', 'refund', 'cash_back', 'invoice'].map((k) => ({ value: k, label: label(t, 'ck', k) }))}
+            />
           </Form.Item>
           <Form.Item name="phone">
             <Input placeholder={t('mobile')} allowClear style={{ width: 160 }} />
@@ -363,16 +275,50 @@ function CardRecords() {
         </Form>
         <CsvButton
           filename="card-records.csv"
-          header={['time', 'orderNo', 'kind', 'cardNo', 'product', 'phone', 'amount', 'capitalDelta', 'bonusDelta', 'capitalAfter', 'bonusAfter', 'event', 'store', 'refunded', 'explain']}
+          header={[
+            'time',
+            'orderNo',
+            'kind',
+            'cardNo',
+            'product',
+            'phone',
+            'amount',
+            'capitalDelta',
+            'bonusDelta',
+            'capitalAfter',
+            'bonusAfter',
+            'event',
+            'store',
+            'refunded',
+            'explain',
+          ]}
           rows={async () =>
-            (await list.all()).map((e) => [fmt.dt(e.createdAt), e.orderNo, label(t, 'ck', e.kind), e.cardNo, e.title, e.phone, e.amount, e.capitalDelta, e.bonusDelta, e.capitalAfter, e.bonusAfter, e.eventName, e.storeName, e.refunded, e.explain])
+            (await list.all()).map((e) => [
+              fmt.dt(e.createdAt),
+              e.orderNo,
+              label(t, 'ck', e.kind),
+              e.cardNo,
+              e.title,
+              e.phone,
+              e.amount,
+              e.capitalDelta,
+              e.bonusDelta,
+              e.capitalAfter,
+              e.bonusAfter,
+              e.eventName,
+              e.storeName,
+              e.refunded,
+              e.explain,
+            ])
           }
         />
       </div>
       {totals.totalAmount !== undefined && (
         <Space size="large" style={{ marginBottom: 12 }}>
           <Typography.Text>{t('card.totalAmount', { amount: fmt.money(totals.totalAmount) })}</Typography.Text>
-          <Typography.Text type="secondary">{t('card.totalSplit', { capital: fmt.money(totals.totalCapital ?? '0'), bonus: fmt.money(totals.totalBonus ?? '0') })}</Typography.Text>
+          <Typography.Text type="secondary">
+            {t('card.totalSplit', { capital: fmt.money(totals.totalCapital ?? '0'), bonus: fmt.money(totals.totalBonus ?? '0') })}
+          </Typography.Text>
         </Space>
       )}
       <Table<CardEntry>
@@ -385,7 +331,15 @@ function CardRecords() {
           { title: t('time'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
           { title: t('card.orderNo'), dataIndex: 'orderNo', render: (v: string) => <span className="mono">{v}</span> },
           { title: t('card.kind'), dataIndex: 'kind', render: (k: string) => <KindTag kind={k} /> },
-          { title: t('card.no'), dataIndex: 'cardNo', render: (v: string, e) => <span className="mono" title={e.title}>{v}</span> },
+          {
+            title: t('card.no'),
+            dataIndex: 'cardNo',
+            render: (v: string, e) => (
+              <span className="mono" title={e.title}>
+                {v}
+              </span>
+            ),
+          },
           { title: t('mobile'), dataIndex: 'phone', render: (v: string | null) => v ?? '—' },
           { title: t('amount'), dataIndex: 'amount', align: 'right', render: (v: string) => fmt.money(v) },
           { title: t('card.delta'), render: (_v, e) => deltaText(e, fmt.money) },

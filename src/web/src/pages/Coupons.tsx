@@ -1,6 +1,21 @@
 // Coupons: search by code, phone or template; a coupon's history; grant to a user.
 import { useEffect, useState } from 'react';
-import { App as AntApp, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Modal, Select, Space, Table, Timeline, Typography } from 'antd';
+import {
+  App as AntApp,
+  Button,
+  Card,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Timeline,
+  Typography,
+} from 'antd';
 import { DownloadOutlined, GiftOutlined } from '@ant-design/icons';
 import { api, newKey, type Coupon, type CouponDetail, type Template } from '../api.ts';
 import { errorText, useI18n, type MessageKey } from '../i18n.tsx';
@@ -15,7 +30,11 @@ export function CouponDrawer({ code, onClose }: { code: string | null; onClose: 
   const [detail, setDetail] = useState<CouponDetail | null>(null);
   useEffect(() => {
     setDetail(null);
-    if (code) void api.get<CouponDetail>(`/coupons/${encodeURIComponent(code)}`).then(setDetail).catch((e) => message.error(errorText(t, e)));
+    if (code)
+      void api
+        .get<CouponDetail>(`/coupons/${encodeURIComponent(code)}`)
+        .then(setDetail)
+        .catch((e) => message.error(errorText(t, e)));
   }, [code, message, t]);
   const c = detail?.coupon;
   return (
@@ -44,12 +63,24 @@ export function CouponDrawer({ code, onClose }: { code: string | null; onClose: 
             <Typography.Title level={5}>{t('cp.history')}</Typography.Title>
             <Timeline
               items={detail.history.map((h) => ({
-                color: h.kind.includes('roll') ? 'orange' : h.kind.includes('void') ? 'red' : h.kind.includes('redeem') || h.kind.includes('write') ? 'green' : 'blue',
+                color: h.kind.includes('roll')
+                  ? 'orange'
+                  : h.kind.includes('void')
+                    ? 'red'
+                    : h.kind.includes('redeem') || h.kind.includes('write')
+                      ? 'green'
+                      : 'blue',
                 content: (
                   <div>
                     <strong>{label(t, 'ev', h.kind)}</strong> <span style={{ color: '#8c8c8c' }}>{fmt.dt(h.createdAt)}</span>
                     <div style={{ fontSize: 12, color: '#595959' }}>
-                      {[h.fromUser && `${t('user')} #${h.fromUser} →`, h.toUser && `${t('user')} #${h.toUser}`, h.staffId && `${t('staff')} #${h.staffId}`, h.storeId && `${t('store')} #${h.storeId}`, h.redemptionId && `#${h.redemptionId}`]
+                      {[
+                        h.fromUser && `${t('user')} #${h.fromUser} →`,
+                        h.toUser && `${t('user')} #${h.toUser}`,
+                        h.staffId && `${t('staff')} #${h.staffId}`,
+                        h.storeId && `${t('store')} #${h.storeId}`,
+                        h.redemptionId && `#${h.redemptionId}`,
+                      ]
                         .filter(Boolean)
                         .join(' · ')}
                     </div>
@@ -94,7 +125,11 @@ export function CouponsPage() {
       title: t('cp.grant'),
       content: t('cp.grantConfirm', { user: u, n: v.quantity, name: tpl?.name ?? '' }),
       run: async () => {
-        const r = await api.post<{ items: Coupon[] }>('/coupons/grant', { templateId: v.templateId, quantity: v.quantity, ...(byId ? { userId: Number(u) } : { mobile: u }) }, { idempotencyKey: newKey() });
+        const r = await api.post<{ items: Coupon[] }>(
+          '/coupons/grant',
+          { templateId: v.templateId, quantity: v.quantity, ...(byId ? { userId: Number(u) } : { mobile: u }) },
+          { idempotencyKey: newKey() },
+        );
         setGrantOpen(false);
         grantForm.resetFields();
         await list.reload();
@@ -113,7 +148,21 @@ export function CouponsPage() {
             icon={<DownloadOutlined />}
             onClick={async () => {
               const rows = await list.all();
-              exportCsv('coupons.csv', ['code', 'template', 'owner', 'status', 'source', 'validFrom', 'validTo', 'receivedAt', 'usedAt'], rows.map((c) => [c.code, names.get(c.templateId) ?? c.templateId, c.ownerId ?? '', label(t, 'cstatus', c.status), label(t, 'source', c.source), fmt.dt(c.validFrom), fmt.dt(c.validTo), fmt.dt(c.receivedAt), fmt.dt(c.usedAt)]));
+              exportCsv(
+                'coupons.csv',
+                ['code', 'template', 'owner', 'status', 'source', 'validFrom', 'validTo', 'receivedAt', 'usedAt'],
+                rows.map((c) => [
+                  c.code,
+                  names.get(c.templateId) ?? c.templateId,
+                  c.ownerId ?? '',
+                  label(t, 'cstatus', c.status),
+                  label(t, 'source', c.source),
+                  fmt.dt(c.validFrom),
+                  fmt.dt(c.validTo),
+                  fmt.dt(c.receivedAt),
+                  fmt.dt(c.usedAt),
+                ]),
+              );
             }}
           >
             {t('exportCsv')}
@@ -128,13 +177,36 @@ export function CouponsPage() {
       <Card>
         <Form form={filterForm} layout="inline" className="filters" onFinish={search}>
           <Form.Item name="q">
-            <Input.Search placeholder={t('cp.search')} allowClear onSearch={() => filterForm.submit()} style={{ width: 240 }} className="mono" data-testid="cp-search" />
+            <Input.Search
+              placeholder={t('cp.search')}
+              allowClear
+              onSearch={() => filterForm.submit()}
+              style={{ width: 240 }}
+              className="mono"
+              data-testid="cp-search"
+            />
           </Form.Item>
           <Form.Item name="templateId">
-            <Select allowClear placeholder={t('template')} style={{ width: 220 }} showSearch={{ optionFilterProp: 'label' }} options={templates.map((x) => ({ value: x.id, label: `#${x.id} ${x.name}` }))} onChange={() => filterForm.submit()} />
+            <Select
+              allowClear
+              placeholder={t('template')}
+              style={{ width: 220 }}
+              showSearch={{ optionFilterProp: 'label' }}
+              options={templates.map((x) => ({ value: x.id, label: `#${x.id} ${x.name}` }))}
+              onChange={() => filterForm.submit()}
+            />
           </Form.Item>
           <Form.Item name="status">
-            <Select allowClear placeholder={t('state')} style={{ width: 140 }} options={['usable', 'not_yet_valid', 'expired', 'used', 'voided'].map((s) => ({ value: s, label: t(`cstatus.${s}` as MessageKey) }))} onChange={() => filterForm.submit()} />
+            <Select
+              allowClear
+              placeholder={t('state')}
+              style={{ width: 140 }}
+              options={['usable', 'not_yet_valid', 'expired', 'used', 'voided'].map((s) => ({
+                value: s,
+                label: t(`cstatus.${s}` as MessageKey),
+              }))}
+              onChange={() => filterForm.submit()}
+            />
           </Form.Item>
           <FilterButtons
             onReset={() => {
@@ -161,10 +233,20 @@ export function CouponsPage() {
         />
       </Card>
       <CouponDrawer code={open} onClose={() => setOpen(null)} />
-      <Modal open={grantOpen} title={t('cp.grant')} onCancel={() => setGrantOpen(false)} onOk={() => grantForm.submit()} okText={t('confirm')} cancelText={t('cancel')}>
+      <Modal
+        open={grantOpen}
+        title={t('cp.grant')}
+        onCancel={() => setGrantOpen(false)}
+        onOk={() => grantForm.submit()}
+        okText={t('confirm')}
+        cancelText={t('cancel')}
+      >
         <Form form={grantForm} name="grant" layout="vertical" initialValues={{ quantity: 1 }} onFinish={grant}>
           <Form.Item name="templateId" label={t('template')} rules={[{ required: true, message: t('required') }]}>
-            <Select showSearch={{ optionFilterProp: 'label' }} options={templates.filter((x) => x.state === 'active').map((x) => ({ value: x.id, label: `#${x.id} ${x.name}` }))} />
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              options={templates.filter((x) => x.state === 'active').map((x) => ({ value: x.id, label: `#${x.id} ${x.name}` }))}
+            />
           </Form.Item>
           <Form.Item name="user" label={t('cp.grantUser')} rules={[{ required: true, whitespace: true, message: t('required') }]}>
             <Input />

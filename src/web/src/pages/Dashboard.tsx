@@ -28,8 +28,19 @@ export function DashboardPage() {
       .finally(() => setLoading(false));
   }, [range, message, t]);
 
-  const preset = (days: number) => setRange([dayjs(today).subtract(days - 1, 'day').format('YYYY-MM-DD'), today]);
-  const chart = (data?.days ?? []).map((d) => ({ date: d.date.slice(5), [t('dash.claims')]: d.claims, [t('dash.redemptions')]: d.redemptions, [t('dash.discount')]: Number(d.discount) }));
+  const preset = (days: number) =>
+    setRange([
+      dayjs(today)
+        .subtract(days - 1, 'day')
+        .format('YYYY-MM-DD'),
+      today,
+    ]);
+  const chart = (data?.days ?? []).map((d) => ({
+    date: d.date.slice(5),
+    [t('dash.claims')]: d.claims,
+    [t('dash.redemptions')]: d.redemptions,
+    [t('dash.discount')]: Number(d.discount),
+  }));
 
   return (
     <div>
@@ -62,19 +73,33 @@ export function DashboardPage() {
         </Col>
         <Col xs={24} md={8}>
           <Card loading={loading} className="kpi">
-            <Statistic title={t('dash.redemptions')} value={data?.totals.redemptions ?? 0} prefix={<CheckCircleOutlined style={{ color: '#389e0d' }} />} />
+            <Statistic
+              title={t('dash.redemptions')}
+              value={data?.totals.redemptions ?? 0}
+              prefix={<CheckCircleOutlined style={{ color: '#389e0d' }} />}
+            />
           </Card>
         </Col>
         <Col xs={24} md={8}>
           <Card loading={loading} className="kpi">
-            <Statistic title={t('dash.discount')} value={fmt.money(data?.totals.discount ?? '0')} prefix={<MoneyCollectOutlined style={{ color: '#1677ff' }} />} />
+            <Statistic
+              title={t('dash.discount')}
+              value={fmt.money(data?.totals.discount ?? '0')}
+              prefix={<MoneyCollectOutlined style={{ color: '#1677ff' }} />}
+            />
           </Card>
         </Col>
         <Col xs={24} lg={14}>
           <Card
             title={`${t('dash.perDay')} · ${t('dash.claims')} / ${t('dash.redemptions')}`}
             loading={loading}
-            extra={<CsvButton filename={`daily-${range[0]}-${range[1]}.csv`} header={['date', 'claims', 'redemptions', 'discount']} rows={() => (data?.days ?? []).map((d) => [d.date, d.claims, d.redemptions, d.discount])} />}
+            extra={
+              <CsvButton
+                filename={`daily-${range[0]}-${range[1]}.csv`}
+                header={['date', 'claims', 'redemptions', 'discount']}
+                rows={() => (data?.days ?? []).map((d) => [d.date, d.claims, d.redemptions, d.discount])}
+              />
+            }
           >
             <ResponsiveContainer width="100%" height={280}>
               <AreaChart data={chart} margin={{ left: -16, right: 8 }}>
@@ -93,8 +118,22 @@ export function DashboardPage() {
                 <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
                 <Tooltip />
                 <Legend />
-                <Area type="monotone" dataKey={t('dash.claims')} stroke="#e8590c" fill="url(#gClaims)" strokeWidth={2} isAnimationActive={false} />
-                <Area type="monotone" dataKey={t('dash.redemptions')} stroke="#389e0d" fill="url(#gRed)" strokeWidth={2} isAnimationActive={false} />
+                <Area
+                  type="monotone"
+                  dataKey={t('dash.claims')}
+                  stroke="#e8590c"
+                  fill="url(#gClaims)"
+                  strokeWidth={2}
+                  isAnimationActive={false}
+                />
+                <Area
+                  type="monotone"
+                  dataKey={t('dash.redemptions')}
+                  stroke="#389e0d"
+                  fill="url(#gRed)"
+                  strokeWidth={2}
+                  isAnimationActive={false}
+                />
               </AreaChart>
             </ResponsiveContainer>
           </Card>
@@ -116,7 +155,13 @@ export function DashboardPage() {
           <Card
             title={t('dash.topTemplates')}
             loading={loading}
-            extra={<CsvButton filename={`top-templates-${range[0]}-${range[1]}.csv`} header={['rank', 'templateId', 'name', 'claims', 'redemptions', 'discount']} rows={() => (data?.topTemplates ?? []).map((r, i) => [i + 1, r.templateId, r.name, r.claims, r.redemptions, r.discount])} />}
+            extra={
+              <CsvButton
+                filename={`top-templates-${range[0]}-${range[1]}.csv`}
+                header={['rank', 'templateId', 'name', 'claims', 'redemptions', 'discount']}
+                rows={() => (data?.topTemplates ?? []).map((r, i) => [i + 1, r.templateId, r.name, r.claims, r.redemptions, r.discount])}
+              />
+            }
           >
             <Table
               size="small"
@@ -138,7 +183,13 @@ export function DashboardPage() {
           <Card
             title={t('dash.stock')}
             loading={loading}
-            extra={<CsvButton filename="stock-left.csv" header={['templateId', 'name', 'stock', 'issued', 'left']} rows={() => (data?.stock ?? []).map((r) => [r.templateId, r.name, r.stock, r.issued, r.left])} />}
+            extra={
+              <CsvButton
+                filename="stock-left.csv"
+                header={['templateId', 'name', 'stock', 'issued', 'left']}
+                rows={() => (data?.stock ?? []).map((r) => [r.templateId, r.name, r.stock, r.issued, r.left])}
+              />
+            }
           >
             {data?.stock.length ? (
               <Space orientation="vertical" style={{ width: '100%' }} size={12}>
@@ -152,7 +203,11 @@ export function DashboardPage() {
                         {t('dash.left')} {s.left} / {s.stock}
                       </Typography.Text>
                     </Space>
-                    <Progress percent={s.stock ? Math.round((s.left / s.stock) * 100) : 0} showInfo={false} strokeColor={s.left / Math.max(1, s.stock) < 0.1 ? '#cf1322' : '#e8590c'} />
+                    <Progress
+                      percent={s.stock ? Math.round((s.left / s.stock) * 100) : 0}
+                      showInfo={false}
+                      strokeColor={s.left / Math.max(1, s.stock) < 0.1 ? '#cf1322' : '#e8590c'}
+                    />
                   </div>
                 ))}
               </Space>

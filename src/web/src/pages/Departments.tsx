@@ -15,7 +15,9 @@ function flatten(ds: Department[], path: string[] = []): { d: Department; path: 
 }
 /** Leaves have no `children` key, so the table shows no expander for them. */
 function rowsOf(ds: Department[]): Node[] {
-  return ds.map((d) => (d.children.length ? { ...d, children: rowsOf(d.children) } : { id: d.id, parentId: d.parentId, name: d.name, createdAt: d.createdAt }));
+  return ds.map((d) =>
+    d.children.length ? { ...d, children: rowsOf(d.children) } : { id: d.id, parentId: d.parentId, name: d.name, createdAt: d.createdAt },
+  );
 }
 function within(d: Department, id: number): boolean {
   return d.id === id || d.children.some((c) => within(c, id));
@@ -28,7 +30,9 @@ export interface DeptNode {
 }
 /** The tree for a TreeSelect, without `exclude` and what is under it. */
 export function deptTreeData(ds: Department[], exclude?: Department): DeptNode[] {
-  return ds.filter((d) => !exclude || !within(exclude, d.id)).map((d) => ({ value: d.id, title: d.name, children: deptTreeData(d.children, exclude) }));
+  return ds
+    .filter((d) => !exclude || !within(exclude, d.id))
+    .map((d) => ({ value: d.id, title: d.name, children: deptTreeData(d.children, exclude) }));
 }
 
 export function DepartmentsPage() {
@@ -57,7 +61,9 @@ export function DepartmentsPage() {
   }, [load]);
 
   const flat = useMemo(() => flatten(tree), [tree]);
-  const shown = filter ? flat.filter((x) => x.path.toLowerCase().includes(filter.toLowerCase())).map((x) => ({ ...x.d, name: x.path, children: undefined })) : rowsOf(tree);
+  const shown = filter
+    ? flat.filter((x) => x.path.toLowerCase().includes(filter.toLowerCase())).map((x) => ({ ...x.d, name: x.path, children: undefined }))
+    : rowsOf(tree);
 
   // Where a department may move: anywhere but under itself or its own sub-departments.
   const moveTargets = (self?: Department) => deptTreeData(tree, self);
@@ -85,7 +91,11 @@ export function DepartmentsPage() {
       <div className="page-head">
         <h2>{t('menu.departments')}</h2>
         <Space>
-          <CsvButton filename="departments.csv" header={['id', 'name', 'path', 'parentId', 'createdAt']} rows={() => flat.map((x) => [x.d.id, x.d.name, x.path, x.d.parentId, fmt.dt(x.d.createdAt)])} />
+          <CsvButton
+            filename="departments.csv"
+            header={['id', 'name', 'path', 'parentId', 'createdAt']}
+            rows={() => flat.map((x) => [x.d.id, x.d.name, x.path, x.d.parentId, fmt.dt(x.d.createdAt)])}
+          />
           <Button type="primary" icon={<PlusOutlined />} onClick={() => startEdit({ mode: 'new', parentId: null })} data-testid="dept-new">
             {t('dept.new')}
           </Button>
@@ -122,7 +132,14 @@ export function DepartmentsPage() {
                     <Button type="link" size="small" icon={<EditOutlined />} onClick={() => startEdit({ mode: 'edit', dept: d })}>
                       {t('edit')}
                     </Button>
-                    <Button type="link" size="small" danger icon={<DeleteOutlined />} disabled={d.children.length > 0} onClick={() => remove(d)}>
+                    <Button
+                      type="link"
+                      size="small"
+                      danger
+                      icon={<DeleteOutlined />}
+                      disabled={d.children.length > 0}
+                      onClick={() => remove(d)}
+                    >
                       {t('delete')}
                     </Button>
                   </Space>
@@ -132,7 +149,15 @@ export function DepartmentsPage() {
           ]}
         />
       </Card>
-      <Modal open={!!editing} title={editing?.mode === 'edit' ? `${t('edit')} · ${editing.dept.name}` : t('dept.new')} onCancel={() => setEditing(null)} onOk={() => form.submit()} okText={t('save')} cancelText={t('cancel')} forceRender>
+      <Modal
+        open={!!editing}
+        title={editing?.mode === 'edit' ? `${t('edit')} · ${editing.dept.name}` : t('dept.new')}
+        onCancel={() => setEditing(null)}
+        onOk={() => form.submit()}
+        okText={t('save')}
+        cancelText={t('cancel')}
+        forceRender
+      >
         <Form
           name="department"
           form={form}
@@ -153,7 +178,12 @@ export function DepartmentsPage() {
             <Input data-testid="dept-name" />
           </Form.Item>
           <Form.Item name="parentId" label={t('dept.parent')}>
-            <TreeSelect allowClear placeholder={t('dept.top')} treeDefaultExpandAll treeData={moveTargets(editing?.mode === 'edit' ? editing.dept : undefined)} />
+            <TreeSelect
+              allowClear
+              placeholder={t('dept.top')}
+              treeDefaultExpandAll
+              treeData={moveTargets(editing?.mode === 'edit' ? editing.dept : undefined)}
+            />
           </Form.Item>
         </Form>
       </Modal>

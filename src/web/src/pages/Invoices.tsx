@@ -31,7 +31,9 @@ export function InvoicesPage() {
           <CsvButton
             filename="invoices.csv"
             header={['id', 'time', 'cardId', 'phone', 'nickname', 'amount', 'summary', 'store']}
-            rows={async () => (await list.all()).map((i) => [i.id, fmt.dt(i.createdAt), i.cardId, i.phone, i.nickname, i.amount, i.summary, i.storeName])}
+            rows={async () =>
+              (await list.all()).map((i) => [i.id, fmt.dt(i.createdAt), i.cardId, i.phone, i.nickname, i.amount, i.summary, i.storeName])
+            }
           />
           {cardMay('card.invoice') && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="inv-new">
@@ -41,7 +43,17 @@ export function InvoicesPage() {
         </Space>
       </div>
       <Card>
-        <Form layout="inline" className="filters" onFinish={(v: { phone?: string; range?: [Dayjs, Dayjs] }) => list.search({ phone: v.phone, from: v.range ? at(v.range[0], false) : undefined, to: v.range ? at(v.range[1], true) : undefined })}>
+        <Form
+          layout="inline"
+          className="filters"
+          onFinish={(v: { phone?: string; range?: [Dayjs, Dayjs] }) =>
+            list.search({
+              phone: v.phone,
+              from: v.range ? at(v.range[0], false) : undefined,
+              to: v.range ? at(v.range[1], true) : undefined,
+            })
+          }
+        >
           <Form.Item name="phone">
             <Input placeholder={t('mobile')} allowClear style={{ width: 180 }} />
           </Form.Item>
@@ -106,7 +118,16 @@ function AddInvoice({ onClose, onDone }: { onClose: () => void; onDone: () => Pr
   };
 
   return (
-    <Modal open title={t('inv.new')} onCancel={onClose} onOk={() => form.submit()} okText={t('next')} cancelText={t('cancel')} okButtonProps={{ disabled: !info || Number(info.invoiceable) <= 0 }} width={600}>
+    <Modal
+      open
+      title={t('inv.new')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('next')}
+      cancelText={t('cancel')}
+      okButtonProps={{ disabled: !info || Number(info.invoiceable) <= 0 }}
+      width={600}
+    >
       <Space.Compact style={{ width: '100%', marginBottom: 12 }}>
         <Input placeholder={t('mobile')} value={phone} onChange={(e) => setPhone(e.target.value)} onPressEnter={() => void find()} />
         <Button onClick={() => void find()}>{t('search')}</Button>
@@ -140,9 +161,17 @@ function AddInvoice({ onClose, onDone }: { onClose: () => void; onDone: () => Pr
               const amount = v.amount.toFixed(2);
               confirm({
                 title: t('inv.new'),
-                content: t('inv.confirm', { amount: fmt.money(amount), no: cardNoText(card.cardNo), left: fmt.money((Number(info.invoiceable) - v.amount).toFixed(2)) }),
+                content: t('inv.confirm', {
+                  amount: fmt.money(amount),
+                  no: cardNoText(card.cardNo),
+                  left: fmt.money((Number(info.invoiceable) - v.amount).toFixed(2)),
+                }),
                 run: async () => {
-                  await api.post(`/cards/${card.id}/invoices`, { amount, summary: v.summary || undefined, storeId }, { idempotencyKey: newKey() });
+                  await api.post(
+                    `/cards/${card.id}/invoices`,
+                    { amount, summary: v.summary || undefined, storeId },
+                    { idempotencyKey: newKey() },
+                  );
                   await onDone();
                 },
               });

@@ -22,7 +22,13 @@ export function LoginPage() {
                 {t('loginTitle')}
               </Typography.Title>
             </Space>
-            <Button size="small" type="text" icon={<GlobalOutlined />} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-switch">
+            <Button
+              size="small"
+              type="text"
+              icon={<GlobalOutlined />}
+              onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+              data-testid="lang-switch"
+            >
               {t('language')}
             </Button>
           </Space>

@@ -33,7 +33,11 @@ export function OrdersPage() {
   const act = (o: Order, a: 'ship' | 'close') =>
     confirm({
       title: `${t(a === 'ship' ? 'o.ship' : 'o.close')} · ${o.orderNumber}`,
-      content: t(a === 'ship' ? 'o.shipConfirm' : 'o.closeConfirm', { no: o.orderNumber, amount: fmt.money(o.amountReal), n: o.goodsNumber }),
+      content: t(a === 'ship' ? 'o.shipConfirm' : 'o.closeConfirm', {
+        no: o.orderNumber,
+        amount: fmt.money(o.amountReal),
+        n: o.goodsNumber,
+      }),
       danger: a === 'close',
       okText: t(a === 'ship' ? 'o.ship' : 'o.close'),
       run: async () => {
@@ -64,19 +68,54 @@ export function OrdersPage() {
         <h2>{t('menu.orders')}</h2>
         <CsvButton
           filename="orders.csv"
-          header={['id', 'orderNumber', 'userId', 'status', 'goodsNumber', 'amountGoods', 'amountCoupon', 'amountDeduction', 'amountReal', 'paidAt', 'createdAt', 'remark']}
+          header={[
+            'id',
+            'orderNumber',
+            'userId',
+            'status',
+            'goodsNumber',
+            'amountGoods',
+            'amountCoupon',
+            'amountDeduction',
+            'amountReal',
+            'paidAt',
+            'createdAt',
+            'remark',
+          ]}
           rows={async () =>
-            (await list.all()).map((o) => [o.id, o.orderNumber, o.userId, label(t, 'os', String(o.status)), o.goodsNumber, o.amountGoods, o.amountCoupon, o.amountDeduction, o.amountReal, fmt.dt(o.paidAt), fmt.dt(o.createdAt), o.remark])
+            (await list.all()).map((o) => [
+              o.id,
+              o.orderNumber,
+              o.userId,
+              label(t, 'os', String(o.status)),
+              o.goodsNumber,
+              o.amountGoods,
+              o.amountCoupon,
+              o.amountDeduction,
+              o.amountReal,
+              fmt.dt(o.paidAt),
+              fmt.dt(o.createdAt),
+              o.remark,
+            ])
           }
         />
       </div>
       <Card>
-        <Form layout="inline" className="filters" onFinish={(v: { orderNumber?: string; status?: number; userId?: number }) => list.search(v)}>
+        <Form
+          layout="inline"
+          className="filters"
+          onFinish={(v: { orderNumber?: string; status?: number; userId?: number }) => list.search(v)}
+        >
           <Form.Item name="orderNumber">
             <Input placeholder={t('o.number')} allowClear style={{ width: 200 }} />
           </Form.Item>
           <Form.Item name="status">
-            <Select allowClear placeholder={t('state')} style={{ width: 140 }} options={[0, 1, 2, 3, 4, -1].map((s) => ({ value: s, label: label(t, 'os', String(s)) }))} />
+            <Select
+              allowClear
+              placeholder={t('state')}
+              style={{ width: 140 }}
+              options={[0, 1, 2, 3, 4, -1].map((s) => ({ value: s, label: label(t, 'os', String(s)) }))}
+            />
           </Form.Item>
           <Form.Item name="userId">
             <InputNumber placeholder={t('o.userId')} min={1} precision={0} style={{ width: 140 }} />
@@ -91,7 +130,15 @@ export function OrdersPage() {
           dataSource={list.data.items}
           pagination={list.pagination}
           columns={[
-            { title: t('o.number'), dataIndex: 'orderNumber', render: (v: string, o) => <a className="mono" onClick={() => void open(o)}>{v}</a> },
+            {
+              title: t('o.number'),
+              dataIndex: 'orderNumber',
+              render: (v: string, o) => (
+                <a className="mono" onClick={() => void open(o)}>
+                  {v}
+                </a>
+              ),
+            },
             { title: t('user'), dataIndex: 'userId', render: (v: number) => `#${v}` },
             { title: t('state'), dataIndex: 'status', render: (s: number) => <OrderStatus s={s} /> },
             { title: t('o.items'), dataIndex: 'goodsNumber', align: 'right' },
@@ -102,7 +149,13 @@ export function OrdersPage() {
           ]}
         />
       </Card>
-      <Drawer open={!!sel} onClose={() => setSel(null)} size={720} title={sel ? `${t('o.order')} ${sel.orderNumber}` : ''} extra={sel ? actions(sel) : null}>
+      <Drawer
+        open={!!sel}
+        onClose={() => setSel(null)}
+        size={720}
+        title={sel ? `${t('o.order')} ${sel.orderNumber}` : ''}
+        extra={sel ? actions(sel) : null}
+      >
         {sel && (
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             <Descriptions size="small" bordered column={2}>
@@ -112,7 +165,9 @@ export function OrdersPage() {
               <Descriptions.Item label={t('user')}>#{sel.userId}</Descriptions.Item>
               <Descriptions.Item label={t('o.amountGoods')}>{fmt.money(sel.amountGoods)}</Descriptions.Item>
               <Descriptions.Item label={t('o.amountCoupon')}>{fmt.money(sel.amountCoupon)}</Descriptions.Item>
-              <Descriptions.Item label={t('o.amountDeduction')}>{`${fmt.money(sel.amountDeduction)} (${sel.deductionScore} ${t('u.points')})`}</Descriptions.Item>
+              <Descriptions.Item
+                label={t('o.amountDeduction')}
+              >{`${fmt.money(sel.amountDeduction)} (${sel.deductionScore} ${t('u.points')})`}</Descriptions.Item>
               <Descriptions.Item label={t('o.amountReal')}>
                 <b>{fmt.money(sel.amountReal)}</b>
               </Descriptions.Item>

@@ -11,7 +11,12 @@ import { exportCsv } from '../csv.ts';
 import { zonedInstant } from '../format.ts';
 
 type Action = 'submit' | 'approve' | 'reject' | 'void';
-const ROLES: Record<Action, Role[]> = { submit: ['owner', 'admin', 'operator'], approve: ['owner', 'admin', 'auditor'], reject: ['owner', 'admin', 'auditor'], void: ['owner', 'admin'] };
+const ROLES: Record<Action, Role[]> = {
+  submit: ['owner', 'admin', 'operator'],
+  approve: ['owner', 'admin', 'auditor'],
+  reject: ['owner', 'admin', 'auditor'],
+  void: ['owner', 'admin'],
+};
 const BY_STATE: Record<string, Action[]> = { draft: ['submit'], pending: ['approve', 'reject'], approved: ['void'], rejected: ['submit'] };
 
 interface Values {
@@ -72,7 +77,10 @@ export function PromoCodesPage() {
         rule: {
           type: v.ruleType,
           condition: { amountAtLeast: v.amountAtLeast ? v.amountAtLeast.toFixed(2) : undefined },
-          action: v.ruleType === 'amount_off' ? { amountOff: v.amountOff?.toFixed(2) } : { discount: String(v.discount), discountAtMost: v.discountAtMost ? v.discountAtMost.toFixed(2) : undefined },
+          action:
+            v.ruleType === 'amount_off'
+              ? { amountOff: v.amountOff?.toFixed(2) }
+              : { discount: String(v.discount), discountAtMost: v.discountAtMost ? v.discountAtMost.toFixed(2) : undefined },
         },
         limitTimes: v.limitTimes ?? undefined,
         userUseLimit: v.userUseLimit ?? undefined,
@@ -121,7 +129,20 @@ export function PromoCodesPage() {
             icon={<DownloadOutlined />}
             onClick={async () => {
               const rows = await list.all();
-              exportCsv('promo-codes.csv', ['code', 'name', 'rule', 'used', 'limit', 'validFrom', 'validTo', 'state'], rows.map((p) => [p.code, p.name, ruleText(p), p.usedTimes, p.limitTimes ?? '', fmt.dt(p.validFrom), fmt.dt(p.validTo), label(t, 'pstate', p.state)]));
+              exportCsv(
+                'promo-codes.csv',
+                ['code', 'name', 'rule', 'used', 'limit', 'validFrom', 'validTo', 'state'],
+                rows.map((p) => [
+                  p.code,
+                  p.name,
+                  ruleText(p),
+                  p.usedTimes,
+                  p.limitTimes ?? '',
+                  fmt.dt(p.validFrom),
+                  fmt.dt(p.validTo),
+                  label(t, 'pstate', p.state),
+                ]),
+              );
             }}
           >
             {t('exportCsv')}
@@ -148,13 +169,27 @@ export function PromoCodesPage() {
                       <Input placeholder={t('pc.code')} allowClear style={{ width: 200 }} />
                     </Form.Item>
                     <Form.Item name="state">
-                      <Select allowClear placeholder={t('state')} style={{ width: 140 }} options={['draft', 'pending', 'approved', 'rejected', 'voided'].map((s) => ({ value: s, label: t(`pstate.${s}` as MessageKey) }))} />
+                      <Select
+                        allowClear
+                        placeholder={t('state')}
+                        style={{ width: 140 }}
+                        options={['draft', 'pending', 'approved', 'rejected', 'voided'].map((s) => ({
+                          value: s,
+                          label: t(`pstate.${s}` as MessageKey),
+                        }))}
+                      />
                     </Form.Item>
                     <Button type="primary" htmlType="submit">
                       {t('search')}
                     </Button>
                   </Form>
-                  <Table<PromoCode> rowKey="id" loading={list.loading} dataSource={list.data.items} pagination={list.pagination} columns={columns} />
+                  <Table<PromoCode>
+                    rowKey="id"
+                    loading={list.loading}
+                    dataSource={list.data.items}
+                    pagination={list.pagination}
+                    columns={columns}
+                  />
                 </>
               ),
             },
@@ -165,17 +200,46 @@ export function PromoCodesPage() {
                   {t('pc.queue')}
                 </Badge>
               ),
-              children: <Table<PromoCode> rowKey="id" loading={queue.loading} dataSource={queue.data.items} pagination={queue.pagination} columns={columns} />,
+              children: (
+                <Table<PromoCode>
+                  rowKey="id"
+                  loading={queue.loading}
+                  dataSource={queue.data.items}
+                  pagination={queue.pagination}
+                  columns={columns}
+                />
+              ),
             },
           ]}
         />
       </Card>
-      <Modal open={open} title={t('pc.new')} width={640} onCancel={() => setOpen(false)} onOk={() => form.submit()} okText={t('save')} cancelText={t('cancel')}>
+      <Modal
+        open={open}
+        title={t('pc.new')}
+        width={640}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        okText={t('save')}
+        cancelText={t('cancel')}
+      >
         {error && <div style={{ color: '#cf1322', marginBottom: 12 }}>{error}</div>}
-        <Form form={form} layout="vertical" onFinish={save} initialValues={{ ruleType: 'amount_off', valid: [dayjs().startOf('day'), dayjs().add(30, 'day').endOf('day')] }}>
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={save}
+          initialValues={{ ruleType: 'amount_off', valid: [dayjs().startOf('day'), dayjs().add(30, 'day').endOf('day')] }}
+        >
           <Row gutter={12}>
             <Col span={12}>
-              <Form.Item name="code" label={t('pc.code')} rules={[{ required: true, message: t('required') }, { min: 3, max: 32 }, { pattern: /^[A-Za-z0-9_-]+$/, message: 'A-Z 0-9 _ -' }]}>
+              <Form.Item
+                name="code"
+                label={t('pc.code')}
+                rules={[
+                  { required: true, message: t('required') },
+                  { min: 3, max: 32 },
+                  { pattern: /^[A-Za-z0-9_-]+$/, message: 'A-Z 0-9 _ -' },
+                ]}
+              >
                 <Input className="mono" />
               </Form.Item>
             </Col>
@@ -186,7 +250,14 @@ export function PromoCodesPage() {
             </Col>
           </Row>
           <Form.Item name="ruleType" label={t('pc.rule')}>
-            <Radio.Group optionType="button" buttonStyle="solid" options={[{ value: 'amount_off', label: t('pc.ruleAmountOff') }, { value: 'discount_market_price', label: t('pc.ruleDiscount') }]} />
+            <Radio.Group
+              optionType="button"
+              buttonStyle="solid"
+              options={[
+                { value: 'amount_off', label: t('pc.ruleAmountOff') },
+                { value: 'discount_market_price', label: t('pc.ruleDiscount') },
+              ]}
+            />
           </Form.Item>
           <Row gutter={12}>
             <Col span={8}>
@@ -197,7 +268,14 @@ export function PromoCodesPage() {
             {ruleType === 'discount_market_price' ? (
               <>
                 <Col span={8}>
-                  <Form.Item name="discount" label={t('pc.discount')} rules={[{ required: true, message: t('required') }, { type: 'number', min: 0.01, max: 0.99, message: t('v.rateRange') }]}>
+                  <Form.Item
+                    name="discount"
+                    label={t('pc.discount')}
+                    rules={[
+                      { required: true, message: t('required') },
+                      { type: 'number', min: 0.01, max: 0.99, message: t('v.rateRange') },
+                    ]}
+                  >
                     <InputNumber min={0.01} max={0.99} step={0.05} style={{ width: '100%' }} />
                   </Form.Item>
                 </Col>
@@ -244,7 +322,13 @@ export function PromoCodesPage() {
           <Form.Item
             name="valid"
             label={`${t('pc.valid')} (${tz})`}
-            rules={[{ required: true, message: t('required') }, { validator: (_r, r?: [Dayjs, Dayjs]) => (!r || r[1].isAfter(r[0]) ? Promise.resolve() : Promise.reject(new Error(t('v.toAfterFrom')))) }]}
+            rules={[
+              { required: true, message: t('required') },
+              {
+                validator: (_r, r?: [Dayjs, Dayjs]) =>
+                  !r || r[1].isAfter(r[0]) ? Promise.resolve() : Promise.reject(new Error(t('v.toAfterFrom'))),
+              },
+            ]}
           >
             <DatePicker.RangePicker showTime style={{ width: '100%' }} />
           </Form.Item>

@@ -39,7 +39,12 @@ export function SettingsPage() {
               content: t('set.confirm'),
               success: t('saved'),
               run: async () => {
-                const s = await api.patch<Tenant>('/settings', { name: v.name, timezone: v.timezone, approvalRequired: v.approvalRequired, smsProvider: v.smsProvider });
+                const s = await api.patch<Tenant>('/settings', {
+                  name: v.name,
+                  timezone: v.timezone,
+                  approvalRequired: v.approvalRequired,
+                  smsProvider: v.smsProvider,
+                });
                 form.setFieldsValue(s);
                 setCurrent(s);
                 await reload();
@@ -50,7 +55,12 @@ export function SettingsPage() {
           <Form.Item name="name" label={t('set.name')} rules={[{ required: true, message: t('required') }]}>
             <Input />
           </Form.Item>
-          <Form.Item name="timezone" label={t('set.timezone')} extra={t('set.timezoneHint')} rules={[{ required: true, message: t('required') }]}>
+          <Form.Item
+            name="timezone"
+            label={t('set.timezone')}
+            extra={t('set.timezoneHint')}
+            rules={[{ required: true, message: t('required') }]}
+          >
             <Select showSearch options={zones.map((z) => ({ value: z, label: z }))} />
           </Form.Item>
           <Form.Item name="approvalRequired" label={t('set.approval')} valuePropName="checked">

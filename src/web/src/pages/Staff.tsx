@@ -25,7 +25,10 @@ export function StaffPage() {
   const deptName = new Map(flatDepts(depts).map((d) => [d.id, d.name]));
   useEffect(() => {
     void api.get<{ items: Store[] }>('/stores', { limit: 500 }).then((r) => setStores(r.items));
-    void api.get<{ items: Department[] }>('/departments').then((r) => setDepts(r.items)).catch(() => undefined);
+    void api
+      .get<{ items: Department[] }>('/departments')
+      .then((r) => setDepts(r.items))
+      .catch(() => undefined);
   }, []);
   // Only an owner edits owners and admins (the server checks too).
   const canEdit = (s: Staff) => can('owner') || (can('admin') && s.role !== 'owner' && s.role !== 'admin');
@@ -35,7 +38,24 @@ export function StaffPage() {
       <div className="page-head">
         <h2>{t('menu.staff')}</h2>
         <Space>
-          <Button icon={<DownloadOutlined />} onClick={async () => exportCsv('staff.csv', ['id', 'username', 'name', 'role', 'phone', 'stores', 'disabled'], (await list.all()).map((s) => [s.id, s.username, s.name, role(s.role), s.phone, s.storeIds.map((i) => storeName.get(i) ?? i).join(' '), s.disabled]))}>
+          <Button
+            icon={<DownloadOutlined />}
+            onClick={async () =>
+              exportCsv(
+                'staff.csv',
+                ['id', 'username', 'name', 'role', 'phone', 'stores', 'disabled'],
+                (await list.all()).map((s) => [
+                  s.id,
+                  s.username,
+                  s.name,
+                  role(s.role),
+                  s.phone,
+                  s.storeIds.map((i) => storeName.get(i) ?? i).join(' '),
+                  s.disabled,
+                ]),
+              )
+            }
+          >
             {t('exportCsv')}
           </Button>
           {can('owner', 'admin') && (
@@ -48,7 +68,13 @@ export function StaffPage() {
       <Card>
         <Form layout="inline" className="filters">
           <Form.Item>
-            <Select allowClear placeholder={t('st.role')} style={{ width: 160 }} options={ROLES.map((r) => ({ value: r, label: role(r) }))} onChange={(v?: string) => list.search({ role: v })} />
+            <Select
+              allowClear
+              placeholder={t('st.role')}
+              style={{ width: 160 }}
+              options={ROLES.map((r) => ({ value: r, label: role(r) }))}
+              onChange={(v?: string) => list.search({ role: v })}
+            />
           </Form.Item>
         </Form>
         <Table<Staff>
@@ -62,15 +88,33 @@ export function StaffPage() {
             { title: t('name'), dataIndex: 'name', render: (v: string | null) => v ?? '—' },
             { title: t('st.role'), dataIndex: 'role', render: (r: string) => <Tag color="orange">{role(r)}</Tag> },
             { title: t('s.phone'), dataIndex: 'phone', render: (v: string | null) => v ?? '—' },
-            { title: t('st.stores'), dataIndex: 'storeIds', render: (ids: number[]) => (ids.length ? ids.map((i) => <Tag key={i}>{storeName.get(i) ?? `#${i}`}</Tag>) : t('all')) },
-            { title: t('state'), dataIndex: 'disabled', render: (d: boolean) => (d ? <Tag color="red">{t('st.disabled')}</Tag> : <Tag color="green">{t('st.active')}</Tag>) },
-            { title: t('st.department'), dataIndex: 'departmentId', render: (v: number | null) => (v ? deptName.get(v) ?? `#${v}` : '—') },
+            {
+              title: t('st.stores'),
+              dataIndex: 'storeIds',
+              render: (ids: number[]) => (ids.length ? ids.map((i) => <Tag key={i}>{storeName.get(i) ?? `#${i}`}</Tag>) : t('all')),
+            },
+            {
+              title: t('state'),
+              dataIndex: 'disabled',
+              render: (d: boolean) => (d ? <Tag color="red">{t('st.disabled')}</Tag> : <Tag color="green">{t('st.active')}</Tag>),
+            },
+            {
+              title: t('st.department'),
+              dataIndex: 'departmentId',
+              render: (v: number | null) => (v ? (deptName.get(v) ?? `#${v}`) : '—'),
+            },
             { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => fmt.dt(v) },
             {
               title: t('actions'),
               render: (_v, s) =>
                 canEdit(s) ? (
-                  <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(s)} data-testid={`staff-edit-${s.username}`}>
+                  <Button
+                    type="link"
+                    size="small"
+                    icon={<EditOutlined />}
+                    onClick={() => setEditing(s)}
+                    data-testid={`staff-edit-${s.username}`}
+                  >
                     {t('edit')}
                   </Button>
                 ) : null,
@@ -78,7 +122,14 @@ export function StaffPage() {
           ]}
         />
       </Card>
-      <Modal open={open} title={t('st.new')} onCancel={() => setOpen(false)} onOk={() => form.submit()} okText={t('save')} cancelText={t('cancel')}>
+      <Modal
+        open={open}
+        title={t('st.new')}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        okText={t('save')}
+        cancelText={t('cancel')}
+      >
         <Form
           name="staffNew"
           form={form}
@@ -145,17 +196,49 @@ interface EditValues {
   password?: string;
 }
 
-function EditStaff({ staff, self, roles, stores, depts, onClose, onSaved }: { staff: Staff | null; self: boolean; roles: readonly string[]; stores: Store[]; depts: Department[]; onClose: () => void; onSaved: () => Promise<void> }) {
+function EditStaff({
+  staff,
+  self,
+  roles,
+  stores,
+  depts,
+  onClose,
+  onSaved,
+}: {
+  staff: Staff | null;
+  self: boolean;
+  roles: readonly string[];
+  stores: Store[];
+  depts: Department[];
+  onClose: () => void;
+  onSaved: () => Promise<void>;
+}) {
   const { t } = useI18n();
   const confirm = useConfirm();
   const [form] = Form.useForm<EditValues>();
   const role = (r: string) => t(`role.${r}` as MessageKey);
   useEffect(() => {
-    if (staff) form.setFieldsValue({ name: staff.name ?? '', phone: staff.phone ?? '', role: staff.role, storeIds: staff.storeIds, departmentId: staff.departmentId, disabled: staff.disabled, password: '' });
+    if (staff)
+      form.setFieldsValue({
+        name: staff.name ?? '',
+        phone: staff.phone ?? '',
+        role: staff.role,
+        storeIds: staff.storeIds,
+        departmentId: staff.departmentId,
+        disabled: staff.disabled,
+        password: '',
+      });
   }, [staff, form]);
   if (!staff) return <Form form={form} />;
   return (
-    <Modal open title={`${t('st.edit')} · ${staff.username}`} onCancel={onClose} onOk={() => form.submit()} okText={t('save')} cancelText={t('cancel')}>
+    <Modal
+      open
+      title={`${t('st.edit')} · ${staff.username}`}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('save')}
+      cancelText={t('cancel')}
+    >
       <Form
         name="staffEdit"
         form={form}
@@ -193,7 +276,11 @@ function EditStaff({ staff, self, roles, stores, depts, onClose, onSaved }: { st
           <Input />
         </Form.Item>
         <Form.Item name="role" label={t('st.role')}>
-          <Select disabled={self} options={[...new Set([...roles, staff.role])].map((r) => ({ value: r, label: role(r) }))} data-testid="staff-edit-role" />
+          <Select
+            disabled={self}
+            options={[...new Set([...roles, staff.role])].map((r) => ({ value: r, label: role(r) }))}
+            data-testid="staff-edit-role"
+          />
         </Form.Item>
         <Form.Item name="storeIds" label={t('st.stores')} extra={t('st.storesHint')}>
           <Select mode="multiple" options={stores.map((s) => ({ value: s.id, label: s.name }))} />

@@ -19,14 +19,24 @@ export function StoresPage() {
   const openWith = (s: Store | 'new') => {
     setOpen(s);
     form.resetFields();
-    if (s !== 'new') form.setFieldsValue({ name: s.name, area: s.area ?? '', address: s.address ?? '', phone: s.phone ?? '', linkman: s.linkman ?? '' });
+    if (s !== 'new')
+      form.setFieldsValue({ name: s.name, area: s.area ?? '', address: s.address ?? '', phone: s.phone ?? '', linkman: s.linkman ?? '' });
   };
   return (
     <div>
       <div className="page-head">
         <h2>{t('menu.stores')}</h2>
         <Space>
-          <Button icon={<DownloadOutlined />} onClick={async () => exportCsv('stores.csv', ['id', 'name', 'area', 'address', 'phone', 'linkman'], (await list.all()).map((s) => [s.id, s.name, s.area, s.address, s.phone, s.linkman]))}>
+          <Button
+            icon={<DownloadOutlined />}
+            onClick={async () =>
+              exportCsv(
+                'stores.csv',
+                ['id', 'name', 'area', 'address', 'phone', 'linkman'],
+                (await list.all()).map((s) => [s.id, s.name, s.area, s.address, s.phone, s.linkman]),
+              )
+            }
+          >
             {t('exportCsv')}
           </Button>
           <Button type="primary" icon={<PlusOutlined />} onClick={() => openWith('new')}>
@@ -67,14 +77,26 @@ export function StoresPage() {
           ]}
         />
       </Card>
-      <Modal open={!!open} title={open && open !== 'new' ? `${t('s.edit')} · ${open.name}` : t('s.new')} onCancel={() => setOpen(null)} forceRender onOk={() => form.submit()} okText={t('save')} cancelText={t('cancel')}>
+      <Modal
+        open={!!open}
+        title={open && open !== 'new' ? `${t('s.edit')} · ${open.name}` : t('s.new')}
+        onCancel={() => setOpen(null)}
+        forceRender
+        onOk={() => form.submit()}
+        okText={t('save')}
+        cancelText={t('cancel')}
+      >
         <Form
           name="store"
           form={form}
           layout="vertical"
           onFinish={async (v: Record<string, string>) => {
             try {
-              if (open && open !== 'new') await api.patch(`/stores/${open.id}`, { ...Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x?.trim() || null])), name: v.name });
+              if (open && open !== 'new')
+                await api.patch(`/stores/${open.id}`, {
+                  ...Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x?.trim() || null])),
+                  name: v.name,
+                });
               else await api.post('/stores', Object.fromEntries(Object.entries(v).filter(([, x]) => x)));
               setOpen(null);
               form.resetFields();

@@ -1,7 +1,25 @@
 // Create or edit a coupon template, with a live preview of the coupon as the
 // customer sees it and a check of every field before it is sent.
 import { useEffect, useState } from 'react';
-import { App as AntApp, Alert, Button, Checkbox, Col, DatePicker, Divider, Drawer, Form, Input, InputNumber, Radio, Row, Select, Space, Switch, Typography } from 'antd';
+import {
+  App as AntApp,
+  Alert,
+  Button,
+  Checkbox,
+  Col,
+  DatePicker,
+  Divider,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Switch,
+  Typography,
+} from 'antd';
 import type { Rule } from 'antd/es/form';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, type Store, type Template } from '../api.ts';
@@ -9,39 +27,19 @@ import { errorText, useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
 import { wallClock, zonedInstant } from '../format.ts';
 import { CouponCard } from '../components.tsx';
+import { fixed2, type Values } from './template-form-values.ts';
 
-interface Values {
-  name: string;
-  description?: string;
-  discountType: 'amount' | 'rate';
-  amount?: number;
-  ratePct?: number;
-  maxOff?: number | null;
-  minSpend?: number;
-  minQuantity?: number | null;
-  validityType: 'fixed' | 'relative';
-  validRange?: [Dayjs, Dayjs];
-  days?: number;
-  startAfterDays?: number;
-  claimRange?: [Dayjs | null, Dayjs | null] | null;
-  unlimited: boolean;
-  stock?: number | null;
-  perUserLimit?: number | null;
-  claimCostPoints?: number;
-  price?: number;
-  claimPassword?: string;
-  requiredSignInDays?: number;
-  userType: 'any' | 'new' | 'no_purchase';
-  stackable: boolean;
-  storeIds: number[];
-  scopeType: 'all' | 'categories' | 'goods';
-  scopeIds?: string[];
-  activate?: boolean;
-}
-
-const fixed2 = (n: number | undefined | null) => (n === undefined || n === null ? undefined : n.toFixed(2));
-
-export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolean; editing: Template | null; onClose: () => void; onSaved: () => void }) {
+export function TemplateForm({
+  open,
+  editing,
+  onClose,
+  onSaved,
+}: {
+  open: boolean;
+  editing: Template | null;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const { t } = useI18n();
   const { tz, tenant } = useSession();
   const { message } = AntApp.useApp();
@@ -58,7 +56,10 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
   useEffect(() => {
     if (!open) return;
     setError(null);
-    void api.get<{ items: Store[] }>('/stores', { limit: 500 }).then((r) => setStores(r.items)).catch(() => setStores([]));
+    void api
+      .get<{ items: Store[] }>('/stores', { limit: 500 })
+      .then((r) => setStores(r.items))
+      .catch(() => setStores([]));
     form.resetFields();
     if (editing) {
       const e = editing;
@@ -112,7 +113,8 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
   };
 
   const positive = (key: 'v.amountPositive' | 'v.maxOffPositive'): Rule => ({
-    validator: (_r, v: number | null | undefined) => (v === null || v === undefined || v > 0 ? Promise.resolve() : Promise.reject(new Error(t(key)))),
+    validator: (_r, v: number | null | undefined) =>
+      v === null || v === undefined || v > 0 ? Promise.resolve() : Promise.reject(new Error(t(key))),
   });
 
   const submit = async (v: Values) => {
@@ -121,10 +123,16 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
     const body: Record<string, unknown> = {
       name: v.name.trim(),
       description: v.description?.trim() || null,
-      discount: v.discountType === 'amount' ? { type: 'amount', amount: fixed2(v.amount) } : { type: 'rate', rate: ((v.ratePct ?? 0) / 100).toFixed(4).replace(/0+$/, ''), maxOff: fixed2(v.maxOff) ?? null },
+      discount:
+        v.discountType === 'amount'
+          ? { type: 'amount', amount: fixed2(v.amount) }
+          : { type: 'rate', rate: ((v.ratePct ?? 0) / 100).toFixed(4).replace(/0+$/, ''), maxOff: fixed2(v.maxOff) ?? null },
       minSpend: fixed2(v.minSpend ?? 0),
       minQuantity: v.minQuantity ?? null,
-      scope: v.scopeType === 'all' ? { type: 'all' } : { type: v.scopeType, ids: (v.scopeIds ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0) },
+      scope:
+        v.scopeType === 'all'
+          ? { type: 'all' }
+          : { type: v.scopeType, ids: (v.scopeIds ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0) },
       storeIds: v.storeIds ?? [],
       validity:
         v.validityType === 'fixed' && v.validRange
@@ -144,7 +152,11 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
     // The server's validator turns a JSON null into 0 or "" (coerceTypes), so
     // "not set" is sent as an absent field, never as null.
     const dropNulls = (o: Record<string, unknown>): Record<string, unknown> =>
-      Object.fromEntries(Object.entries(o).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, x && typeof x === 'object' && !Array.isArray(x) ? dropNulls(x as Record<string, unknown>) : x]));
+      Object.fromEntries(
+        Object.entries(o)
+          .filter(([, x]) => x !== null && x !== undefined)
+          .map(([k, x]) => [k, x && typeof x === 'object' && !Array.isArray(x) ? dropNulls(x as Record<string, unknown>) : x]),
+      );
     const payload = dropNulls(body);
     try {
       if (editing) await api.patch(`/coupon-templates/${editing.id}`, payload);
@@ -162,11 +174,18 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
   const preview = {
     name: v.name || t('tpl.new'),
     description: v.description ?? null,
-    discount: v.discountType === 'rate' ? { type: 'rate' as const, rate: String((v.ratePct ?? 90) / 100), maxOff: v.maxOff ? String(v.maxOff) : null } : { type: 'amount' as const, amount: String(v.amount ?? 0) },
+    discount:
+      v.discountType === 'rate'
+        ? { type: 'rate' as const, rate: String((v.ratePct ?? 90) / 100), maxOff: v.maxOff ? String(v.maxOff) : null }
+        : { type: 'amount' as const, amount: String(v.amount ?? 0) },
     minSpend: String(v.minSpend ?? 0),
     validity:
       v.validityType === 'fixed'
-        ? { type: 'fixed' as const, from: v.validRange?.[0] ? fromPicker(v.validRange[0]) : undefined, to: v.validRange?.[1] ? fromPicker(v.validRange[1]) : undefined }
+        ? {
+            type: 'fixed' as const,
+            from: v.validRange?.[0] ? fromPicker(v.validRange[0]) : undefined,
+            to: v.validRange?.[1] ? fromPicker(v.validRange[1]) : undefined,
+          }
         : { type: 'relative' as const, days: v.days, startAfterDays: v.startAfterDays },
     storeIds: v.storeIds ?? [],
     claimCostPoints: v.claimCostPoints ?? 0,
@@ -207,7 +226,14 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
             <Divider />
             <Typography.Title level={5}>{t('tpl.sectionRule')}</Typography.Title>
             <Form.Item name="discountType" label={t('tpl.discountType')}>
-              <Radio.Group optionType="button" buttonStyle="solid" options={[{ value: 'amount', label: t('tpl.typeAmount') }, { value: 'rate', label: t('tpl.typeRate') }]} />
+              <Radio.Group
+                optionType="button"
+                buttonStyle="solid"
+                options={[
+                  { value: 'amount', label: t('tpl.typeAmount') },
+                  { value: 'rate', label: t('tpl.typeRate') },
+                ]}
+              />
             </Form.Item>
             <Row gutter={16}>
               {v.discountType === 'rate' ? (
@@ -216,7 +242,15 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
                     <Form.Item
                       name="ratePct"
                       label={t('tpl.rate')}
-                      rules={[{ required: true, message: t('required') }, { validator: (_r, x: number) => (x === undefined || x === null || (x >= 1 && x <= 99) ? Promise.resolve() : Promise.reject(new Error(t('v.rateRange')))) }]}
+                      rules={[
+                        { required: true, message: t('required') },
+                        {
+                          validator: (_r, x: number) =>
+                            x === undefined || x === null || (x >= 1 && x <= 99)
+                              ? Promise.resolve()
+                              : Promise.reject(new Error(t('v.rateRange'))),
+                        },
+                      ]}
                     >
                       <InputNumber style={{ width: '100%' }} min={1} max={99} step={1} suffix="%" />
                     </Form.Item>
@@ -229,7 +263,11 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
                 </>
               ) : (
                 <Col span={8}>
-                  <Form.Item name="amount" label={t('tpl.amountOff')} rules={[{ required: true, message: t('required') }, positive('v.amountPositive')]}>
+                  <Form.Item
+                    name="amount"
+                    label={t('tpl.amountOff')}
+                    rules={[{ required: true, message: t('required') }, positive('v.amountPositive')]}
+                  >
                     <InputNumber style={{ width: '100%' }} min={0} precision={2} prefix="¥" />
                   </Form.Item>
                 </Col>
@@ -244,7 +282,8 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
                     ({ getFieldValue }) => ({
                       validator: (_r, x: number | null) => {
                         const amount = getFieldValue('amount') as number | undefined;
-                        if (getFieldValue('discountType') === 'amount' && x && amount && x <= amount) return Promise.reject(new Error(t('v.thresholdVsAmount')));
+                        if (getFieldValue('discountType') === 'amount' && x && amount && x <= amount)
+                          return Promise.reject(new Error(t('v.thresholdVsAmount')));
                         return Promise.resolve();
                       },
                     }),
@@ -267,7 +306,17 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
               </Col>
               {v.scopeType && v.scopeType !== 'all' && (
                 <Col span={8}>
-                  <Form.Item name="scopeIds" label={t('tpl.scopeIds')} rules={[{ required: true, message: t('required') }, { validator: (_r, ids: string[] = []) => (ids.every((x) => /^[1-9]\d*$/.test(x)) ? Promise.resolve() : Promise.reject(new Error(t('v.int')))) }]}>
+                  <Form.Item
+                    name="scopeIds"
+                    label={t('tpl.scopeIds')}
+                    rules={[
+                      { required: true, message: t('required') },
+                      {
+                        validator: (_r, ids: string[] = []) =>
+                          ids.every((x) => /^[1-9]\d*$/.test(x)) ? Promise.resolve() : Promise.reject(new Error(t('v.int'))),
+                      },
+                    ]}
+                  >
                     <Select mode="tags" tokenSeparators={[',', ' ']} open={false} />
                   </Form.Item>
                 </Col>
@@ -283,12 +332,24 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
             <Divider />
             <Typography.Title level={5}>{t('tpl.sectionTime')}</Typography.Title>
             <Form.Item name="validityType" label={t('tpl.validity')}>
-              <Radio.Group options={[{ value: 'fixed', label: t('tpl.validityFixed') }, { value: 'relative', label: t('tpl.validityRelative') }]} />
+              <Radio.Group
+                options={[
+                  { value: 'fixed', label: t('tpl.validityFixed') },
+                  { value: 'relative', label: t('tpl.validityRelative') },
+                ]}
+              />
             </Form.Item>
             {v.validityType === 'relative' ? (
               <Row gutter={16}>
                 <Col span={8}>
-                  <Form.Item name="days" label={t('tpl.validDays')} rules={[{ required: true, message: t('required') }, { type: 'integer', min: 1, max: 3650, message: t('v.int') }]}>
+                  <Form.Item
+                    name="days"
+                    label={t('tpl.validDays')}
+                    rules={[
+                      { required: true, message: t('required') },
+                      { type: 'integer', min: 1, max: 3650, message: t('v.int') },
+                    ]}
+                  >
                     <InputNumber style={{ width: '100%' }} min={1} max={3650} precision={0} />
                   </Form.Item>
                 </Col>
@@ -326,7 +387,8 @@ export function TemplateForm({ open, editing, onClose, onSaved }: { open: boolea
                   validator: (_r, r?: [Dayjs | null, Dayjs | null] | null) => {
                     if (r?.[0] && r[1] && !r[1].isAfter(r[0])) return Promise.reject(new Error(t('v.toAfterFrom')));
                     const vr = getFieldValue('validRange') as [Dayjs, Dayjs] | undefined;
-                    if (getFieldValue('validityType') === 'fixed' && r?.[1] && vr?.[1] && r[1].isAfter(vr[1])) return Promise.reject(new Error(t('v.claimBeforeValidEnd')));
+                    if (getFieldValue('validityType') === 'fixed' && r?.[1] && vr?.[1] && r[1].isAfter(vr[1]))
+                      return Promise.reject(new Error(t('v.claimBeforeValidEnd')));
                     return Promise.resolve();
                   },
                 }),

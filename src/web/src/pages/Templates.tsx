@@ -1,7 +1,24 @@
 // Coupon templates: list with filters and paging, create/edit, approval
 // actions for those allowed, stats per template.
 import { useState } from 'react';
-import { Button, Card, Descriptions, Dropdown, Form, Input, Modal, Select, Space, Spin, Statistic, Table, Tag, Row, Col, App as AntApp } from 'antd';
+import {
+  Button,
+  Card,
+  Descriptions,
+  Dropdown,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Space,
+  Spin,
+  Statistic,
+  Table,
+  Tag,
+  Row,
+  Col,
+  App as AntApp,
+} from 'antd';
 import { BarChartOutlined, DownloadOutlined, DownOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, type Role, type Template, type TemplateStats } from '../api.ts';
 import { errorText, useI18n, type MessageKey } from '../i18n.tsx';
@@ -13,8 +30,22 @@ import { TemplateForm } from './TemplateForm.tsx';
 type Action = 'submit' | 'approve' | 'reject' | 'activate' | 'pause' | 'resume' | 'end' | 'void';
 const EDITORS: Role[] = ['owner', 'admin', 'operator'];
 const APPROVERS: Role[] = ['owner', 'admin', 'auditor'];
-const ACTION_ROLES: Record<Action, Role[]> = { submit: EDITORS, activate: ['owner', 'admin'], approve: APPROVERS, reject: APPROVERS, pause: EDITORS, resume: EDITORS, end: ['owner', 'admin'], void: ['owner', 'admin'] };
-const BY_STATE: Record<string, Action[]> = { draft: ['submit', 'activate', 'void'], pending: ['approve', 'reject', 'void'], active: ['pause', 'end', 'void'], paused: ['resume', 'end', 'void'] };
+const ACTION_ROLES: Record<Action, Role[]> = {
+  submit: EDITORS,
+  activate: ['owner', 'admin'],
+  approve: APPROVERS,
+  reject: APPROVERS,
+  pause: EDITORS,
+  resume: EDITORS,
+  end: ['owner', 'admin'],
+  void: ['owner', 'admin'],
+};
+const BY_STATE: Record<string, Action[]> = {
+  draft: ['submit', 'activate', 'void'],
+  pending: ['approve', 'reject', 'void'],
+  active: ['pause', 'end', 'void'],
+  paused: ['resume', 'end', 'void'],
+};
 const DANGER: Action[] = ['void', 'end', 'reject'];
 
 export function TemplatesPage() {
@@ -32,7 +63,9 @@ export function TemplatesPage() {
     (BY_STATE[r.state] ?? []).filter((a) => can(...ACTION_ROLES[a])).filter((a) => !(a === 'activate' && tenant?.approvalRequired));
 
   const act = (r: Template, a: Action) => {
-    const text = t((a === 'submit' && !tenant?.approvalRequired ? 'tconfirm.submitNoApproval' : `tconfirm.${a}`) as MessageKey, { name: r.name });
+    const text = t((a === 'submit' && !tenant?.approvalRequired ? 'tconfirm.submitNoApproval' : `tconfirm.${a}`) as MessageKey, {
+      name: r.name,
+    });
     const withWhy = a === 'reject' ? withReason(t, text) : null;
     confirm({
       title: `${t(`taction.${a}` as MessageKey)} · ${r.name}`,
@@ -63,13 +96,27 @@ export function TemplatesPage() {
       ['id', 'name', 'state', 'discount', 'condition', 'stock', 'issued', 'left', 'perUserLimit', 'validity', 'createdAt'],
       rows.map((r) => {
         const d = discountText(r, t, fmt.money);
-        return [r.id, r.name, label(t, 'tstate', r.state), d.value, d.cond, r.stock ?? '', r.issued, r.left ?? '', r.perUserLimit ?? '', validityText(r), fmt.dt(r.createdAt)];
+        return [
+          r.id,
+          r.name,
+          label(t, 'tstate', r.state),
+          d.value,
+          d.cond,
+          r.stock ?? '',
+          r.issued,
+          r.left ?? '',
+          r.perUserLimit ?? '',
+          validityText(r),
+          fmt.dt(r.createdAt),
+        ];
       }),
     );
   };
 
   const validityText = (r: Template) =>
-    r.validity.type === 'fixed' ? t('tpl.validTo', { from: fmt.d(r.validity.from), to: fmt.d(r.validity.to) }) : t('tpl.validRel', { days: r.validity.days ?? 0 });
+    r.validity.type === 'fixed'
+      ? t('tpl.validTo', { from: fmt.d(r.validity.from), to: fmt.d(r.validity.to) })
+      : t('tpl.validRel', { days: r.validity.days ?? 0 });
 
   return (
     <div>
@@ -104,7 +151,10 @@ export function TemplatesPage() {
               allowClear
               placeholder={t('state')}
               style={{ width: 160 }}
-              options={['draft', 'pending', 'active', 'paused', 'ended', 'voided'].map((s) => ({ value: s, label: t(`tstate.${s}` as MessageKey) }))}
+              options={['draft', 'pending', 'active', 'paused', 'ended', 'voided'].map((s) => ({
+                value: s,
+                label: t(`tstate.${s}` as MessageKey),
+              }))}
               onChange={() => filterForm.submit()}
             />
           </Form.Item>
@@ -181,7 +231,16 @@ export function TemplatesPage() {
                       {t('tpl.stats')}
                     </Button>
                     {rest.length > 0 && (
-                      <Dropdown menu={{ items: rest.map((a) => ({ key: a, label: t(`taction.${a}` as MessageKey), danger: DANGER.includes(a), onClick: () => act(r, a) })) }}>
+                      <Dropdown
+                        menu={{
+                          items: rest.map((a) => ({
+                            key: a,
+                            label: t(`taction.${a}` as MessageKey),
+                            danger: DANGER.includes(a),
+                            onClick: () => act(r, a),
+                          })),
+                        }}
+                      >
                         <Button size="small" type="link">
                           {t('more')} <DownOutlined />
                         </Button>
@@ -203,7 +262,13 @@ export function TemplatesPage() {
           void list.reload();
         }}
       />
-      <Modal open={!!stats} onCancel={() => setStats(null)} footer={null} title={`${t('tpl.stats')} · ${stats?.tpl.name ?? ''}`} width={640}>
+      <Modal
+        open={!!stats}
+        onCancel={() => setStats(null)}
+        footer={null}
+        title={`${t('tpl.stats')} · ${stats?.tpl.name ?? ''}`}
+        width={640}
+      >
         {!stats?.s ? (
           <Spin />
         ) : (

@@ -8,7 +8,8 @@ import { useSession } from '../session.tsx';
 import { label, StateTag, useConfirm, useList } from '../components.tsx';
 import { exportCsv } from '../csv.ts';
 import { CouponDrawer } from './Coupons.tsx';
-import { CardDrawer, cardTypeText } from './Cards.tsx';
+import { CardDrawer } from './CardDrawer.tsx';
+import { cardTypeText } from './CardLabels.tsx';
 
 export function UsersPage() {
   const { t } = useI18n();
@@ -41,7 +42,11 @@ export function UsersPage() {
             icon={<DownloadOutlined />}
             onClick={async () => {
               const rows = await list.all();
-              exportCsv('members.csv', ['id', 'mobile', 'username', 'nick', 'points', 'wallet', 'createdAt'], rows.map((u) => [u.id, u.mobile, u.username, u.nick, u.points, u.walletBalance, fmt.dt(u.createdAt)]));
+              exportCsv(
+                'members.csv',
+                ['id', 'mobile', 'username', 'nick', 'points', 'wallet', 'createdAt'],
+                rows.map((u) => [u.id, u.mobile, u.username, u.nick, u.points, u.walletBalance, fmt.dt(u.createdAt)]),
+              );
             }}
           >
             {t('exportCsv')}
@@ -82,7 +87,12 @@ export function UsersPage() {
           ]}
         />
       </Card>
-      <Drawer open={!!sel} onClose={() => setSel(null)} size={640} title={sel ? `${t('user')} #${sel.id} ${sel.nick ?? sel.mobile ?? sel.username ?? ''}` : ''}>
+      <Drawer
+        open={!!sel}
+        onClose={() => setSel(null)}
+        size={640}
+        title={sel ? `${t('user')} #${sel.id} ${sel.nick ?? sel.mobile ?? sel.username ?? ''}` : ''}
+      >
         {sel && (
           <Space orientation="vertical" size={20} style={{ width: '100%' }}>
             <Row gutter={16}>
@@ -172,7 +182,14 @@ export function UsersPage() {
         onClose={() => setCardId(null)}
         onChanged={() => sel && void api.get<Page<MemberCard>>('/cards', { userId: sel.id, limit: 100 }).then(setCards)}
       />
-      <Modal open={creating} title={t('u.new')} onCancel={() => setCreating(false)} onOk={() => form.submit()} okText={t('save')} cancelText={t('cancel')}>
+      <Modal
+        open={creating}
+        title={t('u.new')}
+        onCancel={() => setCreating(false)}
+        onOk={() => form.submit()}
+        okText={t('save')}
+        cancelText={t('cancel')}
+      >
         <Form
           form={form}
           layout="vertical"
@@ -183,7 +200,14 @@ export function UsersPage() {
             await list.reload();
           }}
         >
-          <Form.Item name="mobile" label={t('mobile')} rules={[{ required: true, message: t('required') }, { pattern: /^\+?\d{6,15}$/, message: t('mobile') }]}>
+          <Form.Item
+            name="mobile"
+            label={t('mobile')}
+            rules={[
+              { required: true, message: t('required') },
+              { pattern: /^\+?\d{6,15}$/, message: t('mobile') },
+            ]}
+          >
             <Input />
           </Form.Item>
           <Form.Item name="nick" label={t('u.nick')}>

@@ -1,7 +1,25 @@
 // The cashier's page: type or scan a code, see what the coupon is worth,
 // confirm once; today's write-offs in this store below.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Col, Descriptions, Empty, Form, Input, InputNumber, Modal, Row, Select, Space, Statistic, Table, Typography } from 'antd';
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Typography,
+} from 'antd';
 import { CameraOutlined, CheckCircleFilled, DownloadOutlined, ScanOutlined } from '@ant-design/icons';
 import { api, ApiError, newKey, type CouponDetail, type Page, type Redemption } from '../api.ts';
 import { errorText, useI18n } from '../i18n.tsx';
@@ -58,7 +76,11 @@ function Scanner({ open, onCode, onClose }: { open: boolean; onCode: (c: string)
   }, [open, t]);
   return (
     <Modal open={open} onCancel={onClose} footer={null} title={t('wo.scanTitle')} destroyOnHidden>
-      {err ? <Alert type="warning" showIcon title={err} /> : <video ref={video} style={{ width: '100%', borderRadius: 8, background: '#000' }} muted playsInline />}
+      {err ? (
+        <Alert type="warning" showIcon title={err} />
+      ) : (
+        <video ref={video} style={{ width: '100%', borderRadius: 8, background: '#000' }} muted playsInline />
+      )}
     </Modal>
   );
 }
@@ -83,7 +105,11 @@ export function WriteOffPage() {
   const loadToday = useCallback(async () => {
     if (!storeId) return setToday({ items: [], total: 0 });
     const from = startOfTenantDay(new Date(), tz).toISOString();
-    setToday(await api.get<Page<Redemption>>('/redemptions', { kind: 'write_off', storeId, from, limit: 200 }).catch(() => ({ items: [], total: 0 })));
+    setToday(
+      await api
+        .get<Page<Redemption>>('/redemptions', { kind: 'write_off', storeId, from, limit: 200 })
+        .catch(() => ({ items: [], total: 0 })),
+    );
   }, [storeId, tz]);
 
   useEffect(() => {
@@ -124,7 +150,12 @@ export function WriteOffPage() {
     if (!store) return message.warning(t('wo.noStore'));
     modal.confirm({
       title: t('wo.confirm'),
-      content: t('wo.confirmText', { store: store.name, code: detail.coupon.code, name: detail.template.name, value: `${worth.value} · ${worth.cond}` }),
+      content: t('wo.confirmText', {
+        store: store.name,
+        code: detail.coupon.code,
+        name: detail.template.name,
+        value: `${worth.value} · ${worth.cond}`,
+      }),
       okText: t('wo.confirm'),
       cancelText: t('cancel'),
       onOk: async () => {
@@ -145,7 +176,10 @@ export function WriteOffPage() {
         } catch (e) {
           setResult({ kind: 'error', text: errorText(t, e) });
           // Show the coupon as it is now (e.g. written off at another till meanwhile).
-          void api.get<CouponDetail>(`/coupons/${encodeURIComponent(detail.coupon.code)}`).then(setDetail).catch(() => undefined);
+          void api
+            .get<CouponDetail>(`/coupons/${encodeURIComponent(detail.coupon.code)}`)
+            .then(setDetail)
+            .catch(() => undefined);
         } finally {
           setBusy(false);
         }
@@ -161,7 +195,14 @@ export function WriteOffPage() {
         <h2>{t('wo.title')}</h2>
         <Space>
           <span>{t('wo.store')}</span>
-          <Select style={{ width: 220 }} value={storeId} onChange={setStoreId} options={stores.map((s) => ({ value: s.id, label: s.name }))} placeholder={t('wo.store')} data-testid="wo-store" />
+          <Select
+            style={{ width: 220 }}
+            value={storeId}
+            onChange={setStoreId}
+            options={stores.map((s) => ({ value: s.id, label: s.name }))}
+            placeholder={t('wo.store')}
+            data-testid="wo-store"
+          />
         </Space>
       </div>
       {!stores.length && <Alert type="warning" showIcon title={t('wo.noStore')} style={{ marginBottom: 16 }} />}
@@ -185,16 +226,33 @@ export function WriteOffPage() {
               <Button type="primary" onClick={() => void lookup(code)} data-testid="wo-lookup">
                 {t('wo.lookup')}
               </Button>
-              <Button icon={<CameraOutlined />} onClick={() => (window.BarcodeDetector ? setScan(true) : message.info(t('wo.scanNotSupported')))}>
+              <Button
+                icon={<CameraOutlined />}
+                onClick={() => (window.BarcodeDetector ? setScan(true) : message.info(t('wo.scanNotSupported')))}
+              >
                 {t('wo.scan')}
               </Button>
             </Space.Compact>
             <div style={{ marginTop: 20 }}>
-              {result && <Alert type={result.kind} showIcon title={result.text} style={{ marginBottom: 16 }} data-testid={`wo-${result.kind}`} icon={result.kind === 'success' ? <CheckCircleFilled /> : undefined} />}
+              {result && (
+                <Alert
+                  type={result.kind}
+                  showIcon
+                  title={result.text}
+                  style={{ marginBottom: 16 }}
+                  data-testid={`wo-${result.kind}`}
+                  icon={result.kind === 'success' ? <CheckCircleFilled /> : undefined}
+                />
+              )}
               {lookupError && <Alert type="error" showIcon title={lookupError} data-testid="wo-error" />}
               {detail && worth && (
                 <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="wo-detail">
-                  <CouponCard hideStock tpl={detail.template} grey={detail.coupon.status !== 'usable'} footer={<StateTag kind="cstatus" value={detail.coupon.status} />} />
+                  <CouponCard
+                    hideStock
+                    tpl={detail.template}
+                    grey={detail.coupon.status !== 'usable'}
+                    footer={<StateTag kind="cstatus" value={detail.coupon.status} />}
+                  />
                   {usedMsg && result?.kind !== 'error' && <Alert type="error" showIcon title={usedMsg} data-testid="wo-error" />}
                   <Descriptions size="small" column={1} bordered>
                     <Descriptions.Item label={t('wo.worth')}>
@@ -217,7 +275,14 @@ export function WriteOffPage() {
                       <Row gutter={12}>
                         <Col span={12}>
                           <Form.Item label={t('wo.orderAmount')}>
-                            <InputNumber style={{ width: '100%' }} min={0} precision={2} prefix="¥" value={amount} onChange={(v) => setAmount(v)} />
+                            <InputNumber
+                              style={{ width: '100%' }}
+                              min={0}
+                              precision={2}
+                              prefix="¥"
+                              value={amount}
+                              onChange={(v) => setAmount(v)}
+                            />
                           </Form.Item>
                         </Col>
                         <Col span={12}>
@@ -226,7 +291,15 @@ export function WriteOffPage() {
                           </Form.Item>
                         </Col>
                       </Row>
-                      <Button type="primary" size="large" block loading={busy} disabled={busy} onClick={confirmWriteOff} data-testid="wo-confirm">
+                      <Button
+                        type="primary"
+                        size="large"
+                        block
+                        loading={busy}
+                        disabled={busy}
+                        onClick={confirmWriteOff}
+                        data-testid="wo-confirm"
+                      >
                         {t('wo.confirm')}
                       </Button>
                     </Form>
@@ -244,7 +317,20 @@ export function WriteOffPage() {
               <Button
                 size="small"
                 icon={<DownloadOutlined />}
-                onClick={() => exportCsv(`write-offs-${store?.name ?? ''}.csv`, ['time', 'code', 'discount', 'orderRef', 'staff', 'status'], today.items.map((r) => [fmt.dt(r.createdAt), r.items.map((i) => i.couponCode).join(' '), r.discountTotal, r.orderRef ?? '', r.staffId ?? '', r.status]))}
+                onClick={() =>
+                  exportCsv(
+                    `write-offs-${store?.name ?? ''}.csv`,
+                    ['time', 'code', 'discount', 'orderRef', 'staff', 'status'],
+                    today.items.map((r) => [
+                      fmt.dt(r.createdAt),
+                      r.items.map((i) => i.couponCode).join(' '),
+                      r.discountTotal,
+                      r.orderRef ?? '',
+                      r.staffId ?? '',
+                      r.status,
+                    ]),
+                  )
+                }
               >
                 {t('exportCsv')}
               </Button>
@@ -269,7 +355,12 @@ export function WriteOffPage() {
                 { title: t('code'), render: (_v, r) => <span className="mono">{r.items.map((i) => i.couponCode).join(', ')}</span> },
                 { title: t('wo.discount'), dataIndex: 'discountTotal', align: 'right', render: (v: string) => fmt.money(v) },
                 { title: t('wo.orderRef'), dataIndex: 'orderRef', render: (v: string | null) => v || '—' },
-                { title: t('staff'), dataIndex: 'staffId', width: 110, render: (v: number | null) => (v === me?.staff.id ? me.staff.name || me.staff.username : v ? `#${v}` : '—') },
+                {
+                  title: t('staff'),
+                  dataIndex: 'staffId',
+                  width: 110,
+                  render: (v: number | null) => (v === me?.staff.id ? me.staff.name || me.staff.username : v ? `#${v}` : '—'),
+                },
               ]}
             />
           </Card>

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkClaim, consecutiveSignInDays, type ClaimFacts, type ClaimRules } from '../../../../src/contexts/coupons/domain/claim-rules.ts';
+import {
+  checkClaim,
+  consecutiveSignInDays,
+  type ClaimFacts,
+  type ClaimRules,
+} from '../../../../src/contexts/coupons/domain/claim-rules.ts';
 import { addDays } from '../../../../src/kernel/local-time.ts';
 import { TEMPLATE_STATES } from '../../../../src/contexts/coupons/domain/template-state.ts';
 
@@ -43,7 +48,8 @@ describe('checkClaim, one rule at a time', () => {
         error: { message: 'claiming opens at 2024-05-10T04:00:00.000Z', details: { claimFrom: '2024-05-10T04:00:00.000Z' } },
       });
     });
-    it('is open-ended without bounds', () => expect(codeOf(check({ claimFrom: null, claimTo: null }, { now: new Date('2099-01-01') }))).toBe('ok'));
+    it('is open-ended without bounds', () =>
+      expect(codeOf(check({ claimFrom: null, claimTo: null }, { now: new Date('2099-01-01') }))).toBe('ok'));
   });
 
   describe('audience', () => {
@@ -55,12 +61,23 @@ describe('checkClaim, one rule at a time', () => {
     };
     const expected: Record<string, Record<keyof typeof users, string>> = {
       any: { 'new, no purchase': 'ok', 'new, purchased': 'ok', 'old, no purchase': 'ok', 'old, purchased': 'ok' },
-      new: { 'new, no purchase': 'ok', 'new, purchased': 'ok', 'old, no purchase': 'audience_mismatch', 'old, purchased': 'audience_mismatch' },
-      no_purchase: { 'new, no purchase': 'ok', 'new, purchased': 'audience_mismatch', 'old, no purchase': 'ok', 'old, purchased': 'audience_mismatch' },
+      new: {
+        'new, no purchase': 'ok',
+        'new, purchased': 'ok',
+        'old, no purchase': 'audience_mismatch',
+        'old, purchased': 'audience_mismatch',
+      },
+      no_purchase: {
+        'new, no purchase': 'ok',
+        'new, purchased': 'audience_mismatch',
+        'old, no purchase': 'ok',
+        'old, purchased': 'audience_mismatch',
+      },
     };
-    it.each((['any', 'new', 'no_purchase'] as const).flatMap((t) => (Object.keys(users) as (keyof typeof users)[]).map((u) => [t, u] as const)))(
-      '%s audience, %s user',
-      (userType, u) => expect(codeOf(check({ audience: { userType } }, { user: users[u] }))).toBe(expected[userType]![u]),
+    it.each(
+      (['any', 'new', 'no_purchase'] as const).flatMap((t) => (Object.keys(users) as (keyof typeof users)[]).map((u) => [t, u] as const)),
+    )('%s audience, %s user', (userType, u) =>
+      expect(codeOf(check({ audience: { userType } }, { user: users[u] }))).toBe(expected[userType]![u]),
     );
 
     it('limits by source when sources are named', () => {
@@ -82,7 +99,10 @@ describe('checkClaim, one rule at a time', () => {
       expect(codeOf(check({ requiredSignInDays: required }, { signInStreak: current }))).toBe(code);
     });
     it('says how many are needed and how many the user has', () => {
-      expect(check({ requiredSignInDays: 7 }, { signInStreak: 2 })).toMatchObject({ ok: false, error: { details: { required: 7, current: 2 } } });
+      expect(check({ requiredSignInDays: 7 }, { signInStreak: 2 })).toMatchObject({
+        ok: false,
+        error: { details: { required: 7, current: 2 } },
+      });
     });
   });
 
@@ -108,7 +128,9 @@ describe('checkClaim, one rule at a time', () => {
       [100, 100, 'ok'],
       [100, 250, 'ok'],
       [100, 99, 'not_enough_points'],
-    ])('costs %d, user has %d → %s', (cost, points, code) => expect(codeOf(check({ claimCostPoints: cost }, { userPoints: points }))).toBe(code));
+    ])('costs %d, user has %d → %s', (cost, points, code) =>
+      expect(codeOf(check({ claimCostPoints: cost }, { userPoints: points }))).toBe(code),
+    );
     it('gives the numbers', () => {
       expect(check({ claimCostPoints: 100 }, { userPoints: 40 })).toMatchObject({ error: { details: { required: 100, current: 40 } } });
     });
@@ -122,7 +144,9 @@ describe('checkClaim, one rule at a time', () => {
       [990, undefined, 'payment_needed'],
     ])('price %d, paid %s → %s', (price, paid, code) => expect(codeOf(check({ price }, paid === undefined ? {} : { paid }))).toBe(code));
     it('gives the price', () => {
-      expect(check({ price: 990 })).toMatchObject({ error: { code: 'payment_needed', message: 'this coupon costs 9.90', details: { price: '9.90', priceFen: 990 } } });
+      expect(check({ price: 990 })).toMatchObject({
+        error: { code: 'payment_needed', message: 'this coupon costs 9.90', details: { price: '9.90', priceFen: 990 } },
+      });
     });
   });
 });
@@ -182,7 +206,23 @@ describe('consecutiveSignInDays', () => {
     [['2024-05-07', '2024-05-08'], 0], // missed yesterday: broken
     [['2024-05-11', '2024-05-12'], 0], // the future does not count
     [['2024-05-10', 'garbage', '2024-5-9', '2024-05-09'], 2],
-    [['2024-04-29', '2024-04-30', '2024-05-01', '2024-05-02', '2024-05-03', '2024-05-04', '2024-05-05', '2024-05-06', '2024-05-07', '2024-05-08', '2024-05-09', '2024-05-10'], 12],
+    [
+      [
+        '2024-04-29',
+        '2024-04-30',
+        '2024-05-01',
+        '2024-05-02',
+        '2024-05-03',
+        '2024-05-04',
+        '2024-05-05',
+        '2024-05-06',
+        '2024-05-07',
+        '2024-05-08',
+        '2024-05-09',
+        '2024-05-10',
+      ],
+      12,
+    ],
   ])('%j → %d', (dates, n) => expect(consecutiveSignInDays(dates, today)).toBe(n));
 
   it('counts across month, year and leap-day boundaries', () => {

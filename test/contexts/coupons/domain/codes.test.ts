@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { generateCodes, generatePassword, keySpace, type CodeOptions, type RandomBytes } from '../../../../src/contexts/coupons/domain/codes.ts';
+import {
+  generateCodes,
+  generatePassword,
+  keySpace,
+  type CodeOptions,
+  type RandomBytes,
+} from '../../../../src/contexts/coupons/domain/codes.ts';
 
 const codes = (o: CodeOptions, random?: RandomBytes) => {
   const r = generateCodes(o, random);
@@ -140,7 +146,9 @@ describe('generateCodes', () => {
   });
 
   describe('refuses', () => {
-    it.each([0, -1, 1.5, 5_000_001, NaN])('count %d', (count) => expect(failure({ count })).toMatchObject({ code: 'invalid_input', details: { field: 'count' } }));
+    it.each([0, -1, 1.5, 5_000_001, NaN])('count %d', (count) =>
+      expect(failure({ count })).toMatchObject({ code: 'invalid_input', details: { field: 'count' } }),
+    );
 
     it('a batch above 10 % of its key space, saying why', () => {
       // numeric without look-alikes: 8^4 = 4096 codes, so at most 409
@@ -152,7 +160,8 @@ describe('generateCodes', () => {
 
     it.each([3, 65, 8.5])('length %d', (length) => expect(failure({ count: 1, length })).toMatchObject({ details: { field: 'length' } }));
 
-    it('a pattern and a length together', () => expect(failure({ count: 1, pattern: '####', length: 8 })).toMatchObject({ details: { field: 'length' } }));
+    it('a pattern and a length together', () =>
+      expect(failure({ count: 1, pattern: '####', length: 8 })).toMatchObject({ details: { field: 'length' } }));
 
     it.each(['###', 'AB-#-#-#', '#'.repeat(65), '####!', '## ##', `${'-'.repeat(125)}####`])('pattern %j', (pattern) => {
       expect(failure({ count: 1, pattern })).toMatchObject({ code: 'invalid_input', details: { field: 'pattern' } });

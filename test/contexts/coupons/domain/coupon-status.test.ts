@@ -75,7 +75,9 @@ describe('computeValidity', () => {
 
     it('startAfterDays 0 is the same as leaving it out', () => {
       const r = at('2024-05-10T10:30:00Z');
-      expect(computeValidity({ type: 'relative', days: 5, startAfterDays: 0 }, r, z)).toEqual(computeValidity({ type: 'relative', days: 5 }, r, z));
+      expect(computeValidity({ type: 'relative', days: 5, startAfterDays: 0 }, r, z)).toEqual(
+        computeValidity({ type: 'relative', days: 5 }, r, z),
+      );
     });
 
     it('crosses month and leap-day boundaries', () => {
@@ -124,7 +126,13 @@ describe('computeValidity', () => {
           const v = computeValidity({ type: 'relative', days, startAfterDays }, receivedAt, z);
           expect(v.to.getTime()).toBeGreaterThan(v.from.getTime());
           expect(v.from.getTime()).toBeGreaterThanOrEqual(receivedAt.getTime());
-          const local = new Intl.DateTimeFormat('en-US', { timeZone: z, hourCycle: 'h23', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+          const local = new Intl.DateTimeFormat('en-US', {
+            timeZone: z,
+            hourCycle: 'h23',
+            hour: 'numeric',
+            minute: 'numeric',
+            second: 'numeric',
+          });
           expect(local.format(v.to)).toBe('23:59:59');
           expect(local.format(new Date(v.to.getTime() + 1))).toBe('00:00:00');
         },

@@ -34,14 +34,20 @@ describe('transitionPromoCode', () => {
 
   it('says what is possible instead', () => {
     const r = transitionPromoCode('approved', 'approve');
-    expect(r.ok || r.error.message).toBe('cannot approve a promo code that is approved: approve applies to pending codes; from approved it can void');
+    expect(r.ok || r.error.message).toBe(
+      'cannot approve a promo code that is approved: approve applies to pending codes; from approved it can void',
+    );
     const v = transitionPromoCode('voided', 'submit');
-    expect(v.ok || v.error.message).toBe('cannot submit a promo code that is voided: submit applies to draft or rejected codes; voided is final');
+    expect(v.ok || v.error.message).toBe(
+      'cannot submit a promo code that is voided: submit applies to draft or rejected codes; voided is final',
+    );
   });
 
   it('voids only an approved code (seed setState: 通过, 驳回, 作废); a pending one is rejected instead', () => {
     const r = transitionPromoCode('pending', 'void');
-    expect(r.ok || r.error.message).toBe('cannot void a promo code that is pending: void applies to approved codes; from pending it can approve, reject');
+    expect(r.ok || r.error.message).toBe(
+      'cannot void a promo code that is pending: void applies to approved codes; from pending it can approve, reject',
+    );
   });
 
   it('refuses an unknown action as invalid input', () => {
@@ -56,7 +62,10 @@ describe('availablePromoCodeActions', () => {
 });
 
 describe('canEditPromoCode', () => {
-  it.each(PROMO_CODE_STATES.map((s) => [s, s === 'draft' || s === 'pending' || s === 'rejected'] as const))('%s → %s', (state, editable) => {
-    expect(canEditPromoCode(state)).toBe(editable);
-  });
+  it.each(PROMO_CODE_STATES.map((s) => [s, s === 'draft' || s === 'pending' || s === 'rejected'] as const))(
+    '%s → %s',
+    (state, editable) => {
+      expect(canEditPromoCode(state)).toBe(editable);
+    },
+  );
 });

@@ -57,7 +57,12 @@ const TABLE: Record<TemplateState, Record<TemplateAction, [TemplateState | null,
 
 const cases = TEMPLATE_STATES.flatMap((state) =>
   TEMPLATE_ACTIONS.flatMap((action) =>
-    ([true, false] as const).map((approvalRequired) => ({ state, action, approvalRequired, to: TABLE[state][action][approvalRequired ? 0 : 1] })),
+    ([true, false] as const).map((approvalRequired) => ({
+      state,
+      action,
+      approvalRequired,
+      to: TABLE[state][action][approvalRequired ? 0 : 1],
+    })),
   ),
 );
 
@@ -86,12 +91,20 @@ describe('transitionTemplate', () => {
       error: { message: 'cannot submit a template that is active: submit applies to draft templates; from active it can pause, end, void' },
     });
     const final = transitionTemplate('ended', 'resume', { approvalRequired: false });
-    expect(final.ok || final.error.message).toBe('cannot resume a template that is ended: resume applies to paused templates; ended is final');
+    expect(final.ok || final.error.message).toBe(
+      'cannot resume a template that is ended: resume applies to paused templates; ended is final',
+    );
   });
 
   it('tells a tenant that requires approval how to go live', () => {
     const r = transitionTemplate('draft', 'activate', { approvalRequired: true });
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_state', message: 'cannot activate a draft template: this tenant requires approval, so submit it, then have it approved' } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_state',
+        message: 'cannot activate a draft template: this tenant requires approval, so submit it, then have it approved',
+      },
+    });
   });
 
   it('refuses an unknown action as invalid input', () => {
@@ -101,10 +114,13 @@ describe('transitionTemplate', () => {
 });
 
 describe('availableTemplateActions', () => {
-  it.each(TEMPLATE_STATES.flatMap((s) => [true, false].map((a) => [s, a] as const)))('lists exactly the moves that succeed from %s (approval %s)', (state, approvalRequired) => {
-    const expected = TEMPLATE_ACTIONS.filter((a) => TABLE[state][a][approvalRequired ? 0 : 1] !== null);
-    expect(availableTemplateActions(state, { approvalRequired })).toEqual(expected);
-  });
+  it.each(TEMPLATE_STATES.flatMap((s) => [true, false].map((a) => [s, a] as const)))(
+    'lists exactly the moves that succeed from %s (approval %s)',
+    (state, approvalRequired) => {
+      const expected = TEMPLATE_ACTIONS.filter((a) => TABLE[state][a][approvalRequired ? 0 : 1] !== null);
+      expect(availableTemplateActions(state, { approvalRequired })).toEqual(expected);
+    },
+  );
 });
 
 describe('canEditTemplate', () => {

@@ -106,7 +106,11 @@ describe('parseTemplate', () => {
     ['claimTo before claimFrom', { ...valid, claimFrom: '2030-02-01T00:00:00Z', claimTo: '2030-01-01T00:00:00Z' }, 'claimTo'],
     [
       'claiming after expiry',
-      { ...valid, validity: { type: 'fixed', from: '2030-01-01T00:00:00Z', to: '2030-02-01T00:00:00Z' }, claimFrom: '2030-03-01T00:00:00Z' },
+      {
+        ...valid,
+        validity: { type: 'fixed', from: '2030-01-01T00:00:00Z', to: '2030-02-01T00:00:00Z' },
+        claimFrom: '2030-03-01T00:00:00Z',
+      },
       'claimFrom',
     ],
     ['a negative stock', { ...valid, stock: -1 }, 'stock'],

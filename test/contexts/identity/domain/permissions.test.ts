@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CARD_PERMISSIONS, permissionsOf, roleMay, storesOverlap, writeOffStore } from '../../../../src/contexts/identity/domain/permissions.ts';
+import {
+  CARD_PERMISSIONS,
+  permissionsOf,
+  roleMay,
+  storesOverlap,
+  writeOffStore,
+} from '../../../../src/contexts/identity/domain/permissions.ts';
 
 describe('staff access', () => {
   it('the permission table: a cashier may none of the guarded card actions, an auditor only reads, managers all', () => {

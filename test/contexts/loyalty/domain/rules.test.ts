@@ -1,6 +1,11 @@
 // The loyalty context's pure rules: streaks, rule-set checks, voucher numbers.
 import { describe, expect, it } from 'vitest';
-import { checkSignInRules, continueStreak, scoreForStreak, streakDayBefore } from '../../../../src/contexts/loyalty/domain/sign-in-streak.ts';
+import {
+  checkSignInRules,
+  continueStreak,
+  scoreForStreak,
+  streakDayBefore,
+} from '../../../../src/contexts/loyalty/domain/sign-in-streak.ts';
 import { checkVoucherBatch, voucherNumber, voucherRefusal } from '../../../../src/contexts/loyalty/domain/points-voucher.ts';
 import { checkDeductionRule, checkRechargeRule, checkSendRule } from '../../../../src/contexts/loyalty/domain/points-rules.ts';
 import { creditReason, isCreditAmount, shortfall } from '../../../../src/contexts/loyalty/domain/ledger.ts';
@@ -16,15 +21,33 @@ describe('sign-in streak', () => {
   });
 
   it('scores by the highest rule not above the streak, whatever the order of the rules', () => {
-    const rules = [{ continuous: 7, score: 20 }, { continuous: 1, score: 1 }, { continuous: 3, score: 5 }];
+    const rules = [
+      { continuous: 7, score: 20 },
+      { continuous: 1, score: 1 },
+      { continuous: 3, score: 5 },
+    ];
     expect([1, 2, 3, 6, 7, 100].map((n) => scoreForStreak(rules, n))).toEqual([1, 1, 5, 5, 20, 20]);
     expect(scoreForStreak([{ continuous: 2, score: 9 }], 1)).toBe(0);
   });
 
   it('checks rule sets: streak 1-366 once each, points 0-1000000', () => {
     expect(checkSignInRules([]).ok).toBe(true);
-    expect(checkSignInRules([{ continuous: 1, score: 0 }, { continuous: 366, score: 1_000_000 }]).ok).toBe(true);
-    for (const bad of [[{ continuous: 0, score: 1 }], [{ continuous: 367, score: 1 }], [{ continuous: 1, score: -1 }], [{ continuous: 1.5, score: 1 }], [{ continuous: 2, score: 1 }, { continuous: 2, score: 2 }]]) {
+    expect(
+      checkSignInRules([
+        { continuous: 1, score: 0 },
+        { continuous: 366, score: 1_000_000 },
+      ]).ok,
+    ).toBe(true);
+    for (const bad of [
+      [{ continuous: 0, score: 1 }],
+      [{ continuous: 367, score: 1 }],
+      [{ continuous: 1, score: -1 }],
+      [{ continuous: 1.5, score: 1 }],
+      [
+        { continuous: 2, score: 1 },
+        { continuous: 2, score: 2 },
+      ],
+    ]) {
       const r = checkSignInRules(bad);
       expect(r.ok ? null : r.error.code).toBe('invalid_input');
     }

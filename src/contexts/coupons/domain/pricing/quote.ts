@@ -246,12 +246,18 @@ function priceSelection(
     const c = candidates.get(id)!;
     const sameGroup = chosen.find((x) => x.group === c.group);
     if (sameGroup) {
-      rejected.push({ id, reason: reason('not_stackable', `only one coupon of this kind per order; ${sameGroup.id} is already applied`, sameGroup.id) });
+      rejected.push({
+        id,
+        reason: reason('not_stackable', `only one coupon of this kind per order; ${sameGroup.id} is already applied`, sameGroup.id),
+      });
       continue;
     }
     const anchor = c.rule.stackable ? undefined : chosen.find((x) => !x.rule.stackable);
     if (anchor) {
-      rejected.push({ id, reason: reason('not_stackable', `only one non-stackable coupon per order; ${anchor.id} is already applied`, anchor.id) });
+      rejected.push({
+        id,
+        reason: reason('not_stackable', `only one non-stackable coupon per order; ${anchor.id} is already applied`, anchor.id),
+      });
       continue;
     }
     chosen.push(c);
@@ -292,7 +298,13 @@ export function priceCart(input: PricingInput): PricingResult {
       );
       if (groupKey !== null) singleByGroup.set(groupKey, single);
     }
-    evaluations.push({ id: coupon.id, eligible: true, reason: null, discount: single.discount, allocation: toLineAmounts(eligible, single, lines) });
+    evaluations.push({
+      id: coupon.id,
+      eligible: true,
+      reason: null,
+      discount: single.discount,
+      allocation: toLineAmounts(eligible, single, lines),
+    });
     if (!candidates.has(coupon.id)) {
       candidates.set(coupon.id, {
         id: coupon.id,

@@ -4,12 +4,22 @@ import type { CartLine, CouponRule } from '../../../../../src/contexts/coupons/d
 
 export const NOW = new Date('2024-05-10T04:00:00Z');
 
-export const line = (lineId: string, unitPrice: number, quantity = 1, over: Partial<CartLine> = {}): CartLine => ({ lineId, unitPrice, quantity, ...over });
+export const line = (lineId: string, unitPrice: number, quantity = 1, over: Partial<CartLine> = {}): CartLine => ({
+  lineId,
+  unitPrice,
+  quantity,
+  ...over,
+});
 
 export const amount = (amountOff: number): CouponRule['discount'] => ({ type: 'amount', amountOff });
 export const rate = (rateBp: number, maxOff: number | null = null): CouponRule['discount'] => ({ type: 'rate', rateBp, maxOff });
 
-export function coupon(id: string, discount: CouponRule['discount'], over: Partial<CouponRule> = {}, extra: Partial<PricedCoupon> = {}): PricedCoupon {
+export function coupon(
+  id: string,
+  discount: CouponRule['discount'],
+  over: Partial<CouponRule> = {},
+  extra: Partial<PricedCoupon> = {},
+): PricedCoupon {
   return {
     id,
     kind: 'coupon',

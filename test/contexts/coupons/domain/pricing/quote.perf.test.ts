@@ -13,7 +13,9 @@ function measure(label: string, inputs: PricingInput[]) {
   const wallUs = ((performance.now() - start) * 1000) / inputs.length;
   const used = process.cpuUsage(cpu);
   const cpuUs = (used.user + used.system) / inputs.length;
-  console.log(`priceCart, 50 coupons × 20 lines (${label}): mean ${wallUs.toFixed(1)} µs wall, ${cpuUs.toFixed(1)} µs CPU over ${inputs.length} carts`);
+  console.log(
+    `priceCart, 50 coupons × 20 lines (${label}): mean ${wallUs.toFixed(1)} µs wall, ${cpuUs.toFixed(1)} µs CPU over ${inputs.length} carts`,
+  );
   return discount;
 }
 

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { priceCart, type AppliedCoupons, type PricedCoupon, type PricingInput } from '../../../../../src/contexts/coupons/domain/pricing/quote.ts';
+import {
+  priceCart,
+  type AppliedCoupons,
+  type PricedCoupon,
+  type PricingInput,
+} from '../../../../../src/contexts/coupons/domain/pricing/quote.ts';
 import type { CartLine, CouponRule } from '../../../../../src/contexts/coupons/domain/rules/types.ts';
 import { NOW } from './fixtures.ts';
 
@@ -17,13 +22,20 @@ const linesArb = fc.integer({ min: 0, max: 8 }).chain((n) => fc.tuple(...Array.f
 const ruleArb: fc.Arbitrary<CouponRule> = fc.record({
   discount: fc.oneof(
     fc.record({ type: fc.constant('amount' as const), amountOff: fc.integer({ min: 1, max: 30_000 }) }),
-    fc.record({ type: fc.constant('rate' as const), rateBp: fc.integer({ min: 1, max: 9999 }), maxOff: fc.option(fc.integer({ min: 1, max: 20_000 })) }),
+    fc.record({
+      type: fc.constant('rate' as const),
+      rateBp: fc.integer({ min: 1, max: 9999 }),
+      maxOff: fc.option(fc.integer({ min: 1, max: 20_000 })),
+    }),
   ),
   minSpend: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 80_000 })),
   minQuantity: fc.option(fc.integer({ min: 1, max: 6 })),
   scope: fc.oneof(
     fc.constant({ type: 'all' as const }),
-    fc.record({ type: fc.constant('categories' as const), ids: fc.uniqueArray(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 }) }),
+    fc.record({
+      type: fc.constant('categories' as const),
+      ids: fc.uniqueArray(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 }),
+    }),
     fc.record({ type: fc.constant('goods' as const), ids: fc.uniqueArray(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }) }),
   ),
   storeIds: fc.constantFrom([], [], [1], [2], [1, 2]),
@@ -44,13 +56,15 @@ const couponsArb: fc.Arbitrary<PricedCoupon[]> = fc
   .chain(([templates, n]) =>
     fc.tuple(
       ...Array.from({ length: n }, (_, i) =>
-        fc.tuple(fc.option(fc.integer({ min: 0, max: templates.length - 1 })), ruleArb, couponFactsArb).map(([t, own, facts]): PricedCoupon => ({
-          id: `c${i}`,
-          kind: 'coupon',
-          rule: t === null ? own : templates[t]!,
-          ...(t === null ? {} : { groupKey: `t${t}` }),
-          ...facts,
-        })),
+        fc
+          .tuple(fc.option(fc.integer({ min: 0, max: templates.length - 1 })), ruleArb, couponFactsArb)
+          .map(([t, own, facts]): PricedCoupon => ({
+            id: `c${i}`,
+            kind: 'coupon',
+            rule: t === null ? own : templates[t]!,
+            ...(t === null ? {} : { groupKey: `t${t}` }),
+            ...facts,
+          })),
       ),
     ),
   );
@@ -58,7 +72,9 @@ const couponsArb: fc.Arbitrary<PricedCoupon[]> = fc
 const inputArb: fc.Arbitrary<PricingInput> = fc
   .record({ lines: linesArb, coupons: couponsArb, storeId: fc.constantFrom(null, 1, 2) })
   .chain((r) =>
-    fc.option(fc.shuffledSubarray([...r.coupons.map((c) => c.id), 'ghost'])).map((selected) => ({ ...r, now: NOW, ...(selected ? { selected } : {}) })),
+    fc
+      .option(fc.shuffledSubarray([...r.coupons.map((c) => c.id), 'ghost']))
+      .map((selected) => ({ ...r, now: NOW, ...(selected ? { selected } : {}) })),
   );
 
 const lineAmounts = (lines: readonly CartLine[]) => new Map(lines.map((l) => [l.lineId, l.unitPrice * l.quantity]));

@@ -8,7 +8,8 @@ const cart = [
   line('L2', 3000, 1, { goodsId: 2, categoryId: 20 }),
   line('L3', 1000, 3, { goodsId: 3, categoryId: 10 }),
 ];
-const price = (coupons: PricingInput['coupons'], over: Partial<PricingInput> = {}) => priceCart({ lines: cart, now: NOW, coupons, ...over });
+const price = (coupons: PricingInput['coupons'], over: Partial<PricingInput> = {}) =>
+  priceCart({ lines: cart, now: NOW, coupons, ...over });
 
 describe('priceCart: a cart without coupons', () => {
   it('totals the lines', () => {
@@ -20,15 +21,12 @@ describe('priceCart: a cart without coupons', () => {
     expect(r.evaluations[0]).toMatchObject({ eligible: false, reason: { code: 'out_of_scope' } });
     expect(r.best.total).toBe(0);
   });
-  it.each([
-    [line('x', -1)],
-    [line('x', 1.5)],
-    [line('x', 100, -1)],
-    [line('x', 100, 0.5)],
-    [line('x', 2 ** 40, 2 ** 20)],
-  ])('refuses a malformed line %j (the service validates first)', (l) => {
-    expect(() => priceCart({ lines: [l], now: NOW, coupons: [] })).toThrow(RangeError);
-  });
+  it.each([[line('x', -1)], [line('x', 1.5)], [line('x', 100, -1)], [line('x', 100, 0.5)], [line('x', 2 ** 40, 2 ** 20)]])(
+    'refuses a malformed line %j (the service validates first)',
+    (l) => {
+      expect(() => priceCart({ lines: [l], now: NOW, coupons: [] })).toThrow(RangeError);
+    },
+  );
 });
 
 describe('priceCart: one coupon', () => {
@@ -182,7 +180,11 @@ describe('priceCart: combining coupons', () => {
     const r = priceCart({
       lines: [line('a', 2000)],
       now: NOW,
-      coupons: [coupon('s1', amount(1000), { stackable: true }), coupon('s2', amount(1000), { stackable: true }), coupon('n', amount(2000))],
+      coupons: [
+        coupon('s1', amount(1000), { stackable: true }),
+        coupon('s2', amount(1000), { stackable: true }),
+        coupon('n', amount(2000)),
+      ],
     });
     expect(r.best).toMatchObject({ couponIds: ['n'], discount: 2000, total: 0 });
   });
@@ -266,13 +268,18 @@ describe('priceCart: the user’s own selection', () => {
     const r = price([c1, c2], { selected: ['c2', 'c1'] });
     expect(r.selection).toMatchObject({ couponIds: ['c2'], discount: 2600 });
     expect(r.selection!.rejected).toEqual([
-      { id: 'c1', reason: { code: 'not_stackable', message: 'only one non-stackable coupon per order; c2 is already applied', conflictsWith: 'c2' } },
+      {
+        id: 'c1',
+        reason: { code: 'not_stackable', message: 'only one non-stackable coupon per order; c2 is already applied', conflictsWith: 'c2' },
+      },
     ]);
   });
 
   it('refuses a second coupon of the same group', () => {
     const g = { groupKey: 'tpl' };
-    const r = price([coupon('a', amount(100), { stackable: true }, g), coupon('b', amount(100), { stackable: true }, g)], { selected: ['b', 'a'] });
+    const r = price([coupon('a', amount(100), { stackable: true }, g), coupon('b', amount(100), { stackable: true }, g)], {
+      selected: ['b', 'a'],
+    });
     expect(r.selection!.couponIds).toEqual(['b']);
     expect(r.selection!.rejected[0]).toMatchObject({ id: 'a', reason: { code: 'not_stackable', conflictsWith: 'b' } });
   });
@@ -292,7 +299,12 @@ describe('priceCart: the user’s own selection', () => {
   });
 
   it('keeps a picked coupon even when it adds nothing', () => {
-    const r = priceCart({ lines: [line('a', 1000)], now: NOW, coupons: [coupon('n', amount(1000)), coupon('s', amount(100), { stackable: true })], selected: ['n', 's'] });
+    const r = priceCart({
+      lines: [line('a', 1000)],
+      now: NOW,
+      coupons: [coupon('n', amount(1000)), coupon('s', amount(100), { stackable: true })],
+      selected: ['n', 's'],
+    });
     expect(r.selection).toMatchObject({ couponIds: ['n', 's'], discount: 1000, total: 0 });
     expect(r.best.couponIds).toEqual(['n']);
   });

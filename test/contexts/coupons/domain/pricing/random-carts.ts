@@ -27,7 +27,10 @@ export function randomCart(r: ReturnType<typeof random>, templates: number | nul
     quantity: r.int(1, 3),
   }));
   const rule = (): CouponRule => ({
-    discount: r.next() < 0.6 ? { type: 'amount', amountOff: r.int(1, 60) * 100 } : { type: 'rate', rateBp: r.int(50, 98) * 100, maxOff: r.next() < 0.5 ? r.int(10, 100) * 100 : null },
+    discount:
+      r.next() < 0.6
+        ? { type: 'amount', amountOff: r.int(1, 60) * 100 }
+        : { type: 'rate', rateBp: r.int(50, 98) * 100, maxOff: r.next() < 0.5 ? r.int(10, 100) * 100 : null },
     minSpend: r.next() < 0.3 ? 0 : r.int(1, 40) * 1000,
     minQuantity: r.next() < 0.8 ? null : r.int(1, 10),
     scope:
@@ -54,4 +57,3 @@ export function randomCart(r: ReturnType<typeof random>, templates: number | nul
   });
   return { lines, now: NOW, storeId: r.int(1, 3), coupons };
 }
-

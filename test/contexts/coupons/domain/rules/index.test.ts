@@ -28,7 +28,9 @@ describe('rules index', () => {
     });
     expect(firstFailure(failing)?.code).toBe('used');
     expect(firstFailure({ ...failing, coupon: { ...failing.coupon, state: 'active' } })?.code).toBe('expired');
-    expect(firstFailure({ ...failing, coupon: { state: 'active', validFrom: null, validTo: null, unusable: 'limit_reached' } })?.code).toBe('limit_reached');
+    expect(firstFailure({ ...failing, coupon: { state: 'active', validFrom: null, validTo: null, unusable: 'limit_reached' } })?.code).toBe(
+      'limit_reached',
+    );
     const inTime = { ...failing, coupon: { state: 'active' as const, validFrom: null, validTo: null } };
     expect(firstFailure(inTime)?.code).toBe('wrong_store');
     expect(firstFailure({ ...inTime, storeId: 1 })?.code).toBe('out_of_scope');

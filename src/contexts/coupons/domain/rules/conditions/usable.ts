@@ -5,7 +5,10 @@ import { reason, type RuleCondition } from '../types.ts';
 export const usable: RuleCondition = {
   code: 'usable',
   check({ coupon, now }) {
-    const status = couponStatus({ state: coupon.state === 'active' ? 'issued' : coupon.state, validFrom: coupon.validFrom, validTo: coupon.validTo }, now);
+    const status = couponStatus(
+      { state: coupon.state === 'active' ? 'issued' : coupon.state, validFrom: coupon.validFrom, validTo: coupon.validTo },
+      now,
+    );
     switch (status) {
       case 'usable':
         return null;

@@ -22,13 +22,17 @@ describe('amountOff', () => {
 
   it('is min(amount, Σ) spread within each line', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.array(fc.integer({ min: 0, max: 10_000_000 }), { maxLength: 20 }), (a, amounts) => {
-        const r = off(a, amounts);
-        const sum = amounts.reduce((x, y) => x + y, 0);
-        expect(r.discount).toBe(Math.min(a, sum));
-        expect(r.allocation.reduce((x, y) => x + y, 0)).toBe(r.discount);
-        r.allocation.forEach((p, i) => expect(p >= 0 && p <= amounts[i]!).toBe(true));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.array(fc.integer({ min: 0, max: 10_000_000 }), { maxLength: 20 }),
+        (a, amounts) => {
+          const r = off(a, amounts);
+          const sum = amounts.reduce((x, y) => x + y, 0);
+          expect(r.discount).toBe(Math.min(a, sum));
+          expect(r.allocation.reduce((x, y) => x + y, 0)).toBe(r.discount);
+          r.allocation.forEach((p, i) => expect(p >= 0 && p <= amounts[i]!).toBe(true));
+        },
+      ),
     );
   });
 });

@@ -17,7 +17,11 @@ describe('inScope.linesCovered', () => {
     expect(inScope.linesCovered({ type: 'all' }, lines, amounts)).toEqual({ indexes: [0, 1, 2, 3], subtotal: 4100, quantity: 7 });
   });
   it('covers lines by category', () => {
-    expect(inScope.linesCovered({ type: 'categories', ids: [10] }, lines, amounts)).toEqual({ indexes: [0, 2], subtotal: 2900, quantity: 5 });
+    expect(inScope.linesCovered({ type: 'categories', ids: [10] }, lines, amounts)).toEqual({
+      indexes: [0, 2],
+      subtotal: 2900,
+      quantity: 5,
+    });
   });
   it('covers lines by goods, never a line without a goods id', () => {
     expect(inScope.linesCovered({ type: 'goods', ids: [2, 99] }, lines, amounts)).toEqual({ indexes: [1], subtotal: 500, quantity: 1 });

@@ -29,7 +29,11 @@ describe('usable', () => {
   });
 
   it('names the boundary in the message', () => {
-    expect(usable.check(context({ coupon: { state: 'active', validFrom, validTo }, now: new Date('2025-01-01') }))?.message).toContain(validTo.toISOString());
-    expect(usable.check(context({ coupon: { state: 'active', validFrom, validTo }, now: new Date('2020-01-01') }))?.message).toContain(validFrom.toISOString());
+    expect(usable.check(context({ coupon: { state: 'active', validFrom, validTo }, now: new Date('2025-01-01') }))?.message).toContain(
+      validTo.toISOString(),
+    );
+    expect(usable.check(context({ coupon: { state: 'active', validFrom, validTo }, now: new Date('2020-01-01') }))?.message).toContain(
+      validFrom.toISOString(),
+    );
   });
 });
