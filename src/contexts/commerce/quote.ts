@@ -199,7 +199,7 @@ async function loadCouponQuote(
   d: OrderDeps,
   tenantId: number,
   userId: number,
-  c: { lines: ResolvedLine[]; storeId: number | null; codes: string[]; promoCodes: string[] },
+  c: { lines: ResolvedLine[]; storeId: number | null; codes: string[]; promoCodes: string[]; onlyNamed: boolean },
 ): Promise<OrderResult<Quote, 'invalid_input' | 'coupon_not_eligible'>> {
   const q = await d.redemptions.quote(tenantId, {
     userId,
@@ -207,6 +207,8 @@ async function loadCouponQuote(
     items: c.lines.map((l) => ({ goodsId: l.goodsId, categoryId: l.categoryId, price: formatMoney(l.unitPrice), quantity: l.number })),
     couponCodes: c.codes,
     promoCodes: c.promoCodes,
+    // A real create prices only the coupons named; the user's other coupons are not loaded.
+    onlyNamed: c.onlyNamed,
   });
   if (q.ok) return q;
   const promo = c.promoCodes.length > 0 && !(await d.promoLoader.load(d.deps.db, tenantId, c.promoCodes, userId, d.now())).ok;
@@ -239,6 +241,7 @@ export async function priceOrder(
       storeId: cart.value.storeId,
       codes: codes.value,
       promoCodes,
+      onlyNamed: !listUsable,
     });
     if (!q.ok) return q;
     const part = couponPart(q.value, userId);
