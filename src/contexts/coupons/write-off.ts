@@ -50,7 +50,10 @@ function tillDiscount(coupon: Coupon, template: Template, amount: Fen | null, st
   });
   const ev = pricing.evaluations[0]!;
   if (!ev.eligible)
-    return refuse(refusalCode(ev.reason?.code), ev.reason?.message ?? 'this coupon cannot be used here', { reason: ev.reason, codes: [coupon.code] });
+    return refuse(refusalCode(ev.reason?.code), ev.reason?.message ?? 'this coupon cannot be used here', {
+      reason: ev.reason,
+      codes: [coupon.code],
+    });
   // Without an amount a rate coupon's discount is unknown: recorded as 0.
   return ok(amount === null && template.discount.type === 'rate' ? 0 : ev.discount);
 }
