@@ -19,7 +19,27 @@ export interface Cache {
   setIfAbsent(key: string, value: string, ttlSec: number): Promise<boolean>;
   del(key: string): Promise<void>;
   ttl(key: string): Promise<number>;
+  /**
+   * Guessing limits (contexts/platform/guesses.ts): takes a pending slot of a
+   * try counter in one atomic step, only while failures + pending is under
+   * `limit`. The window (of `windowSec`, on the caller's clock `nowMs`)
+   * restarts with no failures once it has ended; slots not renewed for
+   * `pendingSec` count as free. True when a slot was taken.
+   */
+  reserveTry(key: string, t: { limit: number; windowSec: number; pendingSec: number }, nowMs: number): Promise<boolean>;
+  /** The failures of the counter's current window and when it ends (null: none). */
+  triesOf(key: string, nowMs: number): Promise<{ failures: number; windowEndsMs: number } | null>;
+  /** Frees a slot; `wrong` counts a failure, `clear` forgets the failures. */
+  settleTry(key: string, outcome: 'wrong' | 'right' | 'clear'): Promise<void>;
   close(): Promise<void>;
+}
+
+interface TryCounter {
+  failures: number;
+  pending: number;
+  windowEndsMs: number;
+  pendingUntilMs: number;
+  expiresAt: number;
 }
 
 /** Fixed-window limit: counts a hit and says whether it is within `limit`. */
@@ -30,15 +50,9 @@ export async function hit(cache: Cache, key: string, limit: number, windowSec: n
   return { allowed: false, count, retryAfterSec: Math.max(1, ttl) };
 }
 
-/** Whether a key has already reached `limit` (without counting a hit). */
-export async function reached(cache: Cache, key: string, limit: number): Promise<RateLimitResult> {
-  const v = Number((await cache.get(key)) ?? 0);
-  if (v < limit) return { allowed: true, count: v, retryAfterSec: 0 };
-  return { allowed: false, count: v, retryAfterSec: Math.max(1, await cache.ttl(key)) };
-}
-
 export function memoryCache(now: () => number = Date.now): Cache {
   const map = new Map<string, { value: string; expiresAt: number }>();
+  const tries = new Map<string, TryCounter>();
   const live = (key: string) => {
     const e = map.get(key);
     if (!e) return undefined;
@@ -52,6 +66,7 @@ export function memoryCache(now: () => number = Date.now): Cache {
   const sweep = setInterval(() => {
     const t = now();
     for (const [k, e] of map) if (e.expiresAt <= t) map.delete(k);
+    for (const [k, e] of tries) if (e.expiresAt <= t) tries.delete(k);
   }, 60_000);
   sweep.unref();
   return {
@@ -79,14 +94,37 @@ export function memoryCache(now: () => number = Date.now): Cache {
     },
     async del(key) {
       map.delete(key);
+      tries.delete(key);
     },
     async ttl(key) {
       const e = live(key);
       return e ? Math.ceil((e.expiresAt - now()) / 1000) : -2;
     },
+    async reserveTry(key, t, nowMs) {
+      const e = tries.get(key);
+      const failures = e && e.windowEndsMs > nowMs ? e.failures : 0;
+      const pending = e && e.pendingUntilMs > nowMs ? e.pending : 0;
+      if (failures + pending >= t.limit) return false;
+      const windowEndsMs = e && e.windowEndsMs > nowMs ? e.windowEndsMs : nowMs + t.windowSec * 1000;
+      const expiresAt = now() + Math.max(t.windowSec, t.pendingSec) * 1000;
+      tries.set(key, { failures, pending: pending + 1, windowEndsMs, pendingUntilMs: nowMs + t.pendingSec * 1000, expiresAt });
+      return true;
+    },
+    async triesOf(key, nowMs) {
+      const e = tries.get(key);
+      return e && e.windowEndsMs > nowMs ? { failures: e.failures, windowEndsMs: e.windowEndsMs } : null;
+    },
+    async settleTry(key, outcome) {
+      const e = tries.get(key);
+      if (!e) return;
+      e.pending = Math.max(0, e.pending - 1);
+      if (outcome === 'wrong') e.failures += 1;
+      if (outcome === 'clear') e.failures = 0;
+    },
     async close() {
       clearInterval(sweep);
       map.clear();
+      tries.clear();
     },
   };
 }
@@ -96,6 +134,31 @@ const INCR_WITH_TTL = `
 local v = redis.call('INCRBY', KEYS[1], ARGV[1])
 if v == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return v`;
+
+// A try counter as a hash {f: failures, p: pending, e: window end ms, u:
+// pending slots free after ms}; the same rules as the memory counter and the
+// database's guess_attempts, in one atomic script. ARGV: now ms, limit,
+// window s, pending s. The key expires once neither window nor slots matter.
+const RESERVE_TRY = `
+local now = tonumber(ARGV[1])
+local h = redis.call('HMGET', KEYS[1], 'f', 'p', 'e', 'u')
+local e = tonumber(h[3] or '0')
+local f = tonumber(h[1] or '0')
+local p = tonumber(h[2] or '0')
+if e <= now then f = 0; e = now + tonumber(ARGV[3]) * 1000 end
+if tonumber(h[4] or '0') <= now then p = 0 end
+if f + p >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'f', f, 'p', p + 1, 'e', e, 'u', now + tonumber(ARGV[4]) * 1000)
+redis.call('EXPIRE', KEYS[1], math.max(tonumber(ARGV[3]), tonumber(ARGV[4])))
+return 1`;
+
+const SETTLE_TRY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local p = tonumber(redis.call('HGET', KEYS[1], 'p') or '0')
+if p > 0 then redis.call('HSET', KEYS[1], 'p', p - 1) end
+if ARGV[1] == 'wrong' then redis.call('HINCRBY', KEYS[1], 'f', 1) end
+if ARGV[1] == 'clear' then redis.call('HSET', KEYS[1], 'f', 0) end
+return 1`;
 
 export async function redisCache(url: string, prefix = 'quan:'): Promise<Cache> {
   const redis = new Redis(url, { keyPrefix: prefix, lazyConnect: true, maxRetriesPerRequest: 2 });
@@ -119,6 +182,16 @@ export async function redisCache(url: string, prefix = 'quan:'): Promise<Cache> 
     },
     async ttl(key) {
       return redis.ttl(key);
+    },
+    async reserveTry(key, t, nowMs) {
+      return Number(await redis.eval(RESERVE_TRY, 1, key, nowMs, t.limit, t.windowSec, t.pendingSec)) === 1;
+    },
+    async triesOf(key, nowMs) {
+      const [f, e] = await redis.hmget(key, 'f', 'e');
+      return e !== null && Number(e) > nowMs ? { failures: Number(f ?? 0), windowEndsMs: Number(e) } : null;
+    },
+    async settleTry(key, outcome) {
+      await redis.eval(SETTLE_TRY, 1, key, outcome);
     },
     async close() {
       await redis.quit();

@@ -348,6 +348,15 @@ export interface GoodsSkus {
   tenant_id: number;
 }
 
+export interface GuessAttempts {
+  failures: number;
+  key: string;
+  pending: number;
+  pending_until: Timestamp;
+  tenant_id: number;
+  window_ends: Timestamp;
+}
+
 export interface IdempotencyKeys {
   attempt: string | null;
   committed: Generated<boolean>;
@@ -832,6 +841,7 @@ export interface DB {
   goods: Goods;
   goods_categories: GoodsCategories;
   goods_skus: GoodsSkus;
+  guess_attempts: GuessAttempts;
   idempotency_keys: IdempotencyKeys;
   invoices: Invoices;
   notices: Notices;

@@ -1,9 +1,9 @@
 // Spending from a card with its password: event-card buckets oldest first,
-// capital before bonus (domain/card-spend.ts); wrong passwords are throttled
-// per card.
-import { hit, reached } from '../../cache/cache.ts';
+// capital before bonus (domain/card-spend.ts); every password try is reserved
+// per card before the comparison, so parallel tries get no more comparisons
+// than CARD_PASSWORD_LIMIT.
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
-import { audit } from '../platform/index.ts';
+import { audit, guessLimiter, tooManyTries } from '../platform/index.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import type { Fen } from '../../kernel/money.ts';
@@ -59,7 +59,9 @@ async function splitFor(q: Queryable, card: LockedCard, amount: Fen): Promise<Sp
 }
 
 export function expenseUseCases(deps: Deps) {
-  /** Checks the card password under a per-card throttle of wrong tries; with `by`, first the store rule. */
+  const guesses = guessLimiter(deps);
+
+  /** Checks the card password under a per-card limit of wrong tries; with `by`, first the store rule. */
   async function checkPassword(
     tenantId: number,
     card: CardRef,
@@ -72,20 +74,22 @@ export function expenseUseCases(deps: Deps) {
       const s = requireCardStores(found.storeIds, by);
       if (!s.ok) return s;
     }
-    const key = `card-pw:${tenantId}:${found.id}`;
-    const r = await reached(deps.cache, key, CARD_PASSWORD_LIMIT.attempts);
-    if (!r.allowed)
-      return fail(ErrorCode.rate_limited, `too many wrong card passwords; try again in ${r.retryAfterSec} s`, {
-        retryAfterSec: r.retryAfterSec,
-      });
+    const limit = {
+      tenantId,
+      key: `card-password:${found.id}`,
+      limit: CARD_PASSWORD_LIMIT.attempts,
+      windowSec: CARD_PASSWORD_LIMIT.windowSec,
+    };
+    const t = await guesses.reserve([limit]);
+    if (!t.allowed) return tooManyTries('wrong card passwords', t.retryAfterSec);
     const hash = await passwordHash(deps.db, found.id);
     const good =
       'md5' in password ? await verifyStaffPasswordMd5(password.md5 ?? '', hash) : await verifyStaffPassword(password.plain ?? '', hash);
     if (!good) {
-      await hit(deps.cache, key, CARD_PASSWORD_LIMIT.attempts, CARD_PASSWORD_LIMIT.windowSec);
+      await t.wrong();
       return fail(ErrorCode.wrong_password, 'wrong card password', { field: 'password' });
     }
-    await deps.cache.del(key);
+    await t.right([limit]);
     return ok(found);
   }
 

@@ -1,11 +1,13 @@
 // Claiming a coupon of a template: the single-claim path (per-user facts:
 // points, audience, sign-in days) with one conditional write per invariant in
-// one transaction, and the flash-sale path handed to the claim batcher.
+// one transaction, and the flash-sale path handed to the claim batcher. A
+// claim password (口令) is compared only with a try reserved per user and per
+// template (platform guesses).
 import { localDateOf } from '../../kernel/local-time.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
-import { audit } from '../platform/index.ts';
+import { audit, guessLimiter, tooManyTries, type GuessLimit, type GuessLimiter } from '../platform/index.ts';
 import { moveBalance } from '../loyalty/index.ts';
 import { computeValidity } from './domain/coupon-status.ts';
 import { checkClaim, consecutiveSignInDays, isNewUser } from './domain/claim-rules.ts';
@@ -28,6 +30,41 @@ export type ClaimOutcome = { detect: true; wouldSucceed: true } | { detect: fals
 
 type Found = { template: Template; timezone: string };
 
+/** Wrong claim passwords: 5 per user (across templates, also for a 口令 alone) and 50 per template, in 15 minutes. */
+export const CLAIM_PASSWORD_LIMITS = { perUser: 5, perTemplate: 50, windowSec: 15 * 60 };
+
+/** The counters of claim-password tries: the user's, and the template's (whoever tries it). */
+export const claimPasswordLimits = {
+  user: (tenantId: number, userId: number): GuessLimit => ({
+    tenantId,
+    key: `claim-password:user:${userId}`,
+    limit: CLAIM_PASSWORD_LIMITS.perUser,
+    windowSec: CLAIM_PASSWORD_LIMITS.windowSec,
+  }),
+  template: (tenantId: number, templateId: number): GuessLimit => ({
+    tenantId,
+    key: `claim-password:template:${templateId}`,
+    limit: CLAIM_PASSWORD_LIMITS.perTemplate,
+    windowSec: CLAIM_PASSWORD_LIMITS.windowSec,
+  }),
+};
+
+/** Whether the claim password given is the template's (true when it has none); a given password is compared under the limits. */
+async function checkClaimPassword(
+  guesses: GuessLimiter,
+  t: Template,
+  userId: number,
+  password: string | null | undefined,
+): Promise<Result<boolean, 'rate_limited'>> {
+  if (t.claimPasswordHash === null) return ok(true);
+  if (!password) return ok(false);
+  const g = await guesses.reserve([claimPasswordLimits.user(t.tenantId, userId), claimPasswordLimits.template(t.tenantId, t.id)]);
+  if (!g.allowed) return tooManyTries('wrong claim passwords', g.retryAfterSec);
+  const right = claimPasswordDigest(t.id, password) === t.claimPasswordHash;
+  await (right ? g.right() : g.wrong());
+  return ok(right);
+}
+
 const soldOut = () => fail(ErrorCode.sold_out, 'this coupon is sold out');
 const overLimit = (t: Template) => fail(ErrorCode.per_user_limit, `at most ${t.perUserLimit} per person`);
 
@@ -42,6 +79,7 @@ const batchable = (t: Template) =>
  */
 export function claimService(deps: Deps, batcher: ClaimBatcher) {
   const now = () => deps.now?.() ?? new Date();
+  const guesses = guessLimiter(deps);
 
   // Active templates cannot be edited, so their rules can be cached a moment;
   // a state change is still caught by the stock update's `state = 'active'`.
@@ -67,14 +105,14 @@ export function claimService(deps: Deps, batcher: ClaimBatcher) {
   async function claimOne(
     found: Found,
     u: ClaimantFacts,
-    opts: ClaimOptions,
+    opts: ClaimOptions & { passwordMatches: boolean },
     by: Principal | null,
     at: Date,
   ): Promise<Result<ClaimOutcome, ClaimCode>> {
     const { template: t, timezone } = found;
     const pre = checkClaim(t, {
       now: at,
-      passwordMatches: passwordMatches(t, opts.password),
+      passwordMatches: opts.passwordMatches,
       userPoints: u.points,
       paid: !!opts.paid,
       signInStreak: await signInStreak(deps.db, t.tenantId, u.id, timezone, t.requiredSignInDays),
@@ -140,10 +178,12 @@ export function claimService(deps: Deps, batcher: ClaimBatcher) {
     const t = found.template;
     // `issued` only ever grows, so a stale read that says sold out is still true.
     if (t.stock !== null && t.issued >= t.stock && t.state === 'active') return soldOut();
+    const pw = await checkClaimPassword(guesses, t, userId, opts.password);
+    if (!pw.ok) return pw;
     if (!opts.detect && batchable(t)) {
       const pre = checkClaim(t, {
         now: at,
-        passwordMatches: passwordMatches(t, opts.password),
+        passwordMatches: pw.value,
         userPoints: 0,
         paid: !!opts.paid,
         signInStreak: 0,
@@ -155,14 +195,10 @@ export function claimService(deps: Deps, batcher: ClaimBatcher) {
     }
     const u = await claimantFacts(deps.db, tenantId, userId);
     if (!u) return fail(ErrorCode.not_found, 'user not found');
-    return claimOne(found, u, opts, by, at);
+    return claimOne(found, u, { ...opts, passwordMatches: pw.value }, by, at);
   }
 
   return { claim };
-}
-
-function passwordMatches(t: Template, password: string | null | undefined): boolean {
-  return t.claimPasswordHash === null || (!!password && claimPasswordDigest(t.id, password) === t.claimPasswordHash);
 }
 
 export type ClaimService = ReturnType<typeof claimService>;

@@ -1,16 +1,28 @@
 // What a user can still claim, one template as the consumer sees it, and
-// fetching (claiming) by template id or by 口令 alone.
-import { ErrorCode, fail, type Result } from '../../kernel/result.ts';
+// fetching (claiming) by template id or by 口令 alone (a guess of any
+// template's password: compared only with a try reserved for the user).
+import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Deps } from '../../kernel/deps.ts';
+import { guessLimiter, tooManyTries } from '../platform/index.ts';
 import { audienceMismatch, isNewUser } from './domain/claim-rules.ts';
 import { claimPasswordDigest, type Template } from './domain/template.ts';
 import type { ClaimCode } from './errors.ts';
-import type { ClaimOutcome, ClaimService } from './claim.ts';
+import { claimPasswordLimits, type ClaimOutcome, type ClaimService } from './claim.ts';
 import { claimableTemplates, loadTemplate, passwordTemplates } from './repo/templates.repo.ts';
 import { audienceFacts } from './repo/coupons.repo.ts';
 
 export function claimableService(deps: Deps, { claim }: Pick<ClaimService, 'claim'>) {
   const now = () => deps.now?.() ?? new Date();
+  const guesses = guessLimiter(deps);
+
+  /** The active template whose password `pwd` is, under the user's limit of wrong claim passwords. */
+  async function templateOfPassword(tenantId: number, userId: number, pwd: string): Promise<Result<number, 'not_found' | 'rate_limited'>> {
+    const g = await guesses.reserve([claimPasswordLimits.user(tenantId, userId)]);
+    if (!g.allowed) return tooManyTries('wrong claim passwords', g.retryAfterSec);
+    const t = (await passwordTemplates(deps.db, tenantId)).find((x) => claimPasswordDigest(x.id, pwd) === x.claimPasswordHash);
+    await (t ? g.right() : g.wrong());
+    return t ? ok(t.id) : fail(ErrorCode.not_found, 'no coupon has this password');
+  }
 
   /**
    * Active templates whose claim window is open and stock not gone; with a
@@ -44,9 +56,9 @@ export function claimableService(deps: Deps, { claim }: Pick<ClaimService, 'clai
     let templateId = input.id;
     if (templateId === undefined) {
       if (!input.pwd) return fail(ErrorCode.invalid_input, 'give the coupon id or its password');
-      const pwd = input.pwd;
-      templateId = (await passwordTemplates(deps.db, tenantId)).find((t) => claimPasswordDigest(t.id, pwd) === t.claimPasswordHash)?.id;
-      if (templateId === undefined) return fail(ErrorCode.not_found, 'no coupon has this password');
+      const found = await templateOfPassword(tenantId, userId, input.pwd);
+      if (!found.ok) return found;
+      templateId = found.value;
     }
     const t = await template(tenantId, templateId);
     if (!t) return fail(ErrorCode.not_found, 'coupon not found');

@@ -19,7 +19,8 @@ export interface CouponErrorDetails {
 }
 
 /** A claim's refusals: the template's rules (domain/claim-rules.ts), then counting and the user. */
-export type ClaimCode = ClaimRuleCode | 'not_found' | 'sold_out' | 'per_user_limit' | 'conflict' | 'coupon_expired' | 'invalid_input';
+export type ClaimCode =
+  ClaimRuleCode | 'not_found' | 'sold_out' | 'per_user_limit' | 'conflict' | 'coupon_expired' | 'invalid_input' | 'rate_limited';
 /** Internal issuing (recharge events, merges, staff grants). */
 export type IssueCode = 'invalid_input' | 'not_found' | 'invalid_state' | 'sold_out';
 export type GiftCode = 'not_found' | 'forbidden' | 'invalid_input' | 'coupon_used' | 'coupon_voided' | 'coupon_expired' | 'conflict';

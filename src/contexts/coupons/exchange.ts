@@ -1,11 +1,12 @@
 // 卡密 exchange: a code + password from a code batch becomes the user's
-// coupon. Wrong passwords are throttled per user and per code.
+// coupon. Every try is reserved per user and per code before the password is
+// compared (platform guesses), so parallel tries get no more comparisons than
+// the limits; a right password gives its tries back.
 import crypto from 'node:crypto';
-import { hit, reached } from '../../cache/cache.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
-import { audit } from '../platform/index.ts';
+import { audit, guessLimiter, tooManyTries, type GuessLimit } from '../platform/index.ts';
 import { computeValidity } from './domain/coupon-status.ts';
 import { checkClaim, isNewUser } from './domain/claim-rules.ts';
 import { exchangePasswordDigest } from './domain/codes.ts';
@@ -22,8 +23,18 @@ export interface ExchangeInput {
   password: string;
 }
 
+/** The counters of an exchange: wrong tries by the user, and at the code (whoever tries it). */
+function exchangeLimits(tenantId: number, userId: number, code: string): GuessLimit[] {
+  const windowSec = EXCHANGE_LIMITS.windowSec;
+  return [
+    { tenantId, key: `exchange:user:${userId}`, limit: EXCHANGE_LIMITS.perUser, windowSec },
+    { tenantId, key: `exchange:code:${code}`, limit: EXCHANGE_LIMITS.perCode, windowSec },
+  ];
+}
+
 export function exchangeService(deps: Deps) {
   const now = () => deps.now?.() ?? new Date();
+  const guesses = guessLimiter(deps);
 
   /** The code's template still takes claims from this user: state, window, audience, per-user limit; then the code moves. */
   async function takeCode(
@@ -70,21 +81,11 @@ export function exchangeService(deps: Deps) {
     // The user must be one of this tenant's: another tenant's user id never receives a coupon here.
     const user = await claimantFacts(deps.db, tenantId, input.userId);
     if (!user) return fail(ErrorCode.not_found, 'user not found');
-    const userKey = `exchange-fail:user:${tenantId}:${input.userId}`;
-    const codeKey = `exchange-fail:code:${tenantId}:${code}`;
-    for (const [key, limit] of [
-      [userKey, EXCHANGE_LIMITS.perUser],
-      [codeKey, EXCHANGE_LIMITS.perCode],
-    ] as const) {
-      const r = await reached(deps.cache, key, limit);
-      if (!r.allowed)
-        return fail(ErrorCode.rate_limited, `too many wrong attempts; try again in ${r.retryAfterSec} s`, {
-          retryAfterSec: r.retryAfterSec,
-        });
-    }
+    const limits = exchangeLimits(tenantId, input.userId, code);
+    const t = await guesses.reserve(limits);
+    if (!t.allowed) return tooManyTries('wrong attempts', t.retryAfterSec);
     const wrong = async () => {
-      await hit(deps.cache, userKey, EXCHANGE_LIMITS.perUser, EXCHANGE_LIMITS.windowSec);
-      await hit(deps.cache, codeKey, EXCHANGE_LIMITS.perCode, EXCHANGE_LIMITS.windowSec);
+      await t.wrong();
       return fail(ErrorCode.wrong_password, 'the code or its password is wrong');
     };
     const found = await exchangeCandidate(deps.db, tenantId, code, at);
@@ -93,6 +94,7 @@ export function exchangeService(deps: Deps) {
       const given = exchangePasswordDigest(found.passwordSalt ?? '', code, input.password ?? '');
       if (!crypto.timingSafeEqual(Buffer.from(given), Buffer.from(found.passwordHash))) return wrong();
     }
+    await t.right();
     if (found.coupon.ownerId !== null) return fail(ErrorCode.coupon_used, 'this code has already been exchanged');
     return deps.db.txResult((q) => takeCode(q, tenantId, found.coupon, user, by, at));
   }

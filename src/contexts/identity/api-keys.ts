@@ -7,8 +7,8 @@ import { API_KEY_PREFIX, type ApiKey } from './domain/session.ts';
 import type { ApiKeyCreateFailure, ApiKeyRevokeFailure } from './errors.ts';
 import * as repo from './repo/sessions.repo.ts';
 
-/** The API key use-cases; `forget` drops the cached principals (a revoked key stops at once in this process). */
-export function apiKeyUseCases(deps: Deps, forget: () => void) {
+/** The API key use-cases; `revoked` publishes a revocation (a revoked key stops at once in every process). */
+export function apiKeyUseCases(deps: Deps, revoked: () => Promise<void>) {
   return {
     async createApiKey(
       tenantId: number,
@@ -35,12 +35,13 @@ export function apiKeyUseCases(deps: Deps, forget: () => void) {
     listApiKeys: (tenantId: number): Promise<ApiKey[]> => repo.listApiKeys(deps.db, tenantId),
 
     async revokeApiKey(tenantId: number, id: number, by: Principal): Promise<Result<void, ApiKeyRevokeFailure>> {
-      forget();
-      return deps.db.txResult(async (q): Promise<Result<void, ApiKeyRevokeFailure>> => {
+      const r = await deps.db.txResult(async (q): Promise<Result<void, ApiKeyRevokeFailure>> => {
         if (!(await repo.revokeApiKey(q, tenantId, id))) return fail(ErrorCode.not_found, 'API key not found or already revoked');
         await audit(q, tenantId, by, { action: 'api_key.revoke', targetType: 'api_key', targetId: id });
         return ok(undefined);
       });
+      if (r.ok) await revoked();
+      return r;
     },
   };
 }

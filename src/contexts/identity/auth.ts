@@ -1,8 +1,7 @@
 // Staff authentication: credentials under a login throttle, sessions, and the
 // bearer token (staff session or tenant API key) → principal lookup.
-import { hit, reached } from '../../cache/cache.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
-import { audit } from '../platform/index.ts';
+import { audit, guessLimiter, tooManyTries, type GuessLimit, type GuessLimiter } from '../platform/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { digest, dummyPasswordHash, newToken, verifyStaffPassword, verifyStaffPasswordMd5 } from '../../kernel/security.ts';
 import { apiKeyUseCases } from './api-keys.ts';
@@ -10,10 +9,11 @@ import { API_KEY_PREFIX } from './domain/session.ts';
 import type { Staff } from './domain/staff.ts';
 import type { Tenant } from './domain/tenant.ts';
 import type { StaffLoginFailure } from './errors.ts';
+import { principalCache } from './session-cache.ts';
 import * as sessions from './repo/sessions.repo.ts';
 import { staffCredentials } from './repo/staff.repo.ts';
 
-// Failed logins: 5 per account and 20 per IP in 15 minutes, then a pause.
+// Login tries: 5 wrong ones per account and 20 per IP in 15 minutes, then a pause.
 export const LOGIN_LIMITS = { perAccount: 5, perIp: 20, windowSec: 15 * 60 };
 
 export interface LoginResult {
@@ -33,47 +33,58 @@ export type PasswordCheck = (password: string, hash: string) => Promise<boolean>
 export const verifyStaffPasswordOrMd5: PasswordCheck = async (password, hash) =>
   (await verifyStaffPassword(password, hash)) || (/^[0-9a-fA-F]{32}$/.test(password) && (await verifyStaffPasswordMd5(password, hash)));
 
-/** Checks a username/password pair under the login throttle. */
+/**
+ * The login's counters: the account (by its id once the lookup has found it,
+ * so no spelling of the name the lookup accepts gets its own counter; by the
+ * name as looked up when nobody has it) and the caller's IP. Usernames are
+ * platform-wide, so both are tenant 0.
+ */
+function staffLoginLimits(staffId: number | null, username: string, ip: string): [GuessLimit, GuessLimit] {
+  const w = LOGIN_LIMITS.windowSec;
+  const account = staffId !== null ? `staff-login:id:${staffId}` : `staff-login:name:${username.toLowerCase()}`;
+  return [
+    { tenantId: 0, key: account, limit: LOGIN_LIMITS.perAccount, windowSec: w },
+    { tenantId: 0, key: `staff-login:ip:${ip}`, limit: LOGIN_LIMITS.perIp, windowSec: w },
+  ];
+}
+
+/**
+ * Checks a username/password pair under the login limits: a try is reserved
+ * on the account and the IP before the password is compared, so parallel
+ * tries never get more comparisons than the limit. A right password clears
+ * the account's failures and gives the IP its try back.
+ */
 async function verifyStaffCredentials(
   deps: Deps,
+  guesses: GuessLimiter,
   username: string,
   password: string,
   ip: string,
   check: PasswordCheck = verifyStaffPassword,
 ): Promise<Result<Staff, StaffLoginFailure>> {
-  const acctKey = `login-fail:acct:${username.toLowerCase()}`;
-  const ipKey = `login-fail:ip:${ip}`;
-  for (const [key, limit] of [
-    [acctKey, LOGIN_LIMITS.perAccount],
-    [ipKey, LOGIN_LIMITS.perIp],
-  ] as const) {
-    const r = await reached(deps.cache, key, limit);
-    if (!r.allowed) {
-      return fail(ErrorCode.rate_limited, `too many failed logins; try again in ${r.retryAfterSec} s`, {
-        retryAfterSec: r.retryAfterSec,
-      });
-    }
-  }
   const found = await staffCredentials(deps.db, username);
+  const [account, perIp] = staffLoginLimits(found?.staff.id ?? null, username, ip);
+  const t = await guesses.reserve([account, perIp]);
+  if (!t.allowed) return tooManyTries('failed logins', t.retryAfterSec);
   // Hash even for an unknown user so timing does not reveal which usernames exist.
   const good = found ? await check(password, found.passwordHash) : (await check(password, await dummyPasswordHash()), false);
   if (!found || !good || found.staff.disabled) {
-    await hit(deps.cache, acctKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowSec);
-    await hit(deps.cache, ipKey, LOGIN_LIMITS.perIp, LOGIN_LIMITS.windowSec);
+    await t.wrong();
     return fail(ErrorCode.invalid_credentials, found?.staff.disabled ? 'this account is disabled' : 'wrong username or password');
   }
-  await deps.cache.del(acctKey);
+  await t.right([account]);
   return ok(found.staff);
 }
 
 export function authService(deps: Deps, loadTenant: (id: number) => Promise<Tenant | null>) {
   const now = () => deps.now?.() ?? new Date();
-  // Each request authenticates; a short in-process cache of token → principal
-  // keeps the hot paths off the session table. Logout clears this process's
-  // entry at once; other processes see it within CACHE_MS.
-  const principalCache = new Map<string, { p: Principal; until: number }>();
-  const CACHE_MS = 5_000;
-  const forgetPrincipals = () => principalCache.clear();
+  const guesses = guessLimiter(deps);
+  // Each request authenticates; the cache never outlives a revocation in any process (session-cache.ts).
+  const principals = principalCache<Principal>(deps, 'staff');
+  // Kept for callers that do not wait: staff.update and key revocation publish the revocation themselves.
+  const forgetPrincipals = (): void => {
+    principals.revoked().catch((e: unknown) => deps.log.warn({ err: e }, 'could not publish a session revocation'));
+  };
 
   /** Opens a session for a verified staff member. */
   async function openSession(staff: Staff): Promise<LoginResult> {
@@ -98,36 +109,28 @@ export function authService(deps: Deps, loadTenant: (id: number) => Promise<Tena
 
   return {
     verifyCredentials: (username: string, password: string, ip: string, check?: PasswordCheck) =>
-      verifyStaffCredentials(deps, username, password, ip, check),
+      verifyStaffCredentials(deps, guesses, username, password, ip, check),
     openSession,
 
     async login(username: string, password: string, ip: string): Promise<Result<LoginResult, StaffLoginFailure>> {
-      const v = await verifyStaffCredentials(deps, username, password, ip);
+      const v = await verifyStaffCredentials(deps, guesses, username, password, ip);
       if (!v.ok) return v;
       return ok(await openSession(v.value));
     },
 
+    /** Ends the session; no process accepts its token after this returns. */
     async logout(token: string): Promise<void> {
-      principalCache.delete(token);
       await sessions.revokeStaffSession(deps.db, digest(token));
+      await principals.revoked();
     },
 
     /** Resolves a bearer token (staff session or tenant API key) to a principal. */
-    async authenticate(token: string): Promise<Principal | null> {
-      const cached = principalCache.get(token);
-      if (cached && cached.until > Date.now()) return cached.p;
-      const p = await principalOf(token);
-      if (p) {
-        if (principalCache.size > 10_000) principalCache.clear();
-        principalCache.set(token, { p, until: Date.now() + CACHE_MS });
-      }
-      return p;
-    },
+    authenticate: (token: string): Promise<Principal | null> => principals.get(token, () => principalOf(token)),
 
-    /** Forgets this process's cached principals (after a staff member's role, stores, password or disabled flag change). */
+    /** Stops every process serving cached principals (staff.update does it itself after a change). */
     forgetPrincipals,
 
-    ...apiKeyUseCases(deps, forgetPrincipals),
+    ...apiKeyUseCases(deps, principals.revoked),
   };
 }
 

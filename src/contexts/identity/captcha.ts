@@ -1,6 +1,7 @@
 // Picture captchas (图形验证码): a random text drawn as an SVG, remembered in
 // the cache under the client's key for a few minutes, checked case-insensitively.
-// A wrong answer counts; after a few the captcha is gone and a new one is needed.
+// Every answer is counted before it is compared; after a few wrong ones the
+// captcha is gone and a new one is needed.
 import crypto from 'node:crypto';
 import svgCaptcha from 'svg-captcha';
 import { hit } from '../../cache/cache.ts';
@@ -33,12 +34,19 @@ export function captchaService(deps: Deps) {
       const k = keyOf(tenantId, key);
       const stored = await deps.cache.get(k);
       if (!stored) return fail(ErrorCode.not_found, 'no captcha for this key (or it expired): get a new one');
+      // The try is counted before the comparison (one INCR), so parallel answers get no more comparisons than the limit.
+      const tries = await deps.cache.incr(`${k}:tries`, CAPTCHA_LIMITS.ttlSec);
+      if (tries > CAPTCHA_LIMITS.attempts) {
+        await deps.cache.del(k);
+        return fail(ErrorCode.not_found, 'too many wrong answers for this captcha: get a new one');
+      }
       if (stored !== hashOf(String(answer ?? '').trim())) {
-        const tries = await deps.cache.incr(`${k}:tries`, CAPTCHA_LIMITS.ttlSec);
         if (tries >= CAPTCHA_LIMITS.attempts) await deps.cache.del(k);
         return fail(ErrorCode.wrong_password, 'the picture code is wrong');
       }
       if (consume) await deps.cache.del(k);
+      // A right answer kept for later is not a wrong try.
+      else await deps.cache.incr(`${k}:tries`, CAPTCHA_LIMITS.ttlSec, -1);
       return ok(undefined);
     },
 

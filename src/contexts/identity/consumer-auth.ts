@@ -3,10 +3,9 @@
 // (consumer-register.ts), passwords and identifiers (consumer-credentials.ts)
 // and the profile (consumer-profile.ts) under one facade. Tokens are random
 // 256-bit values stored as SHA-256 digests in user_sessions and expire.
-import { hit, reached } from '../../cache/cache.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Deps } from '../../kernel/deps.ts';
-import type { MessageService } from '../platform/index.ts';
+import { guessLimiter, tooManyTries, type GuessLimit, type MessageService } from '../platform/index.ts';
 import { digest, dummyPasswordHash, newToken, verifyPassword } from '../../kernel/security.ts';
 import { consumerCodeCheck, consumerCredentialUseCases } from './consumer-credentials.ts';
 import { consumerProfileUseCases } from './consumer-profile.ts';
@@ -14,6 +13,7 @@ import { consumerRegisterUseCases, NO_REFERRALS, type SellerReferrals } from './
 import { CONSUMER_SESSION_DAYS, type ConsumerPrincipal, type ConsumerSession } from './domain/session.ts';
 import type { LoginKind, User } from './domain/user.ts';
 import type { ConsumerLoginFailure } from './errors.ts';
+import { principalCache } from './session-cache.ts';
 import * as sessions from './repo/consumer-sessions.repo.ts';
 import * as users from './repo/users.repo.ts';
 
@@ -21,13 +21,29 @@ export { CONSUMER_SESSION_DAYS };
 export { CONSUMER_CODE_PURPOSE } from './consumer-credentials.ts';
 export { NO_REFERRALS, type RegisterInput, type SellerReferrals } from './consumer-register.ts';
 
-/** Failed consumer logins: 5 per account and 30 per IP in 15 minutes. */
+/** Consumer login tries: 5 wrong ones per account and 30 per IP in 15 minutes. */
 export const CONSUMER_LOGIN_LIMITS = { perAccount: 5, perIp: 30, windowSec: 15 * 60 };
+
+/**
+ * The login's counters: the account by its id once the lookup has found it
+ * (so " Name", "name" and "NAME" share one counter: whatever the lookup
+ * accepts), else the identifier as the lookup reads it; and the caller's IP
+ * (platform-wide, tenant 0).
+ */
+function consumerLoginLimits(tenantId: number, userId: number | null, kind: LoginKind, id: string, ip: string): [GuessLimit, GuessLimit] {
+  const w = CONSUMER_LOGIN_LIMITS.windowSec;
+  const account = userId !== null ? `consumer-login:user:${userId}` : `consumer-login:${kind}:${kind === 'mobile' ? id : id.toLowerCase()}`;
+  return [
+    { tenantId, key: account, limit: CONSUMER_LOGIN_LIMITS.perAccount, windowSec: w },
+    { tenantId: 0, key: `consumer-login:ip:${ip}`, limit: CONSUMER_LOGIN_LIMITS.perIp, windowSec: w },
+  ];
+}
 
 export function consumerAuthService(deps: Deps, messages: Pick<MessageService, 'checkCode'>, referrals: SellerReferrals = NO_REFERRALS) {
   const now = () => deps.now?.() ?? new Date();
-  const cache = new Map<string, { p: ConsumerPrincipal; until: number }>();
-  const CACHE_MS = 5_000;
+  const guesses = guessLimiter(deps);
+  // The cache never outlives a revocation in any process (session-cache.ts).
+  const principals = principalCache<ConsumerPrincipal>(deps, 'consumer');
   const checkCode = consumerCodeCheck(messages);
 
   /** Opens a session for a user (after a registration or a verified login). */
@@ -41,28 +57,30 @@ export function consumerAuthService(deps: Deps, messages: Pick<MessageService, '
   return {
     ...consumerProfileUseCases(deps),
     ...consumerRegisterUseCases(deps, { checkCode, referrals }),
-    ...consumerCredentialUseCases(deps, checkCode, () => cache.clear()),
+    ...consumerCredentialUseCases(deps, checkCode, principals.revoked),
     openSession,
 
     /** The live session behind a token in this tenant, or null (unknown, expired, revoked, disabled user). */
     async authenticate(tenantId: number, token: string): Promise<ConsumerPrincipal | null> {
       if (!token || token.length > 200) return null;
-      const cached = cache.get(token);
-      if (cached && cached.until > Date.now() && cached.p.tenantId === tenantId) return cached.p;
-      const s = await sessions.liveUserSession(deps.db, digest(token), tenantId, now());
-      if (!s) return null;
-      const p: ConsumerPrincipal = { tenantId, userId: s.userId, expiresAt: s.expiresAt };
-      if (cache.size > 10_000) cache.clear();
-      cache.set(token, { p, until: Date.now() + CACHE_MS });
-      return p;
+      const load = async (): Promise<ConsumerPrincipal | null> => {
+        const s = await sessions.liveUserSession(deps.db, digest(token), tenantId, now());
+        return s ? { tenantId, userId: s.userId, expiresAt: s.expiresAt } : null;
+      };
+      return principals.get(token, load, (p) => p.tenantId === tenantId && p.expiresAt > now());
     },
 
+    /** Ends the session; no process accepts its token after this returns. */
     async logout(tenantId: number, token: string): Promise<void> {
-      cache.delete(token);
       await sessions.revokeUserSession(deps.db, digest(token), tenantId);
+      await principals.revoked();
     },
 
-    /** Checks an identifier/password pair under the failed-login throttle. */
+    /**
+     * Checks an identifier/password pair under the login limits: a try is
+     * reserved on the account and the IP before the password is compared; a
+     * right password clears the account's failures and gives the IP its try back.
+     */
     async login(
       tenantId: number,
       kind: LoginKind,
@@ -70,30 +88,20 @@ export function consumerAuthService(deps: Deps, messages: Pick<MessageService, '
       password: string,
       ip: string,
     ): Promise<Result<ConsumerSession & { user: User }, ConsumerLoginFailure>> {
-      const acctKey = `clogin-fail:${tenantId}:${kind}:${id.toLowerCase()}`;
-      const ipKey = `clogin-fail:ip:${ip}`;
-      for (const [key, limit] of [
-        [acctKey, CONSUMER_LOGIN_LIMITS.perAccount],
-        [ipKey, CONSUMER_LOGIN_LIMITS.perIp],
-      ] as const) {
-        const r = await reached(deps.cache, key, limit);
-        if (!r.allowed) {
-          return fail(ErrorCode.rate_limited, `too many failed logins; try again in ${r.retryAfterSec} s`, {
-            retryAfterSec: r.retryAfterSec,
-          });
-        }
-      }
-      const found = id ? await users.userByLogin(deps.db, tenantId, kind, id.trim()) : null;
+      const lookedUp = id.trim();
+      const found = lookedUp ? await users.userByLogin(deps.db, tenantId, kind, lookedUp) : null;
+      const [account, perIp] = consumerLoginLimits(tenantId, found?.user.id ?? null, kind, lookedUp, ip);
+      const t = await guesses.reserve([account, perIp]);
+      if (!t.allowed) return tooManyTries('failed logins', t.retryAfterSec);
       const good = found?.passwordHash
         ? await verifyPassword(password, found.passwordHash)
         : (await verifyPassword(password, await dummyPasswordHash()), false);
       if (!found || !good || found.user.disabled) {
-        await hit(deps.cache, acctKey, CONSUMER_LOGIN_LIMITS.perAccount, CONSUMER_LOGIN_LIMITS.windowSec);
-        await hit(deps.cache, ipKey, CONSUMER_LOGIN_LIMITS.perIp, CONSUMER_LOGIN_LIMITS.windowSec);
+        await t.wrong();
         if (found?.user.disabled) return fail(ErrorCode.forbidden, 'this account is disabled');
         return found ? fail(ErrorCode.invalid_credentials, 'wrong password') : fail(ErrorCode.not_found, `no user with this ${kind}`);
       }
-      await deps.cache.del(acctKey);
+      await t.right([account]);
       const s = await openSession(tenantId, found.user.id);
       return ok({ ...s, user: found.user });
     },

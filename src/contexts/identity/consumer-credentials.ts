@@ -31,8 +31,8 @@ export function consumerCodeCheck(messages: Pick<MessageService, 'checkCode'>): 
   };
 }
 
-/** `forget` drops the cached sessions (a reset ends every session at once in this process). */
-export function consumerCredentialUseCases(deps: Deps, checkCode: CheckCode, forget: () => void) {
+/** `revoked` publishes a revocation (a reset ends the user's sessions at once in every process). */
+export function consumerCredentialUseCases(deps: Deps, checkCode: CheckCode, revoked: () => Promise<void>) {
   return {
     /** Sets a new password after checking the code sent to the mobile/email (purpose "reset-pwd"); revokes all sessions. */
     async resetPassword(
@@ -52,7 +52,7 @@ export function consumerCredentialUseCases(deps: Deps, checkCode: CheckCode, for
         await users.setUserPassword(q, tenantId, found.user.id, hash);
         await sessions.revokeUserSessionsOf(q, found.user.id);
       });
-      forget();
+      await revoked();
       return ok(undefined);
     },
 

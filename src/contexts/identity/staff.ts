@@ -21,6 +21,7 @@ import {
 import type { StaffCreateFailure, StaffUpdateFailure } from './errors.ts';
 import { departmentExists } from './repo/departments.repo.ts';
 import { revokeStaffSessionsOf } from './repo/sessions.repo.ts';
+import { sessionsRevoked } from './session-cache.ts';
 import * as repo from './repo/staff.repo.ts';
 import { countTenantStores } from './repo/stores.repo.ts';
 
@@ -117,7 +118,7 @@ export function staffService(deps: Deps) {
     async update(tenantId: number, id: number, patch: UpdateStaffInput, by: Principal): Promise<Result<Staff, StaffUpdateFailure>> {
       const shape = checkPatch(patch);
       if (!shape.ok) return shape;
-      return deps.db.txResult(async (q): Promise<Result<Staff, StaffUpdateFailure>> => {
+      const r = await deps.db.txResult(async (q): Promise<Result<Staff, StaffUpdateFailure>> => {
         const cur = await repo.lockStaff(q, tenantId, id);
         if (!cur) return fail(ErrorCode.not_found, 'staff member not found');
         const may = mayChange(cur, patch, by);
@@ -126,6 +127,9 @@ export function staffService(deps: Deps) {
         if (!targets.ok) return targets;
         return ok(await applyUpdate(q, tenantId, cur, patch, by));
       });
+      // Committed: every process stops serving the member's cached principal (role, stores, a revoked session).
+      if (r.ok) await sessionsRevoked(deps, 'staff');
+      return r;
     },
 
     list: (tenantId: number, opts: { role?: string; limit: number; offset: number }): Promise<{ items: Staff[]; total: number }> =>

@@ -1,9 +1,11 @@
 // Points vouchers (积分券): staff make numbers worth points; a consumer redeems
 // a number once, by a conditional update, with the credit in the same
-// transaction. Wrong numbers count against a per-user limit.
+// transaction. Every try is reserved per user before the number is looked up
+// (platform guesses), so parallel tries get no more lookups than the limit;
+// only unknown numbers count as wrong.
 import crypto from 'node:crypto';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
-import { audit } from '../platform/index.ts';
+import { audit, guessLimiter, tooManyTries } from '../platform/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import {
   checkVoucherBatch,
@@ -37,7 +39,13 @@ const refuse = (why: VoucherRefusal) => fail(REFUSALS[why].code, REFUSALS[why].m
 
 export function voucherService(deps: Deps) {
   const now = () => deps.now?.() ?? new Date();
-  const failKey = (tenantId: number, userId: number) => `pvoucher-fail:${tenantId}:${userId}`;
+  const guesses = guessLimiter(deps);
+  const limitOf = (tenantId: number, userId: number) => ({
+    tenantId,
+    key: `points-voucher:user:${userId}`,
+    limit: VOUCHER_LIMITS.perUser,
+    windowSec: VOUCHER_LIMITS.windowSec,
+  });
 
   return {
     /** Makes `count` voucher numbers worth `score` points each (staff); returns the numbers once. */
@@ -68,31 +76,36 @@ export function voucherService(deps: Deps) {
       number: string,
       labels: VoucherLabels = {},
     ): Promise<Result<VoucherRedeemed, RedeemVoucherCode>> {
-      const key = failKey(tenantId, userId);
-      const tries = await deps.cache.get(key);
-      if (Number(tries ?? 0) >= VOUCHER_LIMITS.perUser) return fail(ErrorCode.rate_limited, 'too many wrong numbers; try again later');
+      const t = await guesses.reserve([limitOf(tenantId, userId)]);
+      if (!t.allowed) return tooManyTries('wrong numbers', t.retryAfterSec);
       const at = now();
       const n = number.trim();
-      return deps.db.txResult(async (q): Promise<Result<VoucherRedeemed, RedeemVoucherCode>> => {
-        const v = await takeVoucher(q, tenantId, n, userId, at);
-        if (!v) {
-          const why = voucherRefusal(await voucherByNumber(q, tenantId, n));
-          if (why === 'unknown') await deps.cache.incr(key, VOUCHER_LIMITS.windowSec);
-          return refuse(why);
-        }
-        const m = await moveBalance(
-          q,
-          'points',
-          tenantId,
-          userId,
-          v.score,
-          'points_voucher',
-          voucherRef(v.id),
-          labels.remark ?? 'points voucher',
-        );
-        if (!m.ok) return m;
-        return ok({ score: v.score, balanceAfter: m.value.balanceAfter });
-      });
+      let unknown = false;
+      try {
+        return await deps.db.txResult(async (q): Promise<Result<VoucherRedeemed, RedeemVoucherCode>> => {
+          const v = await takeVoucher(q, tenantId, n, userId, at);
+          if (!v) {
+            const why = voucherRefusal(await voucherByNumber(q, tenantId, n));
+            unknown = why === 'unknown';
+            return refuse(why);
+          }
+          const m = await moveBalance(
+            q,
+            'points',
+            tenantId,
+            userId,
+            v.score,
+            'points_voucher',
+            voucherRef(v.id),
+            labels.remark ?? 'points voucher',
+          );
+          if (!m.ok) return m;
+          return ok({ score: v.score, balanceAfter: m.value.balanceAfter });
+        });
+      } finally {
+        // Only a number nobody made is a wrong guess; a used or expired one gives its try back.
+        await (unknown ? t.wrong() : t.right());
+      }
     },
   };
 }

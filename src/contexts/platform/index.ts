@@ -1,9 +1,10 @@
 // The platform context's public face: the only module other contexts and the
 // dialects import. Platform owns audit_log, idempotency_keys, outbox_messages,
-// verification_codes and app_secrets; every context writes its audit rows
+// verification_codes, guess_attempts and app_secrets; every context writes its audit rows
 // through `audit(q, …)` inside its own transaction.
 export * from './audit.ts';
 export * from './errors.ts';
+export * from './guesses.ts';
 export * from './idempotency.ts';
 export * from './messages.ts';
 export * from './qr.ts';
