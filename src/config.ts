@@ -1,5 +1,7 @@
 // Configuration comes from the environment only, validated once at start: a
 // bad value stops the process with a message that names the variable.
+import net from 'node:net';
+import { isOrigin, normalizeOrigin } from './kernel/origin.ts';
 
 export interface Config {
   port: number;
@@ -17,6 +19,16 @@ export interface Config {
   publicUrl: string | null;
   uploadDir: string | null;
   qrSecret: string | null;
+  /** Which proxies' X-Forwarded-For to believe: false (none), a hop count, or addresses / CIDR ranges. */
+  trustProxy: false | number | string[];
+  /** Bearer token for GET /metrics; without one, /metrics answers only direct loopback callers. */
+  metricsToken: string | null;
+  /** Origins every tenant's browser clients may call from (CORS), besides each tenant's own `corsOrigins`. */
+  corsOrigins: string[];
+  /** Send Strict-Transport-Security (only when every client reaches quan over HTTPS). */
+  hsts: boolean;
+  /** How long a stored Idempotency-Key answer is replayed before it is forgotten. */
+  idempotencyTtlHours: number;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +73,59 @@ function passwordVar(env: Env, name: string): string | null {
   return raw;
 }
 
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY beside addresses and CIDR ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrRange(s: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(s)) return true;
+  const [addr, bits, more] = s.split('/');
+  const family = net.isIP(addr ?? '');
+  if (!family || more !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+// Trusting every hop (Fastify's `true`) would let any client choose its own address, and with it lift every per-IP limit.
+function trustProxyVar(env: Env): Config['trustProxy'] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (/^\d+$/.test(raw)) return intVar(env, 'TRUST_PROXY', 0, 1, 10);
+  const list = raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const bad = list.find((x) => !isAddressOrRange(x));
+  if (bad !== undefined || !list.length) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be a hop count (1-10) or a comma list of proxy addresses / CIDR ranges (or loopback, linklocal, uniquelocal), got "${bad ?? raw}"`,
+    );
+  }
+  return list;
+}
+
+function originsVar(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map(normalizeOrigin).filter(Boolean);
+  for (const o of list) {
+    if (!isOrigin(o)) throw new ConfigError(name, `must be a comma list of origins like https://shop.example.com, got "${o}"`);
+  }
+  return list;
+}
+
+function boolVar(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+}
+
+function tokenVar(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < 16 || /\s/.test(raw)) throw new ConfigError(name, 'must be at least 16 characters without spaces');
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -90,5 +155,10 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: urlVar(env, 'PUBLIC_URL', ['http:', 'https:']),
     uploadDir: env.UPLOAD_DIR || null,
     qrSecret,
+    trustProxy: trustProxyVar(env),
+    metricsToken: tokenVar(env, 'METRICS_TOKEN'),
+    corsOrigins: originsVar(env, 'CORS_ORIGINS'),
+    hsts: boolVar(env, 'HSTS'),
+    idempotencyTtlHours: intVar(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
   };
 }

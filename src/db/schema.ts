@@ -361,10 +361,12 @@ export interface IdempotencyKeys {
   attempt: string | null;
   committed: Generated<boolean>;
   created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
   key: string;
   principal: string;
   request_hash: string;
   response: Json | null;
+  response_sealed: Buffer | null;
   status_code: number | null;
   tenant_id: number;
 }
@@ -698,6 +700,7 @@ export interface TemplateUserClaims {
 
 export interface Tenants {
   approval_required: Generated<boolean>;
+  cors_origins: Generated<string[]>;
   created_at: Generated<Timestamp>;
   id: Generated<number>;
   name: string;

@@ -12,6 +12,7 @@ import { nativeApi } from './native/index.ts';
 import { apifmApi } from './apifm/index.ts';
 import { Problem } from './native/schemas.ts';
 import { sendProblem } from './problem.ts';
+import { securityPlugin, trustProxyOption } from './security.ts';
 
 export interface AppOptions {
   services: Services;
@@ -25,7 +26,7 @@ export async function buildApp({ services, metrics = createMetrics() }: AppOptio
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
     },
-    trustProxy: true,
+    trustProxy: trustProxyOption(services.deps.config.trustProxy), // TRUST_PROXY: off unless configured (README)
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -61,6 +62,7 @@ export async function buildApp({ services, metrics = createMetrics() }: AppOptio
   app.setNotFoundHandler((req, reply) => sendProblem(reply, 'not_found', 404, `no route ${req.method} ${req.url.split('?')[0]}`));
 
   app.addSchema(Problem);
+  await app.register(securityPlugin, { services }); // security headers and CORS (security.ts)
   await app.register(formbody);
   await app.register(swagger, {
     openapi: {

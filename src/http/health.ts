@@ -1,7 +1,16 @@
 // Liveness, readiness (the store answers) and Prometheus metrics.
-import type { FastifyInstance } from 'fastify';
+//
+// /metrics tells route names, volumes and timings: with METRICS_TOKEN set it
+// answers only `Authorization: Bearer <token>`; without one, only a caller on
+// this machine that came straight to quan (loopback socket, no forwarding
+// header: a reverse proxy on the same host never passes it on). A wrong or
+// missing token gets 401; without a token anyone else gets 404, as if there
+// were no such route.
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import client from 'prom-client';
 import type { Services } from '../compose.ts';
+import { sendProblem } from './problem.ts';
 
 export function createMetrics() {
   const registry = new client.Registry();
@@ -17,6 +26,25 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
+const FORWARDING_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
+
+/** Constant-time comparison of the bearer token with the configured one. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+  if (!given) return false;
+  const a = crypto.createHash('sha256').update(given).digest();
+  const b = crypto.createHash('sha256').update(token).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
+/** Who may read /metrics (see the top of this file). The socket's address, never req.ip: a forwarded address proves nothing. */
+export function mayReadMetrics(req: FastifyRequest, token: string | null): boolean {
+  if (token !== null) return bearerMatches(req.headers.authorization, token);
+  const peer = req.raw.socket?.remoteAddress ?? '';
+  return LOOPBACK.test(peer) && !FORWARDING_HEADERS.some((h) => req.headers[h] !== undefined);
+}
 
 export async function healthRoutes(app: FastifyInstance, opts: { services: Services; metrics: Metrics }) {
   const { services, metrics } = opts;
@@ -36,7 +64,14 @@ export async function healthRoutes(app: FastifyInstance, opts: { services: Servi
     }
   });
 
-  app.get('/metrics', { schema: { ...hidden, summary: 'Prometheus metrics' } }, async (_req, reply) => {
+  const metricsToken = services.deps.config.metricsToken;
+  const metricsSummary = 'Prometheus metrics: Authorization: Bearer METRICS_TOKEN, or without a token from loopback only';
+  app.get('/metrics', { schema: { ...hidden, summary: metricsSummary } }, async (req, reply) => {
+    if (!mayReadMetrics(req, metricsToken)) {
+      if (metricsToken === null) return sendProblem(reply, 'not_found', 404, 'no route GET /metrics');
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      return sendProblem(reply, 'unauthenticated', 401, 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
+    }
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });

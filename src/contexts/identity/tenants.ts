@@ -4,7 +4,15 @@ import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { pgErrorCode, PgCode, type Queryable } from '../../db/store.ts';
 import { audit } from '../platform/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
-import { SMS_PROVIDERS, validateSlug, type CreateTenantInput, type Tenant, type TenantSettingsPatch } from './domain/tenant.ts';
+import { isOrigin, normalizeOrigin } from '../../kernel/origin.ts';
+import {
+  MAX_CORS_ORIGINS,
+  SMS_PROVIDERS,
+  validateSlug,
+  type CreateTenantInput,
+  type Tenant,
+  type TenantSettingsPatch,
+} from './domain/tenant.ts';
 import type { TenantCreateFailure, TenantSettingsFailure } from './errors.ts';
 import * as repo from './repo/tenants.repo.ts';
 import { createStaffIn } from './staff.ts';
@@ -26,14 +34,28 @@ export async function insertTenantIn(q: Queryable, input: CreateTenantInput): Pr
   return ok(t);
 }
 
-function checkSettings(patch: TenantSettingsPatch): Result<void, 'invalid_input'> {
+/** The origins as browsers send them, each checked, without repeats. */
+function checkOrigins(origins: string[]): Result<string[], 'invalid_input'> {
+  const list = [...new Set(origins.map(normalizeOrigin))];
+  if (list.length > MAX_CORS_ORIGINS)
+    return fail(ErrorCode.invalid_input, `corsOrigins: at most ${MAX_CORS_ORIGINS}`, { field: 'corsOrigins' });
+  const bad = list.find((o) => !isOrigin(o));
+  if (bad !== undefined) {
+    return fail(ErrorCode.invalid_input, `corsOrigins: "${bad}" is not an origin like https://shop.example.com`, { field: 'corsOrigins' });
+  }
+  return ok(list);
+}
+
+function checkSettings(patch: TenantSettingsPatch): Result<TenantSettingsPatch, 'invalid_input'> {
   if (patch.timezone !== undefined && !isValidTimeZone(patch.timezone)) {
     return fail(ErrorCode.invalid_input, `unknown time zone "${patch.timezone}"`, { field: 'timezone' });
   }
   if (patch.smsProvider !== undefined && !(SMS_PROVIDERS as readonly string[]).includes(patch.smsProvider)) {
     return fail(ErrorCode.invalid_input, `unknown SMS provider "${patch.smsProvider}" (available: ${SMS_PROVIDERS.join(', ')})`);
   }
-  return ok(undefined);
+  if (patch.corsOrigins === undefined) return ok(patch);
+  const origins = checkOrigins(patch.corsOrigins);
+  return origins.ok ? ok({ ...patch, corsOrigins: origins.value }) : origins;
 }
 
 export function tenantService(deps: Deps) {
@@ -80,9 +102,9 @@ export function tenantService(deps: Deps) {
       const c = checkSettings(patch);
       if (!c.ok) return c;
       return deps.db.txResult(async (q): Promise<Result<Tenant, TenantSettingsFailure>> => {
-        const t = await repo.updateTenantSettings(q, id, patch);
+        const t = await repo.updateTenantSettings(q, id, c.value);
         if (!t) return fail(ErrorCode.not_found, 'tenant not found');
-        await audit(q, id, by, { action: 'tenant.settings', targetType: 'tenant', targetId: id, details: patch });
+        await audit(q, id, by, { action: 'tenant.settings', targetType: 'tenant', targetId: id, details: c.value });
         bySlug.delete(t.slug);
         return ok(t);
       });

@@ -8,15 +8,26 @@
 //   - not committed after STALE_SEC: nothing happened; a retry takes the key
 //     over (a new attempt), and should the old attempt still be alive, its
 //     commit finds the key no longer its own and rolls back.
+//
+// Retention: a key is forgotten at its expiry (IDEMPOTENCY_TTL_HOURS, 24 h by
+// default; deps.now is the clock): an expired key is never replayed, and the
+// periodic sweep deletes it. What is kept is only what a replay needs: the
+// key's digest, the request's fingerprint, the status and the answer sealed
+// under the Idempotency-Key itself (domain/idempotency.ts).
 import crypto from 'node:crypto';
+import type { Logger } from 'pino';
 import { commitScope, type CommitScope } from '../../db/commit-scope.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps } from '../../kernel/deps.ts';
-import { beginOnExisting, STALE_SEC, type IdempotencyBegin } from './domain/idempotency.ts';
+import { beginOnExisting, isExpired, keyDigest, openAnswer, sealAnswer, STALE_SEC, type IdempotencyBegin } from './domain/idempotency.ts';
 import * as keys from './repo/idempotency.repo.ts';
 
 export type { CommitScope };
-export { requestHash, STALE_SEC, type IdempotencyBegin } from './domain/idempotency.ts';
+export { keyDigest, requestHash, STALE_SEC, type IdempotencyBegin } from './domain/idempotency.ts';
+
+/** How often the sweep of expired keys runs, and how many rows one statement deletes. */
+export const IDEMPOTENCY_SWEEP_EVERY_MS = 10 * 60_000;
+const SWEEP_BATCH = 5_000;
 
 export class IdempotencyKeyLost extends Error {
   constructor() {
@@ -29,26 +40,40 @@ export function withCommitScope<T>(fn: () => T): T {
   return commitScope.run({ beforeCommit: null }, fn);
 }
 
-async function begin(q: Queryable, k: keys.KeyRef, hash: string): Promise<IdempotencyBegin> {
-  const attempt = crypto.randomUUID();
-  if (await keys.claimKey(q, k, hash, attempt)) return { state: 'new', attempt };
-  const row = await keys.readKey(q, k);
-  if (!row) return begin(q, k, hash); // aborted meanwhile: try again
-  const found = beginOnExisting(row, hash);
-  if (found) return found;
-  return (await keys.takeOverStaleKey(q, k, attempt, STALE_SEC)) ? { state: 'new', attempt } : { state: 'in_flight' };
-}
+/** The row of a key: tenant, principal and the key's digest. */
+const refOf = (tenantId: number, principal: string, key: string): keys.KeyRef => ({ tenantId, principal, key: keyDigest(key) });
+/** What the seal is bound to besides the key, so an answer cannot be moved to another row. */
+const sealScope = (tenantId: number, principal: string) => `${tenantId}\n${principal}`;
 
 export function idempotencyService(deps: Deps) {
+  const now = () => deps.now?.() ?? new Date();
+  const expiry = () => new Date(now().getTime() + deps.config.idempotencyTtlHours * 3_600_000);
+
+  async function begin(tenantId: number, principal: string, key: string, hash: string, tries = 3): Promise<IdempotencyBegin> {
+    const q: Queryable = deps.db;
+    const k = refOf(tenantId, principal, key);
+    const attempt = crypto.randomUUID();
+    if (await keys.claimKey(q, k, hash, attempt, expiry())) return { state: 'new', attempt };
+    const row = await keys.readKey(q, k);
+    if (!row || isExpired(row, now())) {
+      // Gone meanwhile, or expired (forgotten now): claim it afresh.
+      if (row) await keys.deleteExpiredKey(q, k, now());
+      return tries > 0 ? begin(tenantId, principal, key, hash, tries - 1) : { state: 'in_flight' };
+    }
+    const found = beginOnExisting(row, hash, () => openAnswer(key, sealScope(tenantId, principal), row.sealed!));
+    if (found) return found;
+    return (await keys.takeOverStaleKey(q, k, attempt, STALE_SEC, expiry())) ? { state: 'new', attempt } : { state: 'in_flight' };
+  }
+
   return {
     begin: (tenantId: number, principal: string, key: string, hash: string): Promise<IdempotencyBegin> =>
-      begin(deps.db, { tenantId, principal, key }, hash),
+      begin(tenantId, principal, key, hash),
 
     /** Marks the key in the work's own transactions; a lost key rolls the work back. */
     arm(scope: CommitScope | undefined, tenantId: number, principal: string, key: string, attempt: string): void {
       if (!scope) return;
       scope.beforeCommit = async (q: Queryable) => {
-        if (!(await keys.markCommitted(q, { tenantId, principal, key }, attempt))) throw new IdempotencyKeyLost();
+        if (!(await keys.markCommitted(q, refOf(tenantId, principal, key), attempt))) throw new IdempotencyKeyLost();
       };
     },
 
@@ -57,14 +82,63 @@ export function idempotencyService(deps: Deps) {
     },
 
     async complete(tenantId: number, principal: string, key: string, attempt: string, statusCode: number, body: unknown): Promise<void> {
-      await keys.storeAnswer(deps.db, { tenantId, principal, key }, attempt, statusCode, body);
+      const sealed = sealAnswer(key, sealScope(tenantId, principal), body);
+      await keys.storeAnswer(deps.db, refOf(tenantId, principal, key), attempt, statusCode, sealed);
     },
 
     /** Frees a key whose request failed unexpectedly before any work committed, so a retry can run. */
     async abort(tenantId: number, principal: string, key: string, attempt: string): Promise<void> {
-      await keys.freeUncommittedKey(deps.db, { tenantId, principal, key }, attempt);
+      await keys.freeUncommittedKey(deps.db, refOf(tenantId, principal, key), attempt);
+    },
+
+    /** Deletes every key past its expiry; the number deleted. */
+    async sweep(): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const n = await keys.deleteExpiredKeys(deps.db, now(), SWEEP_BATCH);
+        total += n;
+        if (n < SWEEP_BATCH) return total;
+      }
     },
   };
 }
 
 export type IdempotencyService = ReturnType<typeof idempotencyService>;
+
+export interface SweepJob {
+  runOnce(): Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** Runs the sweep of expired keys now and every `everyMs` (one run at a time); a failed run is logged. */
+export function startIdempotencySweep(sweep: () => Promise<number>, log: Logger, everyMs = IDEMPOTENCY_SWEEP_EVERY_MS): SweepJob {
+  let running: Promise<number | null> | null = null;
+  let stopped = false;
+  const runOnce = () => {
+    if (stopped) return Promise.resolve(null);
+    running ??= sweep()
+      .then((n) => {
+        if (n) log.info({ deleted: n }, 'expired idempotency keys deleted');
+        return n;
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'idempotency key sweep failed');
+        return null;
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+  void runOnce();
+  const timer = setInterval(() => void runOnce(), everyMs);
+  timer.unref();
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

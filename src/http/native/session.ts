@@ -13,6 +13,7 @@ export const TenantOut = Type.Object({
   timezone: Type.String(),
   approvalRequired: Type.Boolean(),
   smsProvider: Type.String(),
+  corsOrigins: Type.Array(Type.String(), { description: "browser origins allowed to call this tenant's apifm API (CORS)" }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 

@@ -66,13 +66,19 @@ export default async function tenantRoutes(app: NativeApp) {
       preHandler: guard({ roles: ['owner', 'admin'] }),
       schema: {
         tags: ['tenants'],
-        summary: 'Change tenant settings: name, time zone, whether templates need approval, SMS provider',
+        summary: 'Change tenant settings: name, time zone, whether templates need approval, SMS provider, CORS origins',
         security: [{ bearer: [] }],
         body: Type.Object({
           name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
           timezone: Type.Optional(Type.String()),
           approvalRequired: Type.Optional(Type.Boolean()),
           smsProvider: Type.Optional(Type.String()),
+          corsOrigins: Type.Optional(
+            Type.Array(Type.String({ maxLength: 300 }), {
+              maxItems: 20,
+              description: 'browser origins (https://host[:port]) the H5 clients call /{slug}/… from; [] allows none but CORS_ORIGINS',
+            }),
+          ),
         }),
         response: { 200: TenantOut, ...errors(400, 401, 403) },
       },

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTemplate, makeTenant, makeUser, type TenantFixture } from '../../helpers/fixtures.ts';
 import { openTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-import { IdempotencyKeyLost, STALE_SEC, withCommitScope } from '../../../src/contexts/platform/idempotency.ts';
+import { IdempotencyKeyLost, keyDigest, STALE_SEC, withCommitScope } from '../../../src/contexts/platform/idempotency.ts';
 
 let rt: TestRuntime;
 let t: TenantFixture;
@@ -34,7 +34,7 @@ describe('idempotency keys across a crash', () => {
     expect(first.state).toBe('new');
     await work('k-committed', (first as { attempt: string }).attempt);
     // The process "dies" here: no complete(). Even long after, a retry must not run the work.
-    await rt.db.query(`UPDATE idempotency_keys SET created_at = now() - interval '1 hour' WHERE key = 'k-committed'`);
+    await rt.db.query(`UPDATE idempotency_keys SET created_at = now() - interval '1 hour' WHERE key = $1`, [keyDigest('k-committed')]);
     expect((await idem().begin(t.tenantId, 'p', 'k-committed', 'h')).state).toBe('committed_unanswered');
     expect(await probeRows()).toBe(before + 1);
   });
@@ -45,7 +45,10 @@ describe('idempotency keys across a crash', () => {
     expect(a.state).toBe('new');
     // Young: still in flight.
     expect((await idem().begin(t.tenantId, 'p', 'k-stale', 'h')).state).toBe('in_flight');
-    await rt.db.query(`UPDATE idempotency_keys SET created_at = now() - make_interval(secs => $1) WHERE key = 'k-stale'`, [STALE_SEC + 5]);
+    await rt.db.query(`UPDATE idempotency_keys SET created_at = now() - make_interval(secs => $1) WHERE key = $2`, [
+      STALE_SEC + 5,
+      keyDigest('k-stale'),
+    ]);
     const b = await idem().begin(t.tenantId, 'p', 'k-stale', 'h');
     expect(b.state).toBe('new');
     await expect(work('k-stale', (a as { attempt: string }).attempt)).rejects.toBeInstanceOf(IdempotencyKeyLost);
@@ -65,10 +68,14 @@ describe('idempotency keys across a crash', () => {
       payload: { userId: u.id },
     });
     expect(first.statusCode).toBe(201);
-    const marked = await rt.db.query<{ committed: boolean }>(`SELECT committed FROM idempotency_keys WHERE key = 'claim-lost-answer'`);
+    const marked = await rt.db.query<{ committed: boolean }>(`SELECT committed FROM idempotency_keys WHERE key = $1`, [
+      keyDigest('claim-lost-answer'),
+    ]);
     expect(marked.rows[0]?.committed).toBe(true);
     // Simulate the crash after commit: the stored answer is gone.
-    await rt.db.query(`UPDATE idempotency_keys SET status_code = NULL, response = NULL WHERE key = 'claim-lost-answer'`);
+    await rt.db.query(`UPDATE idempotency_keys SET status_code = NULL, response_sealed = NULL WHERE key = $1`, [
+      keyDigest('claim-lost-answer'),
+    ]);
     const retry = await rt.app.inject({
       method: 'POST',
       url: `/api/v1/coupon-templates/${tpl.id}/claims`,
@@ -96,8 +103,8 @@ describe('idempotency keys across a crash', () => {
     );
     expect(replies.map((r) => r.statusCode)).toEqual(users.map(() => 201));
     const keys = await rt.db.query<{ committed: boolean; status_code: number }>(
-      `SELECT committed, status_code FROM idempotency_keys WHERE key LIKE $1`,
-      [`batched-${tpl.id}-%`],
+      `SELECT committed, status_code FROM idempotency_keys WHERE key = ANY($1::text[])`,
+      [users.map((_u, i) => keyDigest(`batched-${tpl.id}-${i}`))],
     );
     expect(keys.rows).toHaveLength(20);
     expect(keys.rows.every((k) => k.committed && k.status_code === 201)).toBe(true);

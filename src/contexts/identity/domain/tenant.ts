@@ -7,6 +7,8 @@ export interface Tenant {
   timezone: string;
   approvalRequired: boolean;
   smsProvider: string;
+  /** Browser origins (scheme://host[:port]) the tenant's H5 clients call its apifm API from (CORS). */
+  corsOrigins: string[];
   createdAt: Date;
 }
 
@@ -24,7 +26,11 @@ export type TenantSettingsPatch = {
   timezone?: string;
   approvalRequired?: boolean;
   smsProvider?: string;
+  corsOrigins?: string[];
 };
+
+/** At most this many CORS origins per tenant. */
+export const MAX_CORS_ORIGINS = 20;
 
 /** Slugs that would shadow a mount point of the server (apifm mounts `/{slug}/`). */
 export const RESERVED_SLUGS = new Set([

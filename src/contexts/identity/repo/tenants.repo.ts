@@ -10,6 +10,7 @@ const toTenant = (r: Row<'tenants'>): Tenant => ({
   timezone: r.timezone,
   approvalRequired: r.approval_required,
   smsProvider: r.sms_provider,
+  corsOrigins: r.cors_origins,
   createdAt: r.created_at,
 });
 
@@ -45,9 +46,10 @@ export async function listTenants(q: Queryable): Promise<Tenant[]> {
 export async function updateTenantSettings(q: Queryable, id: number, patch: TenantSettingsPatch): Promise<Tenant | null> {
   const r = await q.query<Row<'tenants'>>(
     `UPDATE tenants SET name = COALESCE($2, name), timezone = COALESCE($3, timezone),
-             approval_required = COALESCE($4, approval_required), sms_provider = COALESCE($5, sms_provider)
+             approval_required = COALESCE($4, approval_required), sms_provider = COALESCE($5, sms_provider),
+             cors_origins = COALESCE($6::text[], cors_origins)
            WHERE id = $1 RETURNING *`,
-    [id, patch.name ?? null, patch.timezone ?? null, patch.approvalRequired ?? null, patch.smsProvider ?? null],
+    [id, patch.name ?? null, patch.timezone ?? null, patch.approvalRequired ?? null, patch.smsProvider ?? null, patch.corsOrigins ?? null],
   );
   return r.rows[0] ? toTenant(r.rows[0]) : null;
 }
