@@ -690,6 +690,7 @@ export interface Stores {
   name: string;
   phone: string | null;
   tenant_id: number;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface TemplateUserClaims {

@@ -6,6 +6,7 @@ import type { Coupon, Coupons } from '../coupons/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { phoneExists, templateStoreIds } from './repo/counter.repo.ts';
 import { staffStoresOf } from './staff-stores.ts';
+import { requireCounterPermission } from './access.ts';
 
 export function giveCouponUseCases(deps: Deps, { coupons }: Pick<Coupons, 'coupons'>) {
   async function giveCoupons(
@@ -13,6 +14,8 @@ export function giveCouponUseCases(deps: Deps, { coupons }: Pick<Coupons, 'coupo
     input: { templateId: number; phone: string; quantity: number },
     by: Principal,
   ): Promise<Result<Coupon[]>> {
+    const may = requireCounterPermission(by, 'coupon.give');
+    if (!may.ok) return may;
     const storeIds = await templateStoreIds(deps.db, tenantId, input.templateId);
     if (!storeIds) return fail(ErrorCode.not_found, 'coupon template not found', { what: 'template' });
     if (!storesOverlap(staffStoresOf(by), storeIds)) return fail(ErrorCode.forbidden, 'this coupon is not usable in any of your stores');

@@ -12,6 +12,7 @@ import type { Deps, Principal } from '../../kernel/deps.ts';
 import { parseCouponNumber } from './domain/coupon-number.ts';
 import * as counter from './repo/counter.repo.ts';
 import { staffStoresOf } from './staff-stores.ts';
+import { requireCounterPermission } from './access.ts';
 
 export interface WrittenOff {
   redemptionId: number;
@@ -43,6 +44,8 @@ export function writeOffUseCases(deps: Deps, { coupons, redemptions }: Pick<Coup
 
   /** Writes off the coupon of a number (its code or id) in the clerk's store; once. */
   async function writeOffByNumber(tenantId: number, num: string, by: Principal): Promise<Result<WrittenOff>> {
+    const may = requireCounterPermission(by, 'coupon.write_off');
+    if (!may.ok) return may;
     const code = await counter.couponCodeOf(deps.db, tenantId, parseCouponNumber(num));
     if (!code) return fail(ErrorCode.not_found, `no coupon with number ${num}`);
     const store = await writeOffStoreFor(tenantId, code, by);

@@ -9,7 +9,6 @@ export * from './exchange.ts';
 export * from './gift.ts';
 export * from './issue.ts';
 export * from './merge-share.ts';
-export * from './seller-account.ts';
 export * from './promo-codes.ts';
 export * from './promo-pricing.ts';
 export * from './quote.ts';
@@ -44,7 +43,6 @@ import { exchangeService } from './exchange.ts';
 import { giftService } from './gift.ts';
 import { issueService } from './issue.ts';
 import { mergeShareService } from './merge-share.ts';
-import { sellerAccountService } from './seller-account.ts';
 import { promoCodeService } from './promo-codes.ts';
 import { promoCodeLoader } from './promo-pricing.ts';
 import { redemptionService } from './redemptions.ts';
@@ -69,7 +67,6 @@ export function buildCoupons(deps: Deps) {
       own: reader.own,
       stats: reader.stats,
       ...mergeShareService(deps, { issuing, reader }),
-      ...sellerAccountService(deps),
     },
     /** The process's claim batcher, seen from outside: counts, and an observer per batch. */
     claimBatches: { stats: batcher.stats, observe: batcher.observe },

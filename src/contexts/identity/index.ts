@@ -42,6 +42,7 @@ import type { MessageService } from '../platform/index.ts';
 import { authService } from './auth.ts';
 import { captchaService } from './captcha.ts';
 import { consumerAuthService, type SellerReferrals } from './consumer-auth.ts';
+import { consumerTokenService } from './consumer-tokens.ts';
 import { departmentService } from './departments.ts';
 import { staffService } from './staff.ts';
 import { storeService } from './stores.ts';
@@ -63,6 +64,7 @@ export function buildIdentity(deps: Deps, { messages, referrals }: { messages: M
     users: userService(deps),
     departments: departmentService(deps),
     consumerAuth: consumerAuthService(deps, messages, referrals),
+    consumerTokens: consumerTokenService(deps),
     captcha: captchaService(deps),
   };
 }

@@ -8,6 +8,7 @@ import type { StoreCreateFailure, StoreUpdateFailure } from './errors.ts';
 import * as repo from './repo/stores.repo.ts';
 
 export function storeService(deps: Deps) {
+  const now = () => deps.now?.() ?? new Date();
   return {
     async create(tenantId: number, input: StoreInput, by: Principal): Promise<Result<Store, StoreCreateFailure>> {
       if (!input.name?.trim()) return fail(ErrorCode.invalid_input, 'name is required', { field: 'name' });
@@ -29,7 +30,7 @@ export function storeService(deps: Deps) {
           phone: cleanOptional(patch.phone),
           linkman: cleanOptional(patch.linkman),
         };
-        const store = await repo.updateStore(q, tenantId, id, patch.name?.trim() ?? null, fields);
+        const store = await repo.updateStore(q, tenantId, id, patch.name?.trim() ?? null, fields, now());
         const changed: Record<string, unknown> = {};
         if (patch.name !== undefined) changed.name = patch.name.trim();
         for (const f of STORE_OPTIONAL_FIELDS) if (fields[f] !== undefined) changed[f] = fields[f];

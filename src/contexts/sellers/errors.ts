@@ -5,10 +5,11 @@
 // not declared per code.
 import type { RedemptionService } from '../coupons/index.ts';
 
-export type SellerRefusalReason = 'other_merchant' | 'other_seller' | 'outside_stores';
+// No 'other merchant' reason: another merchant's code is not found, like a code nobody has.
+export type SellerRefusalReason = 'other_seller' | 'outside_stores';
 export type SellerRefusal = { reason: SellerRefusalReason };
 
-/** asSeller: not a seller's staff session, or the seller is disabled. */
+/** asSeller / asSellerAccount: not a seller's staff session (or own consumer account), or the seller is disabled. */
 export type AsSellerFailure = 'forbidden';
 /** saveProfile: no such seller; a bad userId or referral code; a referral code, account or default flag taken. */
 export type SaveProfileFailure = 'not_found' | 'invalid_input' | 'conflict';

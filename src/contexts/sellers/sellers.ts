@@ -16,6 +16,25 @@ export async function asSeller(deps: Deps, p: Principal): Promise<Result<Seller 
   return ok({ ...s, tenantId: p.tenantId });
 }
 
+/**
+ * The seller whose own consumer account (seller_profiles.user_id, set by staff
+ * with PUT /api/v1/sellers/{id} userId) is this consumer: a seller logged in
+ * from WeChat with its consumer token acts as that seller, with the seller's
+ * staff principal (its role, its stores). Being a seller's customer
+ * (users.seller_id) gives no such right.
+ */
+export async function asSellerAccount(
+  deps: Deps,
+  tenantId: number,
+  userId: number,
+): Promise<Result<{ principal: Principal; me: Seller & { tenantId: number } }, AsSellerFailure>> {
+  const sellerId = await repo.sellerIdByAccount(deps.db, tenantId, userId);
+  const s = sellerId === null ? null : await repo.loadSeller(deps.db, tenantId, sellerId);
+  if (!s || s.disabled) return fail('forbidden', 'this WeChat account is not bound to an active seller');
+  const principal: Principal = { kind: 'staff', staffId: s.id, tenantId, role: 'seller', username: s.account, storeIds: s.storeIds };
+  return ok({ principal, me: { ...s, tenantId } });
+}
+
 /** Saves the fields of a seller's profile that `input` names (a referral code is made when there is none). */
 export async function saveProfile(
   deps: Deps,
@@ -50,6 +69,7 @@ export async function saveProfile(
 export function sellerUseCases(deps: Deps) {
   return {
     asSeller: (p: Principal) => asSeller(deps, p),
+    asSellerAccount: (tenantId: number, userId: number) => asSellerAccount(deps, tenantId, userId),
     get: (tenantId: number, staffId: number): Promise<Seller | null> => repo.loadSeller(deps.db, tenantId, staffId),
     list: (tenantId: number): Promise<Seller[]> => repo.listSellers(deps.db, tenantId),
     saveProfile: (tenantId: number, staffId: number, input: SellerProfileInput, by: Principal) =>

@@ -78,6 +78,7 @@ function couponRoutes(app: ApifmApp) {
         '领取优惠券 by id (+ pwd) or by pwd alone; detect=true only checks. 20001/20002 gone, 20003 per-person limit, 20004 expired/not claimable, 30001 points, 30002 pay (data = amount)',
       params: { id: 'int', pwd: 'string', detect: 'bool' },
       login: true,
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
       const r = await services.couponExtras.fetch(tenant.id, user.userId, { id: p.id, pwd: p.pwd, detect: p.detect });
@@ -96,6 +97,7 @@ function couponRoutes(app: ApifmApp) {
       summary: '卡密兑换优惠券 (number + pwd); 20000 wrong number/password',
       params: { number: 'string!', pwd: 'string', extJsonStr: 'string' },
       login: true,
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
       const r = await services.coupons.exchange(tenant.id, { userId: user.userId, code: p.number, password: p.pwd ?? '' }, null);
@@ -111,6 +113,7 @@ function couponRoutes(app: ApifmApp) {
       summary: '赠送优惠券 (id = my coupon id; to mobile or uid); 20000 no such coupon, 30000 no such user',
       params: { id: 'int!', mobile: 'string', uid: 'int' },
       login: true,
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
       if (!p.mobile && p.uid === undefined) return err(600, '缺少参数 mobile 或 uid');
@@ -164,6 +167,7 @@ function mergeShareRoutes(app: ApifmApp) {
       summary: '合成优惠券: hand in couponIds ("1,2") per rule mergeId, get its coupon',
       params: { mergeId: 'int!', couponIds: 'string!' },
       login: true,
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
       const r = await services.couponExtras.merge(tenant.id, user.userId, p.mergeId, idList(p.couponIds));
@@ -195,6 +199,7 @@ function mergeShareRoutes(app: ApifmApp) {
       summary: '领取别人分享的优惠券 (id + shareToken), once',
       params: { id: 'int!', shareToken: 'string!' },
       login: true,
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
       const r = await services.couponExtras.shareFetch(tenant.id, user.userId, p.id, p.shareToken);
@@ -207,18 +212,20 @@ function mergeShareRoutes(app: ApifmApp) {
     {
       method: 'POST',
       url: '/discounts/hx',
-      summary: '核销优惠券 from a seller account (users.seller_id): code (or hxNumber), shopId, amount; 1000 not a seller',
+      summary:
+        "核销优惠券 from a seller's own WeChat account (PUT /api/v1/sellers/{id} userId): code (or hxNumber), shopId, amount; 1000 not a seller",
       params: { code: 'string', hxNumber: 'string', shopId: 'int!', amount: 'string' },
       login: true,
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
-      const seller = await services.couponExtras.sellerOf(tenant.id, user.userId);
-      if (!seller) return err(1000, '您未获得该接口权限: this account is not linked to a staff member');
+      const seller = await services.sellers.asSellerAccount(tenant.id, user.userId);
+      if (!seller.ok) return err(1000, `您未获得该接口权限: ${seller.error.message}`);
       const code = p.code ?? p.hxNumber;
       if (!code) return err(600, '缺少参数 code');
-      const r = await services.redemptions.writeOff(tenant.id, code, { storeId: p.shopId, amount: p.amount ?? null }, seller);
-      if (!r.ok) return failure(r.error, { coupon_used: 30000, not_found: 700, forbidden: 1000, wrong_store: 30000 });
-      return ok({ code, discount: yuan(r.value.discountTotal) });
+      const r = await services.sellers.writeOff(seller.value.principal, code, { storeId: p.shopId, amount: p.amount ?? null });
+      if (!r.ok) return failure(r.error, { not_found: 700, forbidden: 30000, wrong_store: 30000 });
+      return ok({ code, discount: yuan(r.value.discount) });
     },
   );
 }

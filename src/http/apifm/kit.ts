@@ -18,6 +18,7 @@ import type { DomainError, ErrorCode, Result } from '../../kernel/result.ts';
 import type { ConsumerPrincipal } from '../../contexts/identity/index.ts';
 import type { Services } from '../../compose.ts';
 import type { Tenant } from '../../contexts/identity/index.ts';
+import { idempotent, KEY_PARAM_DOCS, recordRoute } from './idempotency.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -318,6 +319,8 @@ export interface RouteDef<S extends Spec, L extends Login> {
   /** true: needs a valid `token` (else code 2000); 'optional': resolved when given. */
   login?: L;
   tags?: string[];
+  /** Moves money, points, stock or coupons: honours `Idempotency-Key` / `requestId` / `idempotencyKey` (idempotency.ts). */
+  moves?: true;
 }
 
 /**
@@ -331,13 +334,15 @@ export function route<S extends Spec, L extends Login = undefined>(
   handler: (ctx: Ctx<S, L>) => Promise<Envelope | FastifyReply>,
 ): void {
   const spec: Spec = def.login ? { token: 'string', ...def.params } : def.params;
-  const schema = docSchema(spec);
+  const schema = docSchema(def.moves ? { ...spec, ...KEY_PARAM_DOCS } : spec);
+  recordRoute({ url: def.url, method: def.method, login: def.login ?? false, moves: def.moves === true });
   const tag = def.tags ?? [`apifm ${def.url.split('/')[1] ?? ''}`];
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const p = parseParams(req, def.params);
     const user = def.login === true ? await requireUser(req) : def.login === 'optional' ? await optionalUser(req) : null;
     const services = servicesOf(req);
-    return handler({ req, reply, p, tenant: tenantOf(req), user: user as Ctx<S, L>['user'], services });
+    const run = () => handler({ req, reply, p, tenant: tenantOf(req), user: user as Ctx<S, L>['user'], services });
+    return def.moves ? idempotent({ req, reply, services, tenant: tenantOf(req), user, url: def.url, raw: rawParams(req) }, run) : run();
   };
   for (const method of ['GET', 'POST'] as const) {
     const documented = method === def.method;

@@ -36,6 +36,7 @@ export function orderRefundRoutes(app: ApifmApp) {
         remark: 'string',
         pic: 'string',
       },
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
       const r = await services.orders.refundApply(tenant.id, user.userId, {
@@ -64,6 +65,7 @@ export function orderRefundRoutes(app: ApifmApp) {
       summary: '撤销退换货申请 (cancel the after-sales request)',
       login: true,
       params: { orderId: 'int!' },
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
       const r = await services.orders.refundCancel(tenant.id, user.userId, p.orderId);

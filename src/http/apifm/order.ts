@@ -238,6 +238,7 @@ function orderPlaceRoutes(app: ApifmApp) {
         extJsonStr: 'string',
         filterShopId: 'string',
       },
+      moves: true,
     },
     async ({ req, p, tenant, user, services }) => {
       const input = orderInput(req, p.goodsJsonStr);
@@ -326,7 +327,14 @@ function orderPlaceRoutes(app: ApifmApp) {
 function orderMoveRoutes(app: ApifmApp) {
   route(
     app,
-    { method: 'POST', url: '/order/close', summary: '关闭订单 (close an unpaid order)', login: true, params: { orderId: 'int!' } },
+    {
+      method: 'POST',
+      url: '/order/close',
+      summary: '关闭订单 (close an unpaid order)',
+      login: true,
+      params: { orderId: 'int!' },
+      moves: true,
+    },
     async ({ p, tenant, user, services }) => {
       const r = await services.orders.close(tenant.id, p.orderId, user.userId);
       return r.ok ? ok() : failure(withText(r.error, 'close'), { invalid_state: 20000, not_found: 20000 });
@@ -341,6 +349,7 @@ function orderMoveRoutes(app: ApifmApp) {
       summary: '删除订单 (delete a closed or finished order)',
       login: true,
       params: { orderId: 'int!' },
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
       const r = await services.orders.remove(tenant.id, user.userId, p.orderId);
@@ -350,7 +359,14 @@ function orderMoveRoutes(app: ApifmApp) {
 
   route(
     app,
-    { method: 'POST', url: '/order/pay', summary: '钱包支付订单 (pay an order from the wallet)', login: true, params: { orderId: 'int!' } },
+    {
+      method: 'POST',
+      url: '/order/pay',
+      summary: '钱包支付订单 (pay an order from the wallet)',
+      login: true,
+      params: { orderId: 'int!' },
+      moves: true,
+    },
     async ({ p, tenant, user, services }) => {
       const r = await services.orders.pay(tenant.id, user.userId, p.orderId);
       if (r.ok) return ok();
@@ -372,6 +388,7 @@ function orderMoveRoutes(app: ApifmApp) {
       summary: '订单核销 (pickup write-off by number; clerks only)',
       login: true,
       params: { hxNumber: 'string!' },
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
       const r = await services.orders.writeOff(tenant.id, p.hxNumber, { userId: user.userId });
@@ -385,7 +402,14 @@ function orderMoveRoutes(app: ApifmApp) {
 
   route(
     app,
-    { method: 'POST', url: '/order/delivery', summary: '确认收货 (confirm receipt)', login: true, params: { orderId: 'int!' } },
+    {
+      method: 'POST',
+      url: '/order/delivery',
+      summary: '确认收货 (confirm receipt)',
+      login: true,
+      params: { orderId: 'int!' },
+      moves: true,
+    },
     async ({ p, tenant, user, services }) => {
       const r = await services.orders.confirm(tenant.id, user.userId, p.orderId);
       return r.ok ? ok() : failure(withText(r.error, 'receive'), { invalid_state: 20000 });
@@ -399,6 +423,7 @@ function orderMoveRoutes(app: ApifmApp) {
       url: '/order/reputation',
       summary: '评价接口 (review every line of a received order)',
       params: { postJsonString: 'string!' },
+      moves: true,
     },
     async ({ req, p, tenant, services }) => {
       let body: { token?: string; orderId?: unknown; reputations?: unknown };

@@ -21,6 +21,7 @@ export default async function payBillRoutes(app: ApifmApp) {
       summary: '在线买单 (pay an amount from the wallet; calculate=true only prices it)',
       login: true,
       params: { money: 'money!', calculate: 'bool', pwd: 'string' },
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
       if (p.calculate) {

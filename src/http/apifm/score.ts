@@ -30,6 +30,7 @@ export default async function scoreRoutes(app: ApifmApp) {
       summary: '签到: 0 signed (data {continuous, score}), 10000 already signed today',
       params: {},
       login: true,
+      moves: true,
     },
     async ({ tenant, user, services }) => {
       const r = await services.signIns.sign(tenant.id, user.userId, SIGN_IN_LABELS);
@@ -170,6 +171,7 @@ export default async function scoreRoutes(app: ApifmApp) {
       summary: '积分券兑换积分: data.score; 700 bad number (data.msg carries the reason)',
       params: { number: 'string!' },
       login: true,
+      moves: true,
     },
     async ({ p, tenant, user, services }) => {
       const r = await services.pointsExtras.redeemVoucher(tenant.id, user.userId, p.number, VOUCHER_LABELS);

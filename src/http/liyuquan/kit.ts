@@ -9,6 +9,8 @@ import { ErrorCode, type DomainError } from '../../kernel/result.ts';
 import type { Principal } from '../../kernel/deps.ts';
 import type { Services } from '../../compose.ts';
 import { isSmsCodeFailure, missingThing } from '../../contexts/cards/index.ts';
+import { roleMay } from '../../contexts/identity/index.ts';
+import { PATH_NEEDS, pathOf } from './wire/permissions.ts';
 
 export const LYQ = {
   ok: 0,
@@ -121,7 +123,9 @@ declare module 'fastify' {
 
 /**
  * Checks a staff token and, when it is good, sets `req.lyq`; otherwise the
- * refusal to answer (1002 login needed, 1003 permission denied).
+ * refusal to answer (1002 login needed, 1003 permission denied: not a
+ * merchant's staff member, or the call needs a permission the role lacks,
+ * wire/permissions.ts; a call it does not list is refused to everyone).
  */
 export function staffCheck(services: Services) {
   return async (req: FastifyRequest, token: string | null): Promise<{ errCode: number; msg: string } | null> => {
@@ -129,7 +133,12 @@ export function staffCheck(services: Services) {
     const p = await services.auth.authenticate(token);
     if (!p || p.kind !== 'staff') return { errCode: LYQ.loginNeeded, msg: '需要登录' };
     if (p.tenantId === null) return { errCode: LYQ.forbidden, msg: '权限拒绝: not a staff member of a merchant' };
-    if (p.role === 'auditor') return { errCode: LYQ.forbidden, msg: '权限拒绝' };
+    const need = PATH_NEEDS[pathOf(req.routeOptions.url)];
+    if (!need || (need !== 'read' && !roleMay(p.role, need)))
+      return {
+        errCode: LYQ.forbidden,
+        msg: `权限拒绝: permission denied: a ${p.role} may not make this call${need ? ` (needs ${need})` : ''}`,
+      };
     const t = await services.tenants.get(p.tenantId);
     if (!t) return { errCode: LYQ.forbidden, msg: '权限拒绝' };
     req.lyq = { principal: p, tenantId: p.tenantId, timeZone: t.timezone, tenantName: t.name };

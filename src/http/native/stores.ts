@@ -13,8 +13,9 @@ const StoreOut = Type.Object({
   phone: Nullable(Type.String()),
   linkman: Nullable(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
 });
-const storeOut = ({ tenantId: _t, ...s }: Store) => ({ ...s, createdAt: s.createdAt.toISOString() });
+const storeOut = ({ tenantId: _t, ...s }: Store) => ({ ...s, createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() });
 
 export default async function storeRoutes(app: NativeApp) {
   const { services, guard } = app;

@@ -25,7 +25,7 @@ export const SELLER_CODES = {
   couponNotFound: 2001,
   couponUsed: 2002,
   couponExpired: 2003,
-  otherMerchant: 2004,
+  // 2004 ("another merchant's") is never answered: another merchant's code is 2001, like a code nobody has.
   outsideStores: 2005,
   otherSeller: 2006,
   couponNotYetValid: 2007,
@@ -47,7 +47,6 @@ export function sellerCodeOf(e: DomainError): number {
     case ErrorCode.rate_limited:
       return SELLER_CODES.tooManyAttempts;
     case ErrorCode.forbidden:
-      if (reason === 'other_merchant') return SELLER_CODES.otherMerchant;
       if (reason === 'other_seller') return SELLER_CODES.otherSeller;
       if (reason === 'outside_stores') return SELLER_CODES.outsideStores;
       return SELLER_CODES.notSeller;
@@ -160,7 +159,11 @@ function side(services: Services, which: 'cus' | 'sell') {
       replyFail(reply, SELLER_CODES.noRoute, `no such call ${req.method} ${req.url.split('?')[0]}`, 404),
     );
 
-    /** The calling seller, or a reply already sent. */
+    /**
+     * The calling seller, or a reply already sent: a seller's staff session
+     * (either side), or on the WeChat side the consumer token of a seller's
+     * own WeChat account (seed 000: "绑定成为 seller 的微信用户登录之后得到的 token").
+     */
     async function seller(
       req: FastifyRequest,
       reply: FastifyReply,
@@ -172,17 +175,28 @@ function side(services: Services, which: 'cus' | 'sell') {
         return null;
       }
       const principal = await services.auth.authenticate(token);
-      if (!principal) {
+      const found = principal
+        ? await services.sellers.asSeller(principal).then((r) => (r.ok ? { ok: true as const, value: { principal, me: r.value } } : r))
+        : which === 'cus'
+          ? await wechatSeller(token)
+          : null;
+      if (!found) {
         replyFail(reply, SELLER_CODES.notLoggedIn, 'the token is invalid or has expired: log in again');
         return null;
       }
-      const me = await services.sellers.asSeller(principal);
-      if (!me.ok) {
-        replyFail(reply, sellerCodeOf(me.error), me.error.message);
+      if (!found.ok) {
+        replyFail(reply, sellerCodeOf(found.error), found.error.message);
         return null;
       }
-      const tenant = await services.tenants.get(me.value.tenantId);
-      return { principal, me: me.value, tz: tenant?.timezone ?? 'Asia/Shanghai' };
+      const tenant = await services.tenants.get(found.value.me.tenantId);
+      return { ...found.value, tz: tenant?.timezone ?? 'Asia/Shanghai' };
+    }
+
+    /** The seller behind a consumer token (its own WeChat account), or null when the token is no live consumer session. */
+    async function wechatSeller(token: string) {
+      const tenantId = await services.consumerTokens.tenantOf(token);
+      const consumer = tenantId === null ? null : await services.consumerAuth.authenticate(tenantId, token);
+      return consumer ? services.sellers.asSellerAccount(consumer.tenantId, consumer.userId) : null;
     }
 
     const page = (p: P) => {
@@ -231,6 +245,8 @@ function side(services: Services, which: 'cus' | 'sell') {
         const token = tokenOf(req, paramsOf<P>(req));
         if (!token) return replyFail(reply, SELLER_CODES.notLoggedIn, 'token is required');
         await services.auth.logout(token);
+        const consumerTenant = which === 'cus' ? await services.consumerTokens.tenantOf(token) : null;
+        if (consumerTenant !== null) await services.consumerAuth.logout(consumerTenant, token);
         return reply1000(reply, 'logout success', null);
       },
     );

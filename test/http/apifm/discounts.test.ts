@@ -238,7 +238,7 @@ describe('apifm discounts', () => {
     expect((await call('/discounts/share/fetch', { token: w.token, id: c2!.id, shareToken: open2.data.shareToken })).code).toBe(700);
   });
 
-  it('writes off a coupon from a seller-linked account only (1000 otherwise)', async () => {
+  it("writes off a coupon from a seller's own WeChat account only; a seller's customer gets 1000", async () => {
     const tpl = await makeTemplate(rt.app, t, { name: 'hx', minSpend: '0.00' });
     const u = await registerUser(call, rt.services, t.tenantId);
     await call('/discounts/fetch', { id: tpl.id, token: u.token });
@@ -247,8 +247,29 @@ describe('apifm discounts', () => {
     expect((await call('/discounts/hx', { token: seller.token, code: c!.code, shopId: 1 })).code).toBe(1000);
     const store = await rt.app.inject({ method: 'POST', url: '/api/v1/stores', headers: t.auth, payload: { name: 'Main' } });
     expect(store.statusCode).toBe(201);
-    const owner = await rt.db.query<{ id: number }>('SELECT id FROM staff WHERE tenant_id = $1 LIMIT 1', [t.tenantId]);
-    await rt.db.query('UPDATE users SET seller_id = $1 WHERE id = $2', [owner.rows[0]!.id, seller.uid]);
+    const staff = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/staff',
+      headers: t.auth,
+      payload: { username: `hx_${t.slug}`, password: 'seller-pass-123', role: 'seller', name: 'Hx' },
+    });
+    expect(staff.statusCode).toBe(201);
+    // Being a seller's customer (users.seller_id) is no right to write off: only the seller's own account is.
+    const customer = await rt.app.inject({
+      method: 'PUT',
+      url: `/api/v1/users/${seller.uid}/seller`,
+      headers: t.auth,
+      payload: { sellerId: staff.json().id },
+    });
+    expect(customer.statusCode).toBe(200);
+    expect((await call('/discounts/hx', { token: seller.token, code: c!.code, shopId: store.json().id, amount: '50.00' })).code).toBe(1000);
+    const link = await rt.app.inject({
+      method: 'PUT',
+      url: `/api/v1/sellers/${staff.json().id}`,
+      headers: t.auth,
+      payload: { userId: seller.uid },
+    });
+    expect(link.statusCode).toBe(200);
     const hx = await call('/discounts/hx', { token: seller.token, code: c!.code, shopId: store.json().id, amount: '50.00' });
     expect(hx).toMatchObject({ code: 0, data: { discount: 10 } });
     const used = (await call('/discounts/my', { token: u.token, status: '3' }, 'GET')).data as Array<{ status: number; statusStr: string }>;

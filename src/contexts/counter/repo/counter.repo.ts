@@ -13,9 +13,10 @@ export interface CounterStore {
   phone: string | null;
   linkman: string | null;
   createdAt: Date;
+  updatedAt: Date;
 }
 
-type StoreRow = Pick<Row<'stores'>, 'id' | 'name' | 'address' | 'area' | 'phone' | 'linkman' | 'created_at'>;
+type StoreRow = Pick<Row<'stores'>, 'id' | 'name' | 'address' | 'area' | 'phone' | 'linkman' | 'created_at' | 'updated_at'>;
 const toStore = (s: StoreRow): CounterStore => ({
   id: s.id,
   name: s.name,
@@ -24,6 +25,7 @@ const toStore = (s: StoreRow): CounterStore => ({
   phone: s.phone,
   linkman: s.linkman,
   createdAt: s.created_at,
+  updatedAt: s.updated_at,
 });
 
 /** A coupon's code from its code or its numeric id. */
@@ -78,7 +80,7 @@ export async function firstStoreId(q: Queryable, tenantId: number): Promise<numb
 /** The stores among `ids` ([] = every store of the merchant), by id. */
 export async function storesIn(q: Queryable, tenantId: number, ids: readonly number[]): Promise<CounterStore[]> {
   const r = await q.query<StoreRow>(
-    `SELECT id, name, address, area, phone, linkman, created_at FROM stores
+    `SELECT id, name, address, area, phone, linkman, created_at, updated_at FROM stores
      WHERE tenant_id = $1 AND (cardinality($2::bigint[]) = 0 OR id = ANY($2::bigint[])) ORDER BY id`,
     [tenantId, ids],
   );
@@ -96,7 +98,7 @@ export async function storePage(
   const where = 'tenant_id = $1 AND (cardinality($2::bigint[]) = 0 OR id = ANY($2::bigint[]))';
   const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM stores WHERE ${where}`, [tenantId, ids]);
   const r = await q.query<StoreRow>(
-    `SELECT id, name, address, area, phone, linkman, created_at FROM stores WHERE ${where} ORDER BY id LIMIT $3 OFFSET $4`,
+    `SELECT id, name, address, area, phone, linkman, created_at, updated_at FROM stores WHERE ${where} ORDER BY id LIMIT $3 OFFSET $4`,
     [tenantId, ids, limit, offset],
   );
   return { items: r.rows.map(toStore), total: total.rows[0]!.n };

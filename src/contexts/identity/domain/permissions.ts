@@ -3,7 +3,8 @@
 // One permission table, by role, decided here once: the use-cases enforce it
 // (every dialect then refuses the same calls and only translates the refusal),
 // and the 礼遇圈 dialect's `manage/user/info` derives the menus and permissions
-// it shows from it. Cards, coupon templates and promo codes are in it.
+// it shows from it. Cards, the counter's writes, coupon templates and promo
+// codes are in it.
 //
 // And one store rule: a staff member bound to stores works only with what is
 // usable in one of those stores; a thing limited to no store (empty list) is
@@ -35,12 +36,40 @@ export const CARD_PERMISSION_TABLE: Readonly<Record<Role, readonly CardPermissio
   seller: [],
 };
 
+/**
+ * The counter's writes (the till): what a store clerk changes beyond the card
+ * permissions above. An auditor reads records and lists but changes nothing,
+ * so it has none of these; every other role of a merchant has them all.
+ */
+export const COUNTER_PERMISSIONS = [
+  /** Open, recharge and spend membership cards. */
+  'card.operate',
+  /** Write off a coupon at the counter. */
+  'coupon.write_off',
+  /** Give coupons to a customer. */
+  'coupon.give',
+  /** Upload an image (card and invoice pictures). */
+  'media.upload',
+] as const;
+export type CounterPermission = (typeof COUNTER_PERMISSIONS)[number];
+
+const TILL: readonly CounterPermission[] = COUNTER_PERMISSIONS;
+
+export const COUNTER_PERMISSION_TABLE: Readonly<Record<Role, readonly CounterPermission[]>> = {
+  platform_admin: TILL,
+  owner: TILL,
+  admin: TILL,
+  operator: TILL,
+  auditor: [],
+  seller: TILL,
+};
+
 /** Template and promo-code state moves: who may take each action of the two approval machines. */
 export const TEMPLATE_ACTIONS = ['submit', 'activate', 'approve', 'reject', 'pause', 'resume', 'end', 'void'] as const;
 export const PROMO_ACTIONS = ['submit', 'approve', 'reject', 'void'] as const;
 export type TemplatePermission = `template.${(typeof TEMPLATE_ACTIONS)[number]}`;
 export type PromoPermission = `promo.${(typeof PROMO_ACTIONS)[number]}`;
-export type Permission = CardPermission | TemplatePermission | PromoPermission;
+export type Permission = CardPermission | CounterPermission | TemplatePermission | PromoPermission;
 
 type Roles = readonly Role[];
 const EDITORS: Roles = ['platform_admin', 'owner', 'admin', 'operator'];
@@ -64,9 +93,11 @@ export const APPROVAL_TABLE: Readonly<Record<TemplatePermission | PromoPermissio
 };
 
 const isCardPermission = (p: Permission): p is CardPermission => (CARD_PERMISSIONS as readonly string[]).includes(p);
+const isCounterPermission = (p: Permission): p is CounterPermission => (COUNTER_PERMISSIONS as readonly string[]).includes(p);
 
 export function roleMay(role: Role, permission: Permission): boolean {
   if (isCardPermission(permission)) return CARD_PERMISSION_TABLE[role]?.includes(permission) ?? false;
+  if (isCounterPermission(permission)) return COUNTER_PERMISSION_TABLE[role]?.includes(permission) ?? false;
   return APPROVAL_TABLE[permission].includes(role);
 }
 

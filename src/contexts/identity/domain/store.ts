@@ -9,6 +9,8 @@ export interface Store {
   phone: string | null;
   linkman: string | null;
   createdAt: Date;
+  /** When it was last changed (its creation until then). */
+  updatedAt: Date;
 }
 
 export interface StoreInput {

@@ -42,3 +42,12 @@ export async function revokeUserSession(q: Queryable, tokenHash: Buffer, tenantI
 export async function revokeUserSessionsOf(q: Queryable, userId: number): Promise<void> {
   await q.query('UPDATE user_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
 }
+
+/** The tenant of the live session behind a digest, whatever the tenant (a digest is unique across tenants), or null. */
+export async function liveUserSessionTenant(q: Queryable, tokenHash: Buffer, now: Date): Promise<number | null> {
+  const r = await q.query<RowOf<'user_sessions', 'tenant_id'>>(
+    'SELECT tenant_id FROM user_sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2',
+    [tokenHash, now],
+  );
+  return r.rows[0]?.tenant_id ?? null;
+}

@@ -12,6 +12,7 @@ const toStore = (r: Row<'stores'>): Store => ({
   phone: r.phone,
   linkman: r.linkman,
   createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 export async function insertStore(q: Queryable, tenantId: number, input: StoreInput & { name: string }): Promise<Store> {
@@ -35,7 +36,7 @@ export async function lockStore(q: Queryable, tenantId: number, id: number): Pro
 
 /**
  * Changes a store: `name` null keeps it; each optional field is undefined
- * (keep) or its new value (null clears).
+ * (keep) or its new value (null clears); `at` is when (updated_at).
  */
 export async function updateStore(
   q: Queryable,
@@ -43,14 +44,16 @@ export async function updateStore(
   id: number,
   name: string | null,
   fields: Record<StoreOptionalField, string | null | undefined>,
+  at: Date,
 ): Promise<Store> {
   const vals = [fields.address, fields.area, fields.phone, fields.linkman];
   const r = await q.query<Row<'stores'>>(
     `UPDATE stores SET name = COALESCE($3, name),
              address = CASE WHEN $4 THEN $5 ELSE address END, area = CASE WHEN $6 THEN $7 ELSE area END,
-             phone = CASE WHEN $8 THEN $9 ELSE phone END, linkman = CASE WHEN $10 THEN $11 ELSE linkman END
+             phone = CASE WHEN $8 THEN $9 ELSE phone END, linkman = CASE WHEN $10 THEN $11 ELSE linkman END,
+             updated_at = $12
            WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-    [tenantId, id, name, ...vals.flatMap((v) => [v !== undefined, v ?? null])],
+    [tenantId, id, name, ...vals.flatMap((v) => [v !== undefined, v ?? null]), at],
   );
   return toStore(r.rows[0]!);
 }

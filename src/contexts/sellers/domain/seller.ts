@@ -102,3 +102,44 @@ export function writeOffStore(mine: number[], allowed: number[]): number | null 
   const usable = allowed.length ? mine.filter((s) => allowed.includes(s)) : mine;
   return usable.length ? Math.min(...usable) : null;
 }
+
+/**
+ * Who may write off a coupon (the rule, stated once): the seller the holder is
+ * bound to, when it is bound to an active seller; any seller of the merchant
+ * when the holder is bound to nobody (never bound, unbound by staff, or bound
+ * to a seller since disabled). The default seller lists the unbound customers
+ * as its own, but that is a listing, not a binding: it gives it no coupon of a
+ * customer bound to someone else, and takes none from the other sellers.
+ */
+export function mayWriteOffFor(sellerId: number, holderBoundTo: number | null): boolean {
+  return holderBoundTo === null || holderBoundTo === sellerId;
+}
+
+export type WriteOffStoreChoice =
+  | { ok: true; storeId: number }
+  /** unknown_store: the named store is not the merchant's; outside_stores: not one of the seller's or the coupon's; no_store: none to choose. */
+  | { ok: false; reason: 'unknown_store' | 'outside_stores' | 'no_store' };
+
+/**
+ * The store a seller writes a coupon off in: the one it names, when the
+ * merchant has it, the seller works there (a seller bound to no store works in
+ * all) and the coupon may be used there (anywhere when its template names no
+ * store); else, when it names none, writeOffStore's choice.
+ */
+export function chooseWriteOffStore(
+  sellerStores: number[],
+  merchantStores: number[],
+  couponStores: number[],
+  requested: number | null,
+): WriteOffStoreChoice {
+  const mine = sellerStores.length ? sellerStores : merchantStores;
+  if (requested !== null) {
+    if (!merchantStores.includes(requested)) return { ok: false, reason: 'unknown_store' };
+    if (!mine.includes(requested) || (couponStores.length > 0 && !couponStores.includes(requested)))
+      return { ok: false, reason: 'outside_stores' };
+    return { ok: true, storeId: requested };
+  }
+  const chosen = writeOffStore(mine, couponStores);
+  if (chosen !== null) return { ok: true, storeId: chosen };
+  return { ok: false, reason: mine.length ? 'outside_stores' : 'no_store' };
+}

@@ -4,31 +4,26 @@
 import type { Queryable } from '../../../db/store.ts';
 import type { RowOf } from '../../../db/rows.ts';
 import type { WriteOffRecord } from '../domain/seller.ts';
-import { OWNER_SQL } from './customers.repo.ts';
 
-/** A coupon of the tenant about to be written off: who holds it, which seller owns the holder, where it may be used. */
+/** A coupon of the tenant about to be written off: who holds it, the active seller the holder is bound to, where it may be used. */
 export interface WriteOffTarget {
   id: number;
   ownerId: number | null;
   storeIds: number[];
-  /** The seller that owns the holder (null: none). */
-  owner: number | null;
+  /** The active seller the holder is bound to (null: bound to nobody, or to a seller since disabled). */
+  boundSeller: number | null;
 }
 
 export async function couponForWriteOff(q: Queryable, tenantId: number, code: string): Promise<WriteOffTarget | null> {
-  const c = await q.query<RowOf<'coupons', 'id' | 'owner_id'> & RowOf<'coupon_templates', 'store_ids'> & { owner: number | null }>(
-    `SELECT c.id, c.owner_id, t.store_ids, (SELECT ${OWNER_SQL} FROM users u WHERE u.id = c.owner_id) AS owner
-     FROM coupons c JOIN coupon_templates t ON t.id = c.template_id WHERE c.tenant_id = $1 AND c.code = $2`,
+  const c = await q.query<RowOf<'coupons', 'id' | 'owner_id'> & RowOf<'coupon_templates', 'store_ids'> & { bound_seller: number | null }>(
+    `SELECT c.id, c.owner_id, t.store_ids,
+       (SELECT b.id FROM users u JOIN staff b ON b.id = u.seller_id AND b.tenant_id = u.tenant_id
+         WHERE u.tenant_id = c.tenant_id AND u.id = c.owner_id AND b.role = 'seller' AND NOT b.disabled) AS bound_seller
+     FROM coupons c JOIN coupon_templates t ON t.id = c.template_id AND t.tenant_id = c.tenant_id WHERE c.tenant_id = $1 AND c.code = $2`,
     [tenantId, code],
   );
   const row = c.rows[0];
-  return row ? { id: row.id, ownerId: row.owner_id, storeIds: (row.store_ids ?? []).map(Number), owner: row.owner } : null;
-}
-
-/** Whether another merchant has a coupon with this code. */
-export async function codeOfOtherMerchant(q: Queryable, tenantId: number, code: string): Promise<boolean> {
-  const elsewhere = await q.query('SELECT 1 FROM coupons WHERE code = $1 AND tenant_id <> $2 LIMIT 1', [code, tenantId]);
-  return !!elsewhere.rowCount;
+  return row ? { id: row.id, ownerId: row.owner_id, storeIds: (row.store_ids ?? []).map(Number), boundSeller: row.bound_seller } : null;
 }
 
 type WriteOffRow = RowOf<'redemptions', 'id' | 'created_at' | 'store_id'> &

@@ -25,7 +25,7 @@ export function operationRoutes({ r, services, auth }: RouteCtx) {
           merchantName: lyqOf(req).tenantName,
           password: null,
           created: javaTime(s.createdAt),
-          updated: javaTime(s.createdAt),
+          updated: javaTime(s.updatedAt),
         })),
         page: pageFields(page.total, pg.pageNum, pg.pageSize),
       });
