@@ -606,14 +606,30 @@ describe('5 upload', () => {
     ]);
     expect((await upload({ headers: multipart({}, null).headers, payload: fileFirst })).json()).toMatchObject({ errCode: 0 });
     expect((await upload(multipart({}, png), `?module=1&token=${m.token}`)).json()).toMatchObject({ errCode: 0 });
-    // behind a proxy: the forwarded origin
-    const proxied = await rt.app.inject({
+    // forwarded headers from a proxy nobody configured are not believed (TRUST_PROXY off)
+    const forged = await rt.app.inject({
       method: 'POST',
       url: '/web/manage/upload/image',
       ...multipart({ token: m.token, module: '1' }, png),
       headers: { ...multipart({}, null).headers, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'liyuquan.example' },
     });
-    expect(proxied.json().data).toMatch(/^https:\/\/liyuquan\.example\/api\/v1\/uploads\//);
+    expect(forged.json().data).toMatch(/^http:\/\/localhost:80\/api\/v1\/uploads\//);
+  });
+
+  it('5.1 behind a trusted proxy (TRUST_PROXY=1) answers the forwarded origin', async () => {
+    const services = createServices({ ...rt.services.deps, config: { ...rt.services.deps.config, trustProxy: 1 } });
+    const app = await buildApp({ services });
+    try {
+      const proxied = await app.inject({
+        method: 'POST',
+        url: '/web/manage/upload/image',
+        ...multipart({ token: m.token, module: '1' }, png),
+        headers: { ...multipart({}, null).headers, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'liyuquan.example' },
+      });
+      expect(proxied.json().data).toMatch(/^https:\/\/liyuquan\.example\/api\/v1\/uploads\//);
+    } finally {
+      await app.close();
+    }
   });
 
   it('5.1 needs a staff token; module is a required int (errCode 4); only images', async () => {
