@@ -30,7 +30,7 @@ export const VALUE_TABLES = [
 
 export type Snapshot = Record<string, string>;
 
-/** Per table "rows:digest" for the tenant, plus the consumers' points and wallet balances. */
+/** Per table "rows:digest" for the tenant, plus the consumers' points and wallet balances (a new consumer holds none). */
 export async function valueSnapshot(db: Db, tenantId: number, tables: readonly string[] = VALUE_TABLES): Promise<Snapshot> {
   const out: Snapshot = {};
   for (const t of tables) {
@@ -41,7 +41,7 @@ export async function valueSnapshot(db: Db, tenantId: number, tables: readonly s
     out[t] = `${r.rows[0]!.n}:${r.rows[0]!.d ?? '-'}`;
   }
   const b = await db.query<{ d: string | null }>(
-    `SELECT md5(string_agg(id || ':' || points || ':' || wallet_balance, '|' ORDER BY id)) AS d FROM users WHERE tenant_id = $1`,
+    `SELECT md5(string_agg(id || ':' || points || ':' || wallet_balance, '|' ORDER BY id)) AS d FROM users WHERE tenant_id = $1 AND (points <> 0 OR wallet_balance <> 0)`,
     [tenantId],
   );
   out['users.balances'] = b.rows[0]!.d ?? '-';
