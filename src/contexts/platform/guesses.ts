@@ -52,8 +52,8 @@ export function tooManyTries(what: string, retryAfterSec: number): Failure<'rate
 
 /** A comparison (a hash, a lookup, a short transaction) takes far less; a slot held longer belongs to a process that died. */
 const PENDING_SEC = 30;
-/** How long a try waits for tries in flight before it is refused (they take milliseconds each). */
-const MAX_WAIT_MS = 5_000;
+/** How long a try waits for tries in flight before it is refused: each takes a hash (tens of ms), but 40 clerks on one card on a loaded 2-core box queue for seconds. */
+const MAX_WAIT_MS = 20_000;
 // Ended windows count as absent; one reservation in SWEEP_EVERY deletes a batch of them.
 const SWEEP_EVERY = 256;
 let sinceSweep = 0;
