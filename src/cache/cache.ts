@@ -27,8 +27,8 @@ export interface Cache {
    * `pendingSec` count as free. True when a slot was taken.
    */
   reserveTry(key: string, t: { limit: number; windowSec: number; pendingSec: number }, nowMs: number): Promise<boolean>;
-  /** The failures of the counter's current window and when it ends (null: none). */
-  triesOf(key: string, nowMs: number): Promise<{ failures: number; windowEndsMs: number } | null>;
+  /** The failures of the counter's current window (0 once it has ended), its tries in flight, its answers so far, the window's end (null: no counter). */
+  triesOf(key: string, nowMs: number): Promise<{ failures: number; pending: number; settled: number; windowEndsMs: number } | null>;
   /** Frees a slot; `wrong` counts a failure, `clear` forgets the failures. */
   settleTry(key: string, outcome: 'wrong' | 'right' | 'clear'): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +37,7 @@ export interface Cache {
 interface TryCounter {
   failures: number;
   pending: number;
+  settled: number;
   windowEndsMs: number;
   pendingUntilMs: number;
   expiresAt: number;
@@ -107,17 +108,21 @@ export function memoryCache(now: () => number = Date.now): Cache {
       if (failures + pending >= t.limit) return false;
       const windowEndsMs = e && e.windowEndsMs > nowMs ? e.windowEndsMs : nowMs + t.windowSec * 1000;
       const expiresAt = now() + Math.max(t.windowSec, t.pendingSec) * 1000;
-      tries.set(key, { failures, pending: pending + 1, windowEndsMs, pendingUntilMs: nowMs + t.pendingSec * 1000, expiresAt });
+      const settled = e?.settled ?? 0;
+      tries.set(key, { failures, pending: pending + 1, settled, windowEndsMs, pendingUntilMs: nowMs + t.pendingSec * 1000, expiresAt });
       return true;
     },
     async triesOf(key, nowMs) {
       const e = tries.get(key);
-      return e && e.windowEndsMs > nowMs ? { failures: e.failures, windowEndsMs: e.windowEndsMs } : null;
+      if (!e) return null;
+      const failures = e.windowEndsMs > nowMs ? e.failures : 0;
+      return { failures, pending: e.pendingUntilMs > nowMs ? e.pending : 0, settled: e.settled, windowEndsMs: e.windowEndsMs };
     },
     async settleTry(key, outcome) {
       const e = tries.get(key);
       if (!e) return;
       e.pending = Math.max(0, e.pending - 1);
+      e.settled += 1;
       if (outcome === 'wrong') e.failures += 1;
       if (outcome === 'clear') e.failures = 0;
     },
@@ -136,7 +141,7 @@ if v == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return v`;
 
 // A try counter as a hash {f: failures, p: pending, e: window end ms, u:
-// pending slots free after ms}; the same rules as the memory counter and the
+// pending slots free after ms, s: answers so far}; the same rules as the memory counter and the
 // database's guess_attempts, in one atomic script. ARGV: now ms, limit,
 // window s, pending s. The key expires once neither window nor slots matter.
 const RESERVE_TRY = `
@@ -156,6 +161,7 @@ const SETTLE_TRY = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local p = tonumber(redis.call('HGET', KEYS[1], 'p') or '0')
 if p > 0 then redis.call('HSET', KEYS[1], 'p', p - 1) end
+redis.call('HINCRBY', KEYS[1], 's', 1)
 if ARGV[1] == 'wrong' then redis.call('HINCRBY', KEYS[1], 'f', 1) end
 if ARGV[1] == 'clear' then redis.call('HSET', KEYS[1], 'f', 0) end
 return 1`;
@@ -187,8 +193,10 @@ export async function redisCache(url: string, prefix = 'quan:'): Promise<Cache> 
       return Number(await redis.eval(RESERVE_TRY, 1, key, nowMs, t.limit, t.windowSec, t.pendingSec)) === 1;
     },
     async triesOf(key, nowMs) {
-      const [f, e] = await redis.hmget(key, 'f', 'e');
-      return e !== null && Number(e) > nowMs ? { failures: Number(f ?? 0), windowEndsMs: Number(e) } : null;
+      const [f, p, e, u, settled] = await redis.hmget(key, 'f', 'p', 'e', 'u', 's');
+      if (e === null) return null;
+      const failures = Number(e) > nowMs ? Number(f ?? 0) : 0;
+      return { failures, pending: Number(u ?? 0) > nowMs ? Number(p ?? 0) : 0, settled: Number(settled ?? 0), windowEndsMs: Number(e) };
     },
     async settleTry(key, outcome) {
       await redis.eval(SETTLE_TRY, 1, key, outcome);

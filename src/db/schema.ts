@@ -353,6 +353,7 @@ export interface GuessAttempts {
   key: string;
   pending: number;
   pending_until: Timestamp;
+  settled: Generated<number>;
   tenant_id: number;
   window_ends: Timestamp;
 }

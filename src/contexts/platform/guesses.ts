@@ -52,8 +52,12 @@ export function tooManyTries(what: string, retryAfterSec: number): Failure<'rate
 
 /** A comparison (a hash, a lookup, a short transaction) takes far less; a slot held longer belongs to a process that died. */
 const PENDING_SEC = 30;
-/** How long a try waits for tries in flight before it is refused: each takes a hash (tens of ms), but 40 clerks on one card on a loaded 2-core box queue for seconds. */
-const MAX_WAIT_MS = 20_000;
+/**
+ * A try waits for tries in flight as long as they keep settling (a burst of
+ * right passwords, such as 60 clerks spending from one card, passes `limit`
+ * at a time); it is refused when nothing has moved for this long.
+ */
+const MAX_STALL_MS = 5_000;
 // Ended windows count as absent; one reservation in SWEEP_EVERY deletes a batch of them.
 const SWEEP_EVERY = 256;
 let sinceSweep = 0;
@@ -72,9 +76,9 @@ function counterStore(deps: Deps) {
   if (deps.cache.kind === 'redis') {
     return {
       take: (l: GuessLimit, at: Date) => deps.cache.reserveTry(cacheKey(l), { ...l, pendingSec: PENDING_SEC }, at.getTime()),
-      failures: async (l: GuessLimit, at: Date) => {
+      counts: async (l: GuessLimit, at: Date) => {
         const t = await deps.cache.triesOf(cacheKey(l), at.getTime());
-        return t ? { failures: t.failures, endsMs: t.windowEndsMs } : null;
+        return { failures: t?.failures ?? 0, pending: t?.pending ?? 0, settled: t?.settled ?? 0, endsMs: t?.windowEndsMs ?? 0 };
       },
       settle: (l: GuessLimit, outcome: attempts.TryOutcome) => deps.cache.settleTry(cacheKey(l), outcome),
     };
@@ -87,9 +91,9 @@ function counterStore(deps: Deps) {
       }
       return attempts.reserveTry(deps.db, ref(l), { ...l, pendingSec: PENDING_SEC }, at);
     },
-    failures: async (l: GuessLimit, at: Date) => {
-      const t = await attempts.failuresOf(deps.db, ref(l), at);
-      return t ? { failures: t.failures, endsMs: t.windowEnds.getTime() } : null;
+    counts: async (l: GuessLimit, at: Date) => {
+      const t = await attempts.countsOf(deps.db, ref(l), at);
+      return { failures: t?.failures ?? 0, pending: t?.pending ?? 0, settled: t?.settled ?? 0, endsMs: t?.windowEnds.getTime() ?? 0 };
     },
     settle: (l: GuessLimit, outcome: attempts.TryOutcome) => attempts.settleTry(deps.db, ref(l), outcome),
   };
@@ -99,16 +103,19 @@ export function guessLimiter(deps: Deps): GuessLimiter {
   const now = () => deps.now?.() ?? new Date();
   const store = counterStore(deps);
 
-  /** One slot of one limit: granted, or refused with the seconds until a try may pass. */
+  /** One slot of one limit: granted (null), or refused with the seconds until a try may pass. */
   async function reserveOne(l: GuessLimit): Promise<number | null> {
-    const started = Date.now();
+    let seen = '';
+    let since = Date.now();
     for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
       const at = now();
       if (await store.take(l, at)) return null;
-      const f = await store.failures(l, at);
-      if (f && f.failures >= l.limit) return Math.max(1, Math.ceil((f.endsMs - at.getTime()) / 1000));
-      // Only tries in flight hold the slots: wait for their answers.
-      if (Date.now() - started >= MAX_WAIT_MS) return 1;
+      const c = await store.counts(l, at);
+      if (c.failures >= l.limit) return Math.max(1, Math.ceil((c.endsMs - at.getTime()) / 1000));
+      // Only tries in flight hold the slots: wait for their answers while they keep coming.
+      const state = `${c.failures}/${c.pending}/${c.settled}`;
+      if (state !== seen) [seen, since] = [state, Date.now()];
+      else if (Date.now() - since >= MAX_STALL_MS) return 1;
       await pause(wait + Math.random() * wait);
     }
   }

@@ -4,6 +4,7 @@
 -- by one atomic upsert before the secret is compared, only while failures +
 -- pending is under the limit; its answer then turns it into a failure or gives
 -- it back. Pending tries of a process that died count until pending_until.
+-- settled counts the answers, so a try waiting for a slot sees progress.
 -- tenant_id 0 holds the platform-wide counters (staff login by username,
 -- per-IP counters), so it has no foreign key. Ended rows are swept now and then.
 CREATE TABLE guess_attempts (
@@ -13,6 +14,7 @@ CREATE TABLE guess_attempts (
   pending       integer NOT NULL,
   window_ends   timestamptz NOT NULL,
   pending_until timestamptz NOT NULL,
+  settled       bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (tenant_id, key)
 );
 CREATE INDEX guess_attempts_window_ends ON guess_attempts (window_ends);

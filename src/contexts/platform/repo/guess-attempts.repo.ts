@@ -41,20 +41,26 @@ export async function reserveTry(q: Queryable, c: GuessCounterRef, t: ReserveTry
   return r.rowCount === 1;
 }
 
-/** The failures of the current window and its end (no row or an ended window: none). */
-export async function failuresOf(q: Queryable, c: GuessCounterRef, now: Date): Promise<{ failures: number; windowEnds: Date } | null> {
-  const r = await q.query<RowOf<'guess_attempts', 'failures' | 'window_ends'>>(
-    'SELECT failures, window_ends FROM guess_attempts WHERE tenant_id = $1 AND key = $2 AND window_ends > $3',
+/** The failures of the current window (none once it has ended), the tries in flight, the answers so far, the window's end; null: no counter. */
+export async function countsOf(
+  q: Queryable,
+  c: GuessCounterRef,
+  now: Date,
+): Promise<{ failures: number; pending: number; settled: number; windowEnds: Date } | null> {
+  const r = await q.query<RowOf<'guess_attempts', 'failures' | 'pending' | 'settled' | 'window_ends'>>(
+    `SELECT CASE WHEN window_ends > $3 THEN failures ELSE 0 END AS failures,
+            CASE WHEN pending_until > $3 THEN pending ELSE 0 END AS pending, settled, window_ends
+       FROM guess_attempts WHERE tenant_id = $1 AND key = $2`,
     [c.tenantId, c.key, now],
   );
   const row = r.rows[0];
-  return row ? { failures: row.failures, windowEnds: row.window_ends } : null;
+  return row ? { failures: row.failures, pending: row.pending, settled: row.settled, windowEnds: row.window_ends } : null;
 }
 
 /** Settles a reserved try: its slot is freed and, when wrong, counted as a failure (pending never below zero). */
 export async function settleTry(q: Queryable, c: GuessCounterRef, outcome: TryOutcome): Promise<void> {
   await q.query(
-    `UPDATE guess_attempts SET pending = GREATEST(pending - 1, 0),
+    `UPDATE guess_attempts SET pending = GREATEST(pending - 1, 0), settled = settled + 1,
             failures = CASE $3 WHEN 'wrong' THEN failures + 1 WHEN 'clear' THEN 0 ELSE failures END
       WHERE tenant_id = $1 AND key = $2`,
     [c.tenantId, c.key, outcome],
