@@ -606,14 +606,14 @@ describe('5 upload', () => {
     ]);
     expect((await upload({ headers: multipart({}, null).headers, payload: fileFirst })).json()).toMatchObject({ errCode: 0 });
     expect((await upload(multipart({}, png), `?module=1&token=${m.token}`)).json()).toMatchObject({ errCode: 0 });
-    // behind a proxy: the forwarded origin
+    // X-Forwarded-* is believed only from proxies named in TRUST_PROXY (off here): a client cannot choose the URL's origin
     const proxied = await rt.app.inject({
       method: 'POST',
       url: '/web/manage/upload/image',
       ...multipart({ token: m.token, module: '1' }, png),
       headers: { ...multipart({}, null).headers, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'liyuquan.example' },
     });
-    expect(proxied.json().data).toMatch(/^https:\/\/liyuquan\.example\/api\/v1\/uploads\//);
+    expect(proxied.json().data).toMatch(/^http:\/\/localhost(:\d+)?\/api\/v1\/uploads\//);
   });
 
   it('5.1 needs a staff token; module is a required int (errCode 4); only images', async () => {
