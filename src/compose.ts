@@ -5,7 +5,7 @@
 // returned facade.
 import type { Deps } from './kernel/deps.ts';
 import { buildCards } from './contexts/cards/index.ts';
-import { buildCommerce } from './contexts/commerce/index.ts';
+import { buildCommerce, missingCatalogueIn } from './contexts/commerce/index.ts';
 import { buildCoupons } from './contexts/coupons/index.ts';
 import { buildCounter } from './contexts/counter/index.ts';
 import { buildIdentity } from './contexts/identity/index.ts';
@@ -19,7 +19,8 @@ export function createServices(deps: Deps) {
   // Registration asks sellers which seller a referral code or a seller's own account names.
   const identity = buildIdentity(deps, { messages: platform.messages, referrals: { sellerByReferral, sellerOfAccount: sellerByAccount } });
   const loyalty = buildLoyalty(deps);
-  const coupons = buildCoupons(deps);
+  // Templates scoped to goods or categories ask commerce (which owns the catalogue) whether the ids are the tenant's.
+  const coupons = buildCoupons(deps, { catalogue: missingCatalogueIn });
   const cards = buildCards(deps, { coupons, platform });
   const counter = buildCounter(deps, { coupons });
   const commerce = buildCommerce(deps, { coupons });

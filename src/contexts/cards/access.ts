@@ -41,7 +41,7 @@ export async function storeFor(
   storeId?: number | null,
 ): Promise<Result<number | null, 'not_found' | 'forbidden'>> {
   if (storeId != null) {
-    if (!(await storeExists(q, tenantId, storeId))) return fail(ErrorCode.not_found, 'store not found');
+    if (!(await storeExists(q, tenantId, storeId))) return fail(ErrorCode.not_found, 'store not found', { field: 'storeId' });
     if (by?.kind === 'staff' && by.storeIds.length > 0 && !by.storeIds.includes(storeId))
       return fail(ErrorCode.forbidden, 'you do not work in this store');
     return ok(storeId);

@@ -43,7 +43,7 @@ async function holderOf(
 ): Promise<Result<{ userId: number; phone: string | null }, 'not_found' | 'invalid_input' | 'already_registered'>> {
   if (input.userId !== undefined) {
     const u = await cards.userById(q, tenantId, input.userId);
-    if (!u) return fail(ErrorCode.not_found, 'user not found', { what: 'user' });
+    if (!u) return fail(ErrorCode.not_found, 'user not found', { what: 'user', field: 'userId' });
     return ok({ userId: u.id, phone: u.phone });
   }
   const phone = input.phone!;
@@ -88,7 +88,7 @@ export function openUseCases(deps: Deps) {
     if (!form.ok) return form;
     return deps.db.txResult(async (q) => {
       const product = await productBrief(q, tenantId, input.productId);
-      if (!product) return fail(ErrorCode.not_found, 'card product not found', { what: 'card' });
+      if (!product) return fail(ErrorCode.not_found, 'card product not found', { what: 'card', field: 'productId' });
       if (product.status !== PRODUCT_ACTIVE) return fail(ErrorCode.invalid_state, 'this card product is disabled');
       const inStores = requireCardStores(product.storeIds, by);
       if (!inStores.ok) return inStores;

@@ -73,7 +73,8 @@ export function productUseCases(deps: Deps) {
     const storeIds = [...new Set(input.storeIds ?? [])];
     return deps.db.txResult(async (q) => {
       const stores = await products.loadStores(q, tenantId, storeIds);
-      if (stores.length !== storeIds.length) return fail(ErrorCode.invalid_input, 'storeIds: every store must be one of this merchant');
+      if (stores.length !== storeIds.length)
+        return fail(ErrorCode.invalid_input, 'storeIds: every store must be one of this merchant', { field: 'storeIds' });
       const id = await products.insertProduct(q, tenantId, {
         title: input.title.trim(),
         kind: input.kind,
@@ -147,7 +148,7 @@ export function productUseCases(deps: Deps) {
       const p = await products.productBrief(q, tenantId, productId);
       if (!p) return fail(ErrorCode.not_found, 'card product not found');
       if (withCoupons && !(await products.templateExists(q, tenantId, input.templateId!)))
-        return fail(ErrorCode.not_found, 'coupon template not found');
+        return fail(ErrorCode.not_found, 'coupon template not found', { field: 'couponTemplateId' });
       const id = await products.insertEvent(q, tenantId, {
         productId,
         title: input.title.trim(),

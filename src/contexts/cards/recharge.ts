@@ -49,7 +49,8 @@ async function eventFor(
     return ok(null);
   }
   const event = await getEvent(q, tenantId, input.eventId);
-  if (!event || event.cardProductId !== card.productId) return fail(ErrorCode.not_found, 'no such event on this card', { what: 'event' });
+  if (!event || event.cardProductId !== card.productId)
+    return fail(ErrorCode.not_found, 'no such event on this card', { what: 'event', field: 'eventId' });
   if (event.status === EVENT_DISABLED) return fail(ErrorCode.invalid_state, 'this event is disabled');
   if (event.rechargeMoney !== input.recharge || event.sendMoney !== input.send) {
     return fail(ErrorCode.invalid_input, "recharge and send must equal the event's amounts", {

@@ -13,6 +13,7 @@ import {
   type NoticeInput,
 } from './domain/content.ts';
 import * as repo from './repo/content.repo.ts';
+import { missingIds } from './repo/refs.repo.ts';
 
 export function contentUseCases(deps: Deps) {
   return {
@@ -20,6 +21,10 @@ export function contentUseCases(deps: Deps) {
     async addBanner(tenantId: number, input: BannerInput, by: Principal): Promise<Result<Banner, 'invalid_input'>> {
       if (!input.picUrl?.trim()) return fail(ErrorCode.invalid_input, 'picUrl is required', { field: 'picUrl' });
       return deps.db.txResult(async (q) => {
+        // The business a banner opens is one of the tenant's goods; another tenant's id is refused like an unknown one.
+        if (input.businessId != null && (await missingIds(q, 'goods', tenantId, [input.businessId])).length) {
+          return fail(ErrorCode.invalid_input, `businessId: no goods ${input.businessId} in this tenant`, { field: 'businessId' });
+        }
         const b = await repo.insertBanner(q, tenantId, input);
         await audit(q, tenantId, by, { action: 'banner.create', targetType: 'banner', targetId: b.id });
         return ok(b);

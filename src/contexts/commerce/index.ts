@@ -12,6 +12,7 @@ export type { OrderCollaborators } from './order-deps.ts';
 export type { CreateCode } from './create.ts';
 export type { QuoteCode } from './quote.ts';
 export type { OrderWithAliases } from './read.ts';
+export { missingCatalogueIn, type CatalogueKind, type MissingCatalogueIn } from './refs.ts';
 export { startOrderRecovery, type Recovered, type RecoveryJob } from './recover.ts';
 
 import type { Deps } from '../../kernel/deps.ts';

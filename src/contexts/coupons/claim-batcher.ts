@@ -80,7 +80,7 @@ function outcomeResult(o: BatchOutcome, t: Template): Result<Coupon, BatchClaimC
     case 'code_taken':
       return 'retry';
     case 'not_found':
-      return fail(ErrorCode.not_found, 'user not found');
+      return fail(ErrorCode.not_found, 'user not found', { field: 'userId' });
     case 'per_user_limit':
       return fail(ErrorCode.per_user_limit, `at most ${t.perUserLimit} per person`);
     case 'sold_out':

@@ -194,7 +194,7 @@ export function claimService(deps: Deps, batcher: ClaimBatcher) {
       return r.ok ? ok({ detect: false, coupon: r.value }) : r;
     }
     const u = await claimantFacts(deps.db, tenantId, userId);
-    if (!u) return fail(ErrorCode.not_found, 'user not found');
+    if (!u) return fail(ErrorCode.not_found, 'user not found', { field: 'userId' });
     return claimOne(found, u, { ...opts, passwordMatches: pw.value }, by, at);
   }
 

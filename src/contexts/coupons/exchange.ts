@@ -80,7 +80,7 @@ export function exchangeService(deps: Deps) {
     const code = input.code.trim();
     // The user must be one of this tenant's: another tenant's user id never receives a coupon here.
     const user = await claimantFacts(deps.db, tenantId, input.userId);
-    if (!user) return fail(ErrorCode.not_found, 'user not found');
+    if (!user) return fail(ErrorCode.not_found, 'user not found', { field: 'userId' });
     const limits = exchangeLimits(tenantId, input.userId, code);
     const t = await guesses.reserve(limits);
     if (!t.allowed) return tooManyTries('wrong attempts', t.retryAfterSec);

@@ -29,7 +29,7 @@ export function giftService(deps: Deps) {
     const at = now();
     return deps.db.txResult(async (q) => {
       const toId = await findUserId(q, tenantId, { id: input.toUserId, mobile: input.toMobile }, true);
-      if (toId === null) return fail(ErrorCode.not_found, 'the receiving user was not found in this tenant');
+      if (toId === null) return fail(ErrorCode.not_found, 'the receiving user was not found in this tenant', { field: 'toUserId' });
       const c = await couponByCode(q, tenantId, code, at);
       if (!c || c.ownerId === null) return fail(ErrorCode.not_found, 'coupon not found');
       if (input.fromUserId !== undefined && c.ownerId !== input.fromUserId)

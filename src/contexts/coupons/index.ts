@@ -46,17 +46,17 @@ import { mergeShareService } from './merge-share.ts';
 import { promoCodeService } from './promo-codes.ts';
 import { promoCodeLoader } from './promo-pricing.ts';
 import { redemptionService } from './redemptions.ts';
-import { templateService } from './templates.ts';
+import { templateService, type CatalogueRefs } from './templates.ts';
 
 /** Builds the coupon services once (compose.ts calls this): one claim batcher per process. */
-export function buildCoupons(deps: Deps) {
+export function buildCoupons(deps: Deps, c: { catalogue: CatalogueRefs }) {
   const batcher = claimBatcher(deps);
   const claims = claimService(deps, batcher);
   const issuing = issueService(deps);
   const reader = couponReader(deps);
   const claimable = claimableService(deps, claims);
   return {
-    templates: templateService(deps),
+    templates: templateService(deps, c.catalogue),
     coupons: couponService({ claims, issuing, reader, gifts: giftService(deps), exchanges: exchangeService(deps) }),
     codeBatches: codeBatchService(deps),
     redemptions: redemptionService(deps, promoCodeLoader),

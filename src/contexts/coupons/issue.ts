@@ -33,10 +33,10 @@ export function issueService(deps: Deps) {
   ): Promise<Result<Coupon[], IssueCode>> {
     if (!Number.isInteger(n) || n < 1 || n > 1000) return fail(ErrorCode.invalid_input, 'quantity must be 1-1000');
     const found = await templateWithZone(q, tenantId, templateId);
-    if (!found) return fail(ErrorCode.not_found, 'coupon template not found');
+    if (!found) return fail(ErrorCode.not_found, 'coupon template not found', { field: 'templateId' });
     const t = found.template;
     if (t.state !== 'active') return fail(ErrorCode.invalid_state, `template is ${t.state}, not active`);
-    if (!(await userInTenant(q, tenantId, userId))) return fail(ErrorCode.not_found, 'user not found');
+    if (!(await userInTenant(q, tenantId, userId))) return fail(ErrorCode.not_found, 'user not found', { field: 'userId' });
     if (!(await takeStock(q, t, n))) return fail(ErrorCode.sold_out, `fewer than ${n} coupons left in stock`);
     const at = now();
     const window = computeValidity(t.validity, at, found.timezone);
@@ -49,7 +49,8 @@ export function issueService(deps: Deps) {
   async function grant(tenantId: number, input: GrantInput, by: Principal): Promise<Result<Coupon[], IssueCode>> {
     return deps.db.txResult(async (q) => {
       const userId = await findUserId(q, tenantId, { id: input.userId, mobile: input.mobile }, false);
-      if (userId === null) return fail(ErrorCode.not_found, 'user not found (give userId or mobile of a user of this tenant)');
+      if (userId === null)
+        return fail(ErrorCode.not_found, 'user not found (give userId or mobile of a user of this tenant)', { field: 'userId' });
       const r = await issue(q, tenantId, input.templateId, userId, input.quantity, 'grant', by);
       if (!r.ok) return r;
       await audit(q, tenantId, by, {

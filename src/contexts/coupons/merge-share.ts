@@ -43,9 +43,12 @@ export function mergeShareService(deps: Deps, { issuing, reader }: { issuing: Is
   ): Promise<Result<repo.MergeRule, 'invalid_input' | 'not_found'>> {
     const checked = checkRuleInput(input);
     if (!checked.ok) return checked;
-    const ids = [input.targetTemplateId, ...input.items.map((i) => i.templateId)];
+    // Templates never change tenant: a check before the insert holds.
+    if ((await repo.countTemplates(deps.db, tenantId, [input.targetTemplateId])) !== 1)
+      return fail(ErrorCode.not_found, 'the target template does not exist in this tenant', { field: 'targetTemplateId' });
+    const ids = input.items.map((i) => i.templateId);
     if ((await repo.countTemplates(deps.db, tenantId, ids)) !== new Set(ids).size)
-      return fail(ErrorCode.not_found, 'a template of this rule does not exist in this tenant');
+      return fail(ErrorCode.not_found, 'a template of this rule does not exist in this tenant', { field: 'items[].templateId' });
     for (const i of input.items)
       if (!Number.isInteger(i.number) || i.number < 1 || i.number > 100) return fail(ErrorCode.invalid_input, 'number is 1-100');
     const id = await deps.db.tx(async (q) => {

@@ -29,8 +29,9 @@ const taken = (code: string) => fail(ErrorCode.conflict, `promo code ${code} alr
 
 async function checkRefs(q: Queryable, tenantId: number, c: PromoCodeFields): Promise<Result<void, 'invalid_input'>> {
   const missing = await missingRefs(q, tenantId, c);
-  if (missing === 'department') return fail(ErrorCode.invalid_input, 'departmentId: no such department in this tenant');
-  if (missing === 'staff') return fail(ErrorCode.invalid_input, 'staffId: no such staff member in this tenant');
+  if (missing === 'department')
+    return fail(ErrorCode.invalid_input, 'departmentId: no such department in this tenant', { field: 'departmentId' });
+  if (missing === 'staff') return fail(ErrorCode.invalid_input, 'staffId: no such staff member in this tenant', { field: 'staffId' });
   return ok(undefined);
 }
 

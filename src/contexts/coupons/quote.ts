@@ -71,8 +71,10 @@ export const pricedCoupon = (coupon: Coupon, template: Template): PricedCoupon =
 });
 
 async function checkParties(q: Queryable, tenantId: number, input: QuoteInput): Promise<CouponResult<void, 'not_found'>> {
-  if (input.userId != null && !(await userExists(q, tenantId, input.userId))) return refuse(ErrorCode.not_found, 'user not found');
-  if (input.storeId != null && !(await storeExists(q, tenantId, input.storeId))) return refuse(ErrorCode.not_found, 'store not found');
+  if (input.userId != null && !(await userExists(q, tenantId, input.userId)))
+    return refuse(ErrorCode.not_found, 'user not found', { field: 'userId' });
+  if (input.storeId != null && !(await storeExists(q, tenantId, input.storeId)))
+    return refuse(ErrorCode.not_found, 'store not found', { field: 'storeId' });
   return ok(undefined);
 }
 

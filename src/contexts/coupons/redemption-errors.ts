@@ -26,6 +26,8 @@ export type RefusalDetails = {
   reason?: Reason | null;
   /** Set exactly when the refusal is about a promo code. */
   promo?: PromoRefusal;
+  /** The request field whose id names nothing of this tenant (userId, storeId). */
+  field?: string;
 };
 
 /** A failure of these use-cases: the code named by C, the details typed. */

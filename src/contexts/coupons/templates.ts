@@ -30,6 +30,23 @@ export interface TemplateStats {
 const staffIdOf = (by: Principal) => (by.kind === 'staff' ? by.staffId : null);
 const notFound = () => fail(ErrorCode.not_found, 'coupon template not found');
 
+/** Commerce's answer (wired by compose.ts): the ids among `ids` that are not this tenant's goods / categories. */
+export type CatalogueRefs = (q: Queryable, tenantId: number, kind: 'goods' | 'categories', ids: number[]) => Promise<number[]>;
+
+/** A scope names only the tenant's own goods or categories; another tenant's id is refused like an unknown one. */
+async function checkScope(
+  q: Queryable,
+  tenantId: number,
+  spec: TemplateSpec,
+  catalogue: CatalogueRefs,
+): Promise<Result<void, 'invalid_input'>> {
+  if (spec.scope.type === 'all') return ok(undefined);
+  const missing = await catalogue(q, tenantId, spec.scope.type, spec.scope.ids);
+  if (!missing.length) return ok(undefined);
+  const what = spec.scope.type === 'goods' ? 'goods' : 'category';
+  return fail(ErrorCode.invalid_input, `scope.ids: no ${what} ${missing.join(', ')} in this tenant`, { field: 'scope.ids', ids: missing });
+}
+
 async function checkStores(q: Queryable, tenantId: number, storeIds: number[]): Promise<Result<void, 'invalid_input'>> {
   if (!storeIds.length) return ok(undefined);
   if ((await repo.countStores(q, tenantId, storeIds)) !== new Set(storeIds).size) {
@@ -47,15 +64,27 @@ function mayAct(by: Principal, action: TemplateAction): Result<void, 'forbidden'
   return fail(ErrorCode.forbidden, `${action} needs one of the roles: ${roles.join(', ')}`);
 }
 
+/** The references a template stores, all checked to be the tenant's (stores, scoped goods or categories). */
+async function checkRefs(
+  q: Queryable,
+  tenantId: number,
+  spec: TemplateSpec,
+  catalogue: CatalogueRefs,
+): Promise<Result<void, 'invalid_input'>> {
+  const stores = await checkStores(q, tenantId, spec.storeIds);
+  return stores.ok ? checkScope(q, tenantId, spec, catalogue) : stores;
+}
+
 async function insert(
   q: Queryable,
   tenantId: number,
   spec: TemplateSpec,
   activate: boolean,
   by: Principal,
+  catalogue: CatalogueRefs,
 ): Promise<Result<Template, TemplateCode>> {
-  const storeCheck = await checkStores(q, tenantId, spec.storeIds);
-  if (!storeCheck.ok) return storeCheck;
+  const refs = await checkRefs(q, tenantId, spec, catalogue);
+  if (!refs.ok) return refs;
   let state: TemplateState = 'draft';
   if (activate) {
     if (await repo.approvalRequired(q, tenantId)) {
@@ -99,7 +128,7 @@ async function move(
   return ok(moved);
 }
 
-export function templateService(deps: Deps) {
+export function templateService(deps: Deps, catalogue: CatalogueRefs) {
   async function create(
     tenantId: number,
     input: TemplateInput & { activate?: boolean },
@@ -107,7 +136,7 @@ export function templateService(deps: Deps) {
   ): Promise<Result<Template, TemplateCode>> {
     const spec = parseTemplate(input);
     if (!spec.ok) return spec;
-    return deps.db.txResult((q) => insert(q, tenantId, spec.value, !!input.activate, by));
+    return deps.db.txResult((q) => insert(q, tenantId, spec.value, !!input.activate, by, catalogue));
   }
 
   async function update(tenantId: number, id: number, input: TemplateInput, by: Principal): Promise<Result<Template, TemplateCode>> {
@@ -119,8 +148,8 @@ export function templateService(deps: Deps) {
       }
       const spec = parseTemplate(input, { ...current, claimPassword: null });
       if (!spec.ok) return spec;
-      const storeCheck = await checkStores(q, tenantId, spec.value.storeIds);
-      if (!storeCheck.ok) return storeCheck;
+      const refs = await checkRefs(q, tenantId, spec.value, catalogue);
+      if (!refs.ok) return refs;
       const pw =
         input.claimPassword === undefined
           ? current.claimPasswordHash

@@ -76,9 +76,9 @@ export async function writeOff(
   if (!held) {
     return (await storeExists(db, tenantId, input.storeId))
       ? refuse(ErrorCode.not_found, `no coupon with code ${code}`)
-      : refuse(ErrorCode.not_found, 'store not found');
+      : refuse(ErrorCode.not_found, 'store not found', { field: 'storeId' });
   }
-  if (!held.storeOk) return refuse(ErrorCode.not_found, 'store not found');
+  if (!held.storeOk) return refuse(ErrorCode.not_found, 'store not found', { field: 'storeId' });
   const { coupon, template } = held;
   if (coupon.ownerId === null) return refuse(ErrorCode.coupon_not_eligible, 'this code has not been given to anyone yet');
   const discount = tillDiscount(coupon, template, amount.value, input.storeId, at);

@@ -111,7 +111,7 @@ function bannerRoutes(app: NativeApp) {
           linkType: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
           linkUrl: text(1000),
           appid: text(100),
-          businessId: Type.Optional(Nullable(Type.Integer())),
+          businessId: Type.Optional(Nullable(Type.Integer({ description: "the goods the banner opens: one of this tenant's goods ids" }))),
           sort: Type.Optional(Type.Integer()),
           enabled: Type.Optional(Type.Boolean()),
         }),

@@ -61,13 +61,16 @@ describe('apifm discounts', () => {
   });
 
   it('shows rule detail with couponRefs', async () => {
-    const tpl = await makeTemplate(rt.app, t, { name: '指定商品', scope: { type: 'goods', ids: [11, 12] } });
+    // A scope names the tenant's own goods (issue 12: another tenant's ids are refused).
+    const goods = [];
+    for (const name of ['g11', 'g12']) {
+      const g = await rt.app.inject({ method: 'POST', url: '/api/v1/goods', headers: t.auth, payload: { name, price: '1.00', stock: 1 } });
+      goods.push(g.json().id as number);
+    }
+    const tpl = await makeTemplate(rt.app, t, { name: '指定商品', scope: { type: 'goods', ids: goods } });
     const d = await call('/discounts/detail', { id: tpl.id }, 'GET');
     expect(d.code).toBe(0);
-    expect(d.data.couponRefs).toEqual([
-      { type: 1, refId: 11 },
-      { type: 1, refId: 12 },
-    ]);
+    expect(d.data.couponRefs).toEqual(goods.map((refId) => ({ type: 1, refId })));
     expect(d.data).toMatchObject({ id: tpl.id, name: '指定商品' });
     expect((await call('/discounts/detail', { id: 999999 }, 'GET')).code).toBe(700);
     expect((await call('/discounts/detail', {}, 'GET')).code).toBe(600);
