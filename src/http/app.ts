@@ -1,7 +1,7 @@
 // The HTTP server: one Fastify instance, the native API and (as they land) the
 // dialects, OpenAPI at /openapi.json with an interactive page at /docs.
 import crypto from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,8 +11,12 @@ import { createMetrics, healthRoutes, type Metrics } from './health.ts';
 import { nativeApi } from './native/index.ts';
 import { apifmApi } from './apifm/index.ts';
 import { Problem } from './native/schemas.ts';
-import { sendProblem } from './problem.ts';
 import { securityPlugin, trustProxyOption } from './security.ts';
+import { renderNativeEdge, sendProblem } from './problem.ts';
+import { edgeErrorHandler } from './edge/kinds.ts';
+import { emptyBodyAsForm, refuseNul, refuseStrayMultipart } from './edge/input.ts';
+import { clientErrorHandler, frameworkErrors } from './edge/registry.ts';
+import { edgeRoutes } from './edge/routes.ts';
 
 export interface AppOptions {
   services: Services;
@@ -28,7 +32,13 @@ export async function buildApp({ services, metrics = createMetrics() }: AppOptio
     },
     trustProxy: trustProxyOption(services.deps.config.trustProxy), // TRUST_PROXY: off unless configured (README)
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    // Errors before a route is known (bad %-escape, a path parameter too long, node's parser refusing the
+    // request) answer in the dialect the URL names, like every other error.
+    frameworkErrors,
+    clientErrorHandler,
+    // strictNumbers off: with it on, ajv lets a coerced "Infinity" through every type and bound check; off, the
+    // bounds every numeric parameter gets (edge/schema.ts) refuse it like any other out-of-range number.
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, strictNumbers: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (req, reply) => {
@@ -41,24 +51,14 @@ export async function buildApp({ services, metrics = createMetrics() }: AppOptio
     );
   });
 
-  // No stack trace or internal message ever reaches a client.
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err.validation) {
-      return sendProblem(
-        reply,
-        'invalid_input',
-        400,
-        `${err.validationContext ?? 'request'} ${err.validation[0]?.message ?? 'is invalid'}`.trim(),
-        {
-          errors: err.validation.map((v) => ({ path: v.instancePath || v.params?.missingProperty || '', message: v.message })),
-        },
-      );
-    }
-    const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) return sendProblem(reply, 'invalid_input', status, err.message);
-    req.log.error({ err }, 'unhandled error');
-    return sendProblem(reply, 'internal', 500, `internal error; quote request id ${req.id} when reporting it`);
-  });
+  // Every route's request schema gets its integer/number/string bounds as it is declared, and the
+  // route table is kept (edge/routes.ts); every request is refused a NUL anywhere and a body-less POST
+  // is validated as {} (edge/input.ts). Then no stack trace or internal message ever reaches a client.
+  edgeRoutes(app as unknown as FastifyInstance);
+  app.addHook('preValidation', refuseNul);
+  app.addHook('preValidation', refuseStrayMultipart);
+  app.addHook('preValidation', emptyBodyAsForm);
+  app.setErrorHandler(edgeErrorHandler(renderNativeEdge));
   app.setNotFoundHandler((req, reply) => sendProblem(reply, 'not_found', 404, `no route ${req.method} ${req.url.split('?')[0]}`));
 
   app.addSchema(Problem);

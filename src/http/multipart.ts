@@ -34,7 +34,11 @@ export async function readMultipart(
         const data = await part.toBuffer();
         file ??= data;
       } else if (typeof part.value === 'string' || typeof part.value === 'number') {
-        fields[part.fieldname] = String(part.value);
+        const value = String(part.value);
+        // PostgreSQL refuses NUL in text: refused here like everywhere else at the edge.
+        if (value.includes('\u0000') || part.fieldname.includes('\u0000'))
+          return fail(ErrorCode.invalid_input, `form field ${JSON.stringify(part.fieldname)} must not contain a NUL character`);
+        fields[part.fieldname] = value;
       }
     }
     return ok({ fields, file });
@@ -42,6 +46,7 @@ export async function readMultipart(
     const code = (e as { code?: string }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') return fail(ErrorCode.invalid_input, 'the file is larger than 5 MiB', { field: 'file' });
     if (!opts.firstFileOnly && code && LIMIT_CODES.has(code)) return fail(ErrorCode.invalid_input, 'send one file and a few fields');
-    throw e;
+    // Anything else the form reader raises (no or wrong boundary, a truncated body, a malformed part) is the client's.
+    return fail(ErrorCode.invalid_input, 'malformed multipart/form-data body (check the boundary and that the body is complete)');
   }
 }

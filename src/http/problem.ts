@@ -2,6 +2,7 @@
 // `type` per domain error code.
 import type { FastifyReply } from 'fastify';
 import { ErrorCode, type DomainError, type Result } from '../kernel/result.ts';
+import type { EdgeError, EdgeReply } from './edge/kinds.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -45,8 +46,34 @@ export interface Problem {
   [k: string]: unknown;
 }
 
+const MEMBERS = new Set(['type', 'title', 'status', 'detail', 'code']);
+
+/**
+ * The problem document. Extra members never replace the standard ones (a
+ * domain detail named `status` must not pass for the HTTP status): clashing
+ * details go under `details`.
+ */
 export function problemOf(code: string, status: number, detail: string, extra?: Record<string, unknown>): Problem {
-  return { type: `urn:quan:problem:${code}`, title: code.replace(/_/g, ' '), status, detail, code, ...(extra ?? {}) };
+  const own: Record<string, unknown> = {};
+  const clashing: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(extra ?? {})) (MEMBERS.has(k) ? clashing : own)[k] = v;
+  if (Object.keys(clashing).length) {
+    const nested = own.details && typeof own.details === 'object' && !Array.isArray(own.details) ? own.details : {};
+    own.details = { ...nested, ...clashing };
+  }
+  return { type: `urn:quan:problem:${code}`, title: code.replace(/_/g, ' '), status, detail, code, ...own };
+}
+
+const EDGE_CODES: Partial<Record<EdgeError['kind'], string>> = { not_found: 'not_found', internal: 'internal' };
+
+/** An edge error (bad input, bad URL, too large …) as problem+json, its status the HTTP status. */
+export function renderNativeEdge(e: EdgeError): EdgeReply {
+  const code = EDGE_CODES[e.kind] ?? 'invalid_input';
+  return {
+    status: e.status,
+    contentType: 'application/problem+json; charset=utf-8',
+    body: problemOf(code, e.status, e.message, e.errors ? { errors: e.errors } : undefined),
+  };
 }
 
 export function sendProblem(reply: FastifyReply, code: string, status: number, detail: string, extra?: Record<string, unknown>) {

@@ -23,6 +23,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../compose.ts';
 import { RESERVED_SLUGS } from '../../contexts/identity/index.ts';
 import { sendProblem } from '../problem.ts';
+import { edgeErrorHandler, JSON_TYPE, type EdgeError, type EdgeReply } from '../edge/kinds.ts';
 import { ApifmError, CODE, err, type ApifmApp } from './kit.ts';
 import userRoutes from './user.ts';
 import verificationRoutes from './verification.ts';
@@ -49,6 +50,29 @@ export const APIFM_ROUTES: Array<(app: ApifmApp) => Promise<void>> = [
   cmsRoutes,
 ];
 
+const EDGE_CODES: Record<EdgeError['kind'], number> = {
+  missing: CODE.missing,
+  bad_input: CODE.badFormat,
+  too_large: CODE.badFormat,
+  unsupported_media: CODE.badFormat,
+  not_found: CODE.notFound,
+  refused: CODE.restricted,
+  internal: CODE.internal,
+};
+
+/** An edge error as apifm answers every error: HTTP 200 with {code, msg} (600 missing, 601 bad format). */
+export function renderApifmEdge(e: EdgeError): EdgeReply {
+  const msg =
+    e.kind === 'missing'
+      ? `缺少参数 ${e.field ?? ''}`.trim()
+      : e.kind === 'internal'
+        ? `服务器内部错误; ${e.message}`
+        : e.kind === 'not_found'
+          ? e.message
+          : `参数格式错误: ${e.message}`;
+  return { status: 200, contentType: JSON_TYPE, body: err(EDGE_CODES[e.kind], msg) };
+}
+
 /** A path under a reserved slug (/api/…, /docs/…) is not apifm: answer like the root does. */
 const notOurs = (req: FastifyRequest) => RESERVED_SLUGS.has((req.params as { domain?: string }).domain ?? '');
 
@@ -66,26 +90,10 @@ export async function apifmApi(app: ApifmApp, opts: { services: Services }) {
     req.apifmTenant = tenant;
   });
 
+  const handle = edgeErrorHandler(renderApifmEdge);
   app.setErrorHandler((e: FastifyError | ApifmError, req, reply) => {
     if (e instanceof ApifmError) return reply.code(200).send(e.envelope);
-    const fe = e as FastifyError;
-    if (fe.validation) {
-      const missing = fe.validation.some((v) => v.keyword === 'required');
-      return reply
-        .code(200)
-        .send(
-          err(
-            missing ? CODE.missing : CODE.badFormat,
-            `参数格式错误: ${fe.validation[0]?.instancePath || ''} ${fe.validation[0]?.message ?? ''}`.trim(),
-          ),
-        );
-    }
-    const status = fe.statusCode ?? 500;
-    if (status === 415 || status === 400) return reply.code(200).send(err(CODE.badFormat, `参数格式错误: ${fe.message}`));
-    if (status === 413) return reply.code(200).send(err(CODE.badFormat, 'request body too large'));
-    if (status < 500) return reply.code(200).send(err(CODE.restricted, fe.message));
-    req.log.error({ err: e }, 'unhandled error');
-    return reply.code(200).send(err(CODE.internal, `服务器内部错误; quote request id ${req.id} when reporting it`));
+    return handle(e as FastifyError, req, reply);
   });
 
   app.setNotFoundHandler((req, reply) => {

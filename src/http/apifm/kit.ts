@@ -19,6 +19,7 @@ import type { ConsumerPrincipal } from '../../contexts/identity/index.ts';
 import type { Services } from '../../compose.ts';
 import type { Tenant } from '../../contexts/identity/index.ts';
 import { idempotent, KEY_PARAM_DOCS, recordRoute } from './idempotency.ts';
+import { boundsFor } from '../edge/schema.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -216,6 +217,21 @@ export function rawParams(req: FastifyRequest): Record<string, string> {
   return out;
 }
 
+/**
+ * An 'int' or 'number' parameter within its bounds (edge/schema.ts: ids up to
+ * 2^53−1, other integers those of an integer column); throws 601.
+ */
+function numberParam(name: string, v: string, kind: 'int' | 'number'): number {
+  const t = v.trim();
+  const n = Number(t);
+  const shape = kind === 'int' ? /^-?\d{1,16}$/.test(t) : t !== '' && Number.isFinite(n);
+  if (!shape) throw new ApifmError(CODE.badFormat, `参数格式错误: ${name} must be a ${kind === 'int' ? 'whole number' : 'number'}`);
+  const b = boundsFor(name, kind === 'int' ? 'integer' : 'number');
+  if (n < b.minimum || n > b.maximum)
+    throw new ApifmError(CODE.badFormat, `参数格式错误: ${name} must be between ${b.minimum} and ${b.maximum}`);
+  return n;
+}
+
 /** Parses the merged parameters against a spec; throws ApifmError 600/601. */
 export function parseParams<S extends Spec>(req: FastifyRequest, spec: S): Params<S> {
   const raw = rawParams(req);
@@ -233,15 +249,9 @@ export function parseParams<S extends Spec>(req: FastifyRequest, spec: S): Param
         out[name] = v;
         break;
       case 'int':
-        if (!/^-?\d{1,15}$/.test(v.trim())) throw new ApifmError(CODE.badFormat, `参数格式错误: ${name} must be a whole number`);
-        out[name] = Number(v.trim());
+      case 'number':
+        out[name] = numberParam(name, v, kind);
         break;
-      case 'number': {
-        const n = Number(v.trim());
-        if (!Number.isFinite(n) || v.trim() === '') throw new ApifmError(CODE.badFormat, `参数格式错误: ${name} must be a number`);
-        out[name] = n;
-        break;
-      }
       case 'money': {
         const fen = toFen(v.trim());
         if (fen === null) throw new ApifmError(CODE.badFormat, `参数格式错误: ${name} must be an amount in yuan`);

@@ -7,6 +7,8 @@ import type { Services } from '../../compose.ts';
 import { MOBILE_RE } from '../../contexts/identity/index.ts';
 import { err, failure, ok, route, type ApifmApp, type Envelope } from './kit.ts';
 
+const CAPTCHA_KEY = /^[A-Za-z0-9_.:-]{1,100}$/;
+
 /** sendCode's failures: 5001 within a minute, 503 over the daily cap. */
 function sendFailure(e: { code: string; message: string; details?: Record<string, unknown> }): Envelope {
   if (e.code === 'rate_limited') {
@@ -96,6 +98,9 @@ export default async function verificationRoutes(app: ApifmApp) {
       params: { key: 'string' },
     },
     async ({ p, tenant, services, reply, req }) => {
+      // The key goes back in a response header: only header-safe keys are taken, never copied unchecked.
+      if (p.key !== undefined && !CAPTCHA_KEY.test(p.key.trim()))
+        return err(601, '参数格式错误: key must be 1-100 letters, digits or . _ : -');
       const key = p.key?.trim() || `k${Date.now().toString(36)}${crypto.randomBytes(8).toString('hex')}`;
       const r = await services.captcha.create(tenant.id, key, req.ip);
       if (!r.ok) return failure(r.error);

@@ -4,9 +4,9 @@
 // authorise, call a service, shape the reply; errors never leave as
 // problem+json but in this envelope with the seed's codes.
 import multipart from '@fastify/multipart';
-import type { FastifyError } from 'fastify';
 import type { Services } from '../../compose.ts';
-import { LYQ, sendCode, staffAuth, staffCheck } from './kit.ts';
+import { envelope, LYQ, sendCode, staffAuth, staffCheck } from './kit.ts';
+import { edgeErrorHandler, JSON_TYPE, type EdgeError, type EdgeReply } from '../edge/kinds.ts';
 import { typed, type App, type RouteCtx } from './routes/shared.ts';
 import { userRoutes } from './routes/user.ts';
 import { moneyRoutes, operationRoutes } from './routes/operations.ts';
@@ -14,6 +14,20 @@ import { memberRoutes, queryRoutes } from './routes/queries.ts';
 import { uploadRoutes } from './routes/upload.ts';
 import { scanRoutes } from './routes/scan.ts';
 import { invoiceRoutes } from './routes/invoices.ts';
+
+/**
+ * An edge error in this dialect's envelope: a parameter error (missing, bad
+ * format, bad body) is HTTP 200 errCode 4 like the seed's; other client errors
+ * keep their HTTP status, also as errCode.
+ */
+export function renderLiyuquanEdge(e: EdgeError): EdgeReply {
+  if (e.kind === 'missing')
+    return { status: 200, contentType: JSON_TYPE, body: envelope(LYQ.missingParam, { msg: `缺少参数: ${e.field}` }) };
+  if (e.kind === 'bad_input')
+    return { status: 200, contentType: JSON_TYPE, body: envelope(LYQ.missingParam, { msg: `参数错误: ${e.message}` }) };
+  const msg = e.kind === 'internal' ? `服务器内部错误 (request ${e.requestId})` : e.message;
+  return { status: e.status, contentType: JSON_TYPE, body: envelope(e.status, { msg }) };
+}
 
 export async function liyuquanApi(app: App, opts: { services: Services }) {
   const { services } = opts;
@@ -23,17 +37,13 @@ export async function liyuquanApi(app: App, opts: { services: Services }) {
   await app.register(multipart, { limits: { fileSize: services.uploads.maxBytes, files: 1, fields: 10 } });
   app.decorateRequest('lyq', null);
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err.validation) {
-      const v = err.validation[0];
-      const missing = v?.keyword === 'required' ? String(v.params?.missingProperty ?? '') : null;
-      if (missing) return sendCode(reply, LYQ.missingParam, `缺少参数: ${missing}`);
-      return sendCode(reply, LYQ.missingParam, `参数错误: ${(v?.instancePath || '').replace(/^\//, '')} ${v?.message ?? ''}`.trim());
-    }
-    const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) return sendCode(reply, status, err.message, status);
-    req.log.error({ err }, 'unhandled error');
-    return sendCode(reply, 500, `服务器内部错误 (request ${req.id})`, 500);
+  app.setErrorHandler(edgeErrorHandler(renderLiyuquanEdge));
+  // Parameters in the query string count like form fields (the body wins), so a POST with no body works as the form.
+  app.addHook('preValidation', async (req) => {
+    const q = req.query as Record<string, unknown> | undefined;
+    const b = req.body;
+    if (!q || !Object.keys(q).length || !b || typeof b !== 'object' || Array.isArray(b) || Buffer.isBuffer(b)) return;
+    req.body = { ...q, ...(b as Record<string, unknown>) };
   });
   app.setNotFoundHandler((req, reply) => sendCode(reply, 404, `no route ${req.method} ${req.url.split('?')[0]}`, 404));
 

@@ -27,7 +27,7 @@ function problemOf(e: OrderError): { detail: string; extra?: Record<string, unkn
   const d = e.details;
   if (d.orderReason === 'unknown_pickup') return { detail: '核销码不存在' };
   if (d.orderReason === 'state' && d.step === 'close')
-    return { detail: '当前订单无法关闭', extra: d.state ? { status: STATUS[d.state] } : undefined };
+    return { detail: '当前订单无法关闭', extra: d.state ? { orderStatus: STATUS[d.state] } : undefined };
   if (d.orderReason === 'state' && d.step === 'write_off') {
     if (d.state === 'closed') return { detail: '订单已关闭', extra: { reason: 'closed' } };
     if (d.state === 'unpaid') return { detail: '订单未付款', extra: { reason: 'unpaid' } };

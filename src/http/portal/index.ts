@@ -6,7 +6,7 @@
 // / {code:50003, message}. Other failures: see PORTAL_CODES.
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../kernel/result.ts';
 import type { PromoCodeAction, PromoCodeState } from '../../contexts/coupons/index.ts';
 import type { Principal, Role } from '../../kernel/deps.ts';
@@ -15,6 +15,8 @@ import type { PromoCode, PromoCodeInput } from '../../contexts/coupons/index.ts'
 import { roleMay, verifyStaffPasswordOrMd5, type DepartmentNode } from '../../contexts/identity/index.ts';
 import { formatLocalDateTime, parseLocalDateTime } from '../seller/time.ts';
 import { promoRuleFromPortal, promoRuleToPortal } from './promotion-info.ts';
+import { boundsFor } from '../edge/schema.ts';
+import { edgeErrorHandler, JSON_TYPE, type EdgeError, type EdgeReply } from '../edge/kinds.ts';
 
 export const PORTAL_CODES = {
   ok: 200,
@@ -65,11 +67,20 @@ interface Call {
 
 const msg = (code: number, message: string): Reply => ({ code, message });
 const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v).trim());
-function int(v: unknown): number | undefined | null {
+/** A whole number within its parameter's bounds (edge/schema.ts), undefined when absent, null when not one. */
+function int(v: unknown, name = 'id'): number | undefined | null {
   if (v === undefined || v === null || v === '') return undefined;
-  const n = Number(v);
-  return Number.isInteger(n) ? n : null;
+  const t = String(v).trim();
+  if (!/^-?\d{1,16}$/.test(t)) return null;
+  const n = Number(t);
+  const b = boundsFor(name, 'integer');
+  return n >= b.minimum && n <= b.maximum ? n : null;
 }
+/** Paging: absent → the default; present but not a number → null (refused, never silently defaulted). */
+const intOr = (v: unknown, name: string, def: number) => {
+  const n = int(v, name);
+  return n === undefined ? def : n;
+};
 
 function menuFor(role: Role) {
   const has = (roles: Role[]) => role === 'platform_admin' || roles.includes(role);
@@ -165,7 +176,7 @@ function calls(services: Services): Record<string, Call> {
       ['user_use_limit', 'userUseLimit'],
     ] as const) {
       if (p[key] === undefined) continue;
-      const n = int(p[key]);
+      const n = int(p[key], key);
       if (n === null || (n !== undefined && n < 0)) return bad(`${key}: 应为非负整数 (0 或空为不限)`);
       v[field] = n ? n : null;
     }
@@ -245,10 +256,10 @@ function calls(services: Services): Record<string, Call> {
       async run(p, { caller }) {
         const c = caller!;
         if (!may(c, READERS)) return denied(READERS);
-        const limit = int(p.limit) ?? 20;
-        const offset = int(p.offset) ?? 0;
+        const limit = intOr(p.limit, 'limit', 20);
+        const offset = intOr(p.offset, 'offset', 0);
         const id = int(p.id);
-        const stateNo = int(p.state);
+        const stateNo = int(p.state, 'state');
         if (limit === null || limit < 1 || limit > 500) return msg(PORTAL_CODES.badRequest, 'limit: 1-500');
         if (offset === null || offset < 0) return msg(PORTAL_CODES.badRequest, 'offset: 应为非负整数');
         if (id === null) return msg(PORTAL_CODES.badRequest, 'id: 应为整数');
@@ -328,7 +339,7 @@ function calls(services: Services): Record<string, Call> {
       async run(p, { caller }) {
         const c = caller!;
         const id = int(p.id);
-        const stateNo = int(p.state);
+        const stateNo = int(p.state, 'state');
         if (!id) return msg(PORTAL_CODES.setFailed, '设置失败: id 必填');
         const target = stateNo === undefined || stateNo === null ? undefined : STATE_OF_NUMBER[stateNo];
         const action = target && ACTION_FOR_STATE[target];
@@ -359,6 +370,9 @@ const ALIASES: Record<string, string> = {
   'portal.system.departments': 'portal.system.department',
 };
 
+/** Every method name /portal/gateway dispatches (the call table and its aliases), for docs and tests. */
+export const portalMethods = (services: Services): string[] => [...Object.keys(calls(services)), ...Object.keys(ALIASES)];
+
 /** Parameters from the query, the form or JSON body, and a nested `params` (object or JSON text). */
 function paramsOf(req: FastifyRequest): Params {
   const body = req.body && typeof req.body === 'object' ? (req.body as Params) : {};
@@ -383,34 +397,51 @@ function authOf(req: FastifyRequest, p: Params): string | null {
   return m ? m[1]! : null;
 }
 
+/** Every parameter a call reads (documented; any other is let through). */
+const PARAM_NAMES = [
+  ...['id', 'name', 'state', 'limit', 'offset', 'code', 'describe', 'staff', 'req_department', 'promotion_info'],
+  ...['limit_times', 'user_use_limit', 'user_source_limit', 'user_type_limit', 'limit_date_from', 'limit_date_to'],
+  ...['user', 'username', 'password', 'params'],
+];
 const Loose = Type.Object(
   {
     method: Type.Optional(Type.String({ maxLength: 100 })),
     auth: Type.Optional(Type.String({ maxLength: 200 })),
-    id: Type.Optional(Type.String()),
-    name: Type.Optional(Type.String()),
-    state: Type.Optional(Type.String()),
-    limit: Type.Optional(Type.String()),
-    offset: Type.Optional(Type.String()),
+    ...Object.fromEntries(PARAM_NAMES.map((n) => [n, Type.Optional(Type.String())])),
   },
   { additionalProperties: true },
 );
+const TextOrObject = (description: string) => Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })], { description });
+// In a JSON body too, every parameter is text (numbers are taken as their text) but promotion_info and params, which may be objects.
 const Body = Type.Optional(
-  Type.Object({}, { additionalProperties: true, description: 'the call parameters (seed 002), form-encoded or JSON' }),
+  Type.Object(
+    {
+      ...Object.fromEntries(
+        PARAM_NAMES.filter((n) => n !== 'promotion_info' && n !== 'params').map((n) => [n, Type.Optional(Type.String())]),
+      ),
+      method: Type.Optional(Type.String({ maxLength: 100 })),
+      auth: Type.Optional(Type.String({ maxLength: 200 })),
+      promotion_info: Type.Optional(TextOrObject('an object or its JSON text')),
+      params: Type.Optional(TextOrObject('the parameters as an object or its JSON text')),
+    },
+    { additionalProperties: true, description: 'the call parameters (seed 002), form-encoded or JSON' },
+  ),
 );
+
+/** An edge error in this dialect's envelope: client errors are HTTP 200 code 40000, unknown calls 404/40004, internal ones 500/50000. */
+export function renderPortalEdge(e: EdgeError): EdgeReply {
+  const reply = (status: number, code: number, message: string) => ({ status, contentType: JSON_TYPE, body: msg(code, message) });
+  if (e.kind === 'not_found') return reply(404, PORTAL_CODES.notFound, `未知接口: ${e.message}`);
+  if (e.kind === 'internal') return reply(500, PORTAL_CODES.internal, `系统错误, 请求号 ${e.requestId}`);
+  return reply(200, PORTAL_CODES.badRequest, `参数错误: ${e.message}`);
+}
 
 export async function portalDialect(app: FastifyInstance, opts: { services: Services }) {
   const { services } = opts;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const table = calls(services);
 
-  r.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err.validation) return reply.code(200).send(msg(PORTAL_CODES.badRequest, `参数错误: ${err.validation[0]?.message ?? err.message}`));
-    const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) return reply.code(200).send(msg(PORTAL_CODES.badRequest, `参数错误: ${err.message}`));
-    req.log.error({ err }, 'unhandled error');
-    return reply.code(500).send(msg(PORTAL_CODES.internal, `系统错误, 请求号 ${req.id}`));
-  });
+  r.setErrorHandler(edgeErrorHandler(renderPortalEdge));
   r.setNotFoundHandler((req, reply) =>
     reply.code(404).send(msg(PORTAL_CODES.notFound, `未知接口: ${req.method} ${req.url.split('?')[0]}`)),
   );

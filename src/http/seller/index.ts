@@ -6,7 +6,7 @@
 // same envelope (see SELLER_CODES).
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fenToYuan } from '../../kernel/money.ts';
 import { ErrorCode, type DomainError } from '../../kernel/result.ts';
 import type { Principal } from '../../kernel/deps.ts';
@@ -14,6 +14,7 @@ import type { Services } from '../../compose.ts';
 import type { Customer, Seller, WriteOffRecord } from '../../contexts/sellers/index.ts';
 import { verifyStaffPasswordOrMd5 } from '../../contexts/identity/index.ts';
 import { formatLocalDateTime } from './time.ts';
+import { edgeErrorHandler, JSON_TYPE, type EdgeError, type EdgeReply } from '../edge/kinds.ts';
 
 export const SELLER_CODES = {
   ok: 1000,
@@ -360,19 +361,17 @@ function side(services: Services, which: 'cus' | 'sell') {
   };
 }
 
+/** An edge error in this dialect's envelope: client errors are HTTP 200 code 1001, unknown calls 404/1404, internal ones 500/1500. */
+export function renderSellerEdge(e: EdgeError): EdgeReply {
+  const fail = (status: number, code: number, msg: string) => ({ status, contentType: JSON_TYPE, body: { code, msg, data: null } });
+  if (e.kind === 'not_found') return fail(404, SELLER_CODES.noRoute, e.message);
+  if (e.kind === 'internal') return fail(500, SELLER_CODES.internal, e.message);
+  return fail(200, SELLER_CODES.invalidInput, e.kind === 'missing' ? `${e.field} is required` : e.message);
+}
+
 /** Mounted at /api/cus and /api/sell, each with its own not-found reply; errors in this dialect's envelope. */
 export async function sellerDialect(app: FastifyInstance, opts: { services: Services }) {
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err.validation) {
-      const v = err.validation[0];
-      const field = (v?.instancePath || '').replace(/^\//, '') || v?.params?.missingProperty || err.validationContext || 'request';
-      return replyFail(reply, SELLER_CODES.invalidInput, `${field} ${v?.message ?? 'is invalid'}`);
-    }
-    const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) return replyFail(reply, SELLER_CODES.invalidInput, err.message);
-    req.log.error({ err }, 'unhandled error');
-    return replyFail(reply, SELLER_CODES.internal, `internal error; quote request id ${req.id} when reporting it`, 500);
-  });
+  app.setErrorHandler(edgeErrorHandler(renderSellerEdge));
   await app.register(side(opts.services, 'cus'), { prefix: '/api/cus' });
   await app.register(side(opts.services, 'sell'), { prefix: '/api/sell' });
 }

@@ -7,6 +7,7 @@ import { parseMoney } from '../../../kernel/money.ts';
 import type { Services } from '../../../compose.ts';
 import type { UserCard } from '../../../contexts/cards/index.ts';
 import { CARD_TYPE } from '../wire/cards.ts';
+import { MAX_ID, MAX_TIME_MS } from '../../edge/schema.ts';
 import { envelope, localTime, LYQ, lyqOf, msTime, sendCode, yuan, type staffAuth, type staffCheck } from '../kit.ts';
 
 export type App = FastifyInstance & { withTypeProvider: FastifyInstance['withTypeProvider'] };
@@ -24,14 +25,17 @@ export interface RouteCtx {
 
 export const Token = { token: Type.Optional(Type.String({ maxLength: 200 })) };
 export const Body = <P extends TProperties>(props: P) => Type.Object({ ...Token, ...props });
-export const Int = Type.Integer({ minimum: 1 });
+/** An id (edge/schema.ts gives every other integer its bounds by name). */
+export const Int = Type.Integer({ minimum: 1, maximum: MAX_ID });
 export const Amount = Type.String({ maxLength: 20, description: 'BigDecimal, e.g. 200.00' });
 export const OptStr = (max = 200) => Type.Optional(Type.String({ maxLength: max }));
 export const Paged = {
-  pageNum: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  pageNum: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 14 })),
 };
-export const TimeRange = { startTime: Type.Optional(Type.Integer({ minimum: 0 })), endTime: Type.Optional(Type.Integer({ minimum: 0 })) };
+/** Epoch milliseconds, 1970 … 9999. */
+const EpochMs = Type.Integer({ minimum: 0, maximum: MAX_TIME_MS });
+export const TimeRange = { startTime: Type.Optional(EpochMs), endTime: Type.Optional(EpochMs) };
 export const schema = <T extends TSchema>(summary: string, body: T) => ({ tags: ['liyuquan'], summary, body });
 
 export const storeIdsText = (ids: number[]) => (ids.length ? ids.join(',') : '');
