@@ -83,7 +83,8 @@ export async function apifmApi(app: ApifmApp, opts: { services: Services }) {
   app.decorateRequest('apifmUser', undefined);
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (notOurs(req)) return;
+    // /api/x/user/detail is an unknown native path, not a tenant "api": answered like the root answers it.
+    if (notOurs(req)) return sendProblem(reply, 'not_found', 404, `no route ${req.method} ${req.url.split('?')[0]}`);
     const slug = (req.params as { domain?: string }).domain ?? '';
     const tenant = /^[a-z0-9][a-z0-9-]{1,62}$/.test(slug) ? await services.tenants.getBySlug(slug) : null;
     if (!tenant) return reply.send(err(CODE.notFound, `domain "${slug}" does not exist (no such tenant)`));

@@ -257,3 +257,12 @@ describe('a POST with its parameters in the query string and no body', () => {
     expect((await post(`/${w.slug}/user/detail?token=${w.consumerToken}`)).json()).toMatchObject({ code: 0 });
   });
 });
+
+describe('the dialect the URL names', () => {
+  it('an unknown path under a reserved slug is a native 404 problem, under a tenant slug an apifm 404', async () => {
+    const native = await inject({ url: '/api/nope/user/detail' });
+    expect([native.statusCode, native.json().status, native.json().code]).toEqual([404, 404, 'not_found']);
+    const a = await inject({ url: `/${w.slug}/no/such/call` });
+    expect([a.statusCode, a.json().code]).toEqual([200, 404]);
+  });
+});
