@@ -8,9 +8,10 @@
 // (contexts/platform/idempotency.ts): the key is claimed by one insert, marked
 // committed inside the work's own transactions, and its answer stored.
 //
-// A duplicate that arrives while the first is still running (a double tap)
-// waits for the first one's answer, up to IN_FLIGHT_WAIT_MS, and then gets
-// that same answer; only past that wait is it told 900 (retry).
+// A duplicate that arrives while the first is still running (a double tap),
+// or between its commit and its stored answer, waits for the first one's
+// answer, up to IN_FLIGHT_WAIT_MS, and then gets that same answer; only past
+// that wait is it told 900.
 //
 // This file imports only types from kit.ts (kit.ts imports it), so module
 // loading stays acyclic.
@@ -77,12 +78,17 @@ function fingerprint(url: string, raw: Record<string, string>): string {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** begin(), waiting while another request holds the key without an answer yet. */
+/**
+ * begin(), waiting while another request holds the key without an answer yet:
+ * still running, or its work committed and its answer about to be stored (a
+ * crashed first request leaves the key so; past the wait that is reported).
+ */
 async function beginWaiting(services: Services, tenantId: number, principal: string, key: string, hash: string): Promise<IdempotencyBegin> {
   const until = Date.now() + IN_FLIGHT_WAIT_MS;
   for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
     const begun = await services.idempotency.begin(tenantId, principal, key, hash);
-    if (begun.state !== 'in_flight' || Date.now() + wait > until) return begun;
+    const unanswered = begun.state === 'in_flight' || begun.state === 'committed_unanswered';
+    if (!unanswered || Date.now() + wait > until) return begun;
     await pause(wait);
   }
 }
