@@ -101,6 +101,9 @@ export function expenseUseCases(deps: Deps) {
   ): Promise<Result<CardEntry, PasswordCode | 'invalid_input' | 'insufficient_balance'>> {
     const bad = validMoney(input.amount, 'expense');
     if (bad) return fail(ErrorCode.invalid_input, bad);
+    // A wrong store is refused before the password is tried, so it costs the card none of its tries.
+    const storeFirst = await storeFor(deps.db, tenantId, by, input.storeId);
+    if (!storeFirst.ok) return storeFirst;
     const pw = await checkPassword(tenantId, input.card, input.password, by);
     if (!pw.ok) return pw;
     return deps.db.txResult(async (q) => {
