@@ -2,6 +2,7 @@
 // explicitly): finishes what a crash left half-way. Orders stuck being created
 // (their coupons redeemed → finished; not → undone), closed orders whose
 // coupons were not yet given back, and unpaid orders past their expiry (closed).
+import { startPeriodic, type PeriodicJob } from '../../kernel/periodic.ts';
 import type { Logger } from 'pino';
 import type { OrderDeps } from './order-deps.ts';
 import { closeOrder, releaseCoupons, undoCreating } from './close.ts';
@@ -40,42 +41,9 @@ export async function recoverOrders(d: OrderDeps, olderThanSec = 120, tenantId: 
   return out;
 }
 
-export interface RecoveryJob {
-  /** Runs one pass now (the scheduler's tick); joins the pass already running. */
-  runOnce(): Promise<Recovered | null>;
-  /** No more passes; resolves when the one running (if any) has ended. */
-  stop(): Promise<void>;
-}
+export type RecoveryJob = PeriodicJob<Recovered>;
 
-/**
- * Runs recovery at start and every `everyMs` on an unref'd timer (it never
- * keeps the process alive); a pass never overlaps the previous one, and a
- * failing pass is logged, not thrown.
- */
+/** Runs recovery at start and every `everyMs` (see kernel/periodic.ts: unref'd, never overlapping, failures logged). */
 export function startOrderRecovery(recover: () => Promise<Recovered>, log: Logger, everyMs = 60_000): RecoveryJob {
-  let running: Promise<Recovered | null> | null = null;
-  let stopped = false;
-  const runOnce = () => {
-    if (stopped) return Promise.resolve(null);
-    running ??= recover()
-      .catch((err: unknown) => {
-        log.error({ err }, 'order recovery failed');
-        return null;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  void runOnce();
-  const timer = setInterval(() => void runOnce(), everyMs);
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodic('order recovery', recover, log, everyMs);
 }

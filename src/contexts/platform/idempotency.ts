@@ -15,6 +15,7 @@
 // key's digest, the request's fingerprint, the status and the answer sealed
 // under the Idempotency-Key itself (domain/idempotency.ts).
 import crypto from 'node:crypto';
+import { startPeriodic, type PeriodicJob } from '../../kernel/periodic.ts';
 import type { Logger } from 'pino';
 import { commitScope, type CommitScope } from '../../db/commit-scope.ts';
 import type { Queryable } from '../../db/store.ts';
@@ -105,40 +106,18 @@ export function idempotencyService(deps: Deps) {
 
 export type IdempotencyService = ReturnType<typeof idempotencyService>;
 
-export interface SweepJob {
-  runOnce(): Promise<number | null>;
-  stop(): Promise<void>;
-}
+export type SweepJob = PeriodicJob<number>;
 
 /** Runs the sweep of expired keys now and every `everyMs` (one run at a time); a failed run is logged. */
 export function startIdempotencySweep(sweep: () => Promise<number>, log: Logger, everyMs = IDEMPOTENCY_SWEEP_EVERY_MS): SweepJob {
-  let running: Promise<number | null> | null = null;
-  let stopped = false;
-  const runOnce = () => {
-    if (stopped) return Promise.resolve(null);
-    running ??= sweep()
-      .then((n) => {
-        if (n) log.info({ deleted: n }, 'expired idempotency keys deleted');
-        return n;
-      })
-      .catch((err: unknown) => {
-        log.error({ err }, 'idempotency key sweep failed');
-        return null;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  void runOnce();
-  const timer = setInterval(() => void runOnce(), everyMs);
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  return startPeriodic(
+    'idempotency key sweep',
+    async () => {
+      const n = await sweep();
+      if (n) log.info({ deleted: n }, 'expired idempotency keys deleted');
+      return n;
     },
-  };
+    log,
+    everyMs,
+  );
 }
