@@ -56,7 +56,7 @@ export interface AuditLog {
   staff_id: number | null;
   target_id: string | null;
   target_type: string | null;
-  tenant_id: number | null;
+  tenant_id: number;
 }
 
 export interface Banners {
@@ -148,6 +148,7 @@ export interface CardLedgerBuckets {
   bucket_id: number;
   capital_delta: number;
   entry_id: number;
+  tenant_id: number;
 }
 
 export interface CardProducts {
@@ -173,7 +174,7 @@ export interface CardUploads {
   mime: string;
   size: number;
   staff_id: number | null;
-  tenant_id: number | null;
+  tenant_id: number;
 }
 
 export interface CodeBatches {
@@ -220,6 +221,7 @@ export interface CouponMergeRuleItems {
   number: number;
   rule_id: number;
   template_id: number;
+  tenant_id: number;
 }
 
 export interface CouponMergeRules {
@@ -425,6 +427,7 @@ export interface OrderLogs {
   id: Generated<number>;
   order_id: number;
   remark: string | null;
+  tenant_id: number;
   type: number;
 }
 
@@ -576,6 +579,7 @@ export interface PromoCodes {
 
 export interface PromoCodeUserUses {
   promo_code_id: number;
+  tenant_id: number;
   used: number;
   user_id: number;
 }
@@ -590,8 +594,10 @@ export interface RechargeSendRules {
 export interface RedemptionItems {
   coupon_id: number | null;
   discount: number;
+  id: Generated<number>;
   promo_code_id: number | null;
   redemption_id: number;
+  tenant_id: number;
 }
 
 export interface Redemptions {
@@ -668,8 +674,14 @@ export interface Staff {
   phone: string | null;
   role: string;
   store_ids: Generated<ArrayType<number>>;
-  tenant_id: number | null;
+  tenant_id: number;
   username: string;
+}
+
+export interface StaffLogins {
+  login: string;
+  staff_id: number;
+  tenant_id: number;
 }
 
 export interface StaffSessions {
@@ -678,7 +690,7 @@ export interface StaffSessions {
   id: Generated<number>;
   revoked_at: Timestamp | null;
   staff_id: number;
-  tenant_id: number | null;
+  tenant_id: number;
   token_hash: Buffer;
 }
 
@@ -697,6 +709,7 @@ export interface Stores {
 export interface TemplateUserClaims {
   claimed: number;
   template_id: number;
+  tenant_id: number;
   user_id: number;
 }
 
@@ -871,6 +884,7 @@ export interface DB {
   sign_in_rules: SignInRules;
   sign_ins: SignIns;
   staff: Staff;
+  staff_logins: StaffLogins;
   staff_sessions: StaffSessions;
   stores: Stores;
   template_user_claims: TemplateUserClaims;

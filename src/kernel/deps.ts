@@ -24,3 +24,12 @@ export type Principal =
 export function principalKey(p: Principal): string {
   return p.kind === 'staff' ? `staff:${p.staffId}` : `key:${p.apiKeyId}`;
 }
+
+/**
+ * The platform's own rows (its admins, their sessions, audit records and
+ * uploads) belong to tenant 0, which no request can name: every table keys by
+ * tenant_id (issue 13). In the code a platform admin's tenant stays null.
+ */
+export const PLATFORM_TENANT = 0;
+export const storedTenant = (tenantId: number | null): number => tenantId ?? PLATFORM_TENANT;
+export const tenantOfStored = (stored: number): number | null => (stored === PLATFORM_TENANT ? null : stored);

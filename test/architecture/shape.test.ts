@@ -25,7 +25,7 @@ const own = (ctx: string, tables: string) =>
     .split(/\s+/)
     .filter(Boolean)
     .forEach((t) => (OWNER[t] = ctx));
-own('identity', 'tenants staff staff_sessions api_keys stores departments users user_sessions');
+own('identity', 'tenants staff staff_logins staff_sessions api_keys stores departments users user_sessions');
 own('platform', 'audit_log idempotency_keys outbox_messages verification_codes app_secrets guess_attempts');
 own(
   'coupons',

@@ -31,10 +31,11 @@ const refused = (why: keyof typeof REFUND_REFUSAL_TEXT): Refusal =>
 /** already_rolled_back when the movement has a refund entry already. */
 async function refusedIfRefunded(
   q: Queryable,
+  tenantId: number,
   entryId: number,
   what: RefundableKind | 'movement',
 ): Promise<Result<void, 'already_rolled_back'>> {
-  if (await ledger.isRefunded(q, entryId)) return fail(ErrorCode.already_rolled_back, alreadyRefundedText(what));
+  if (await ledger.isRefunded(q, tenantId, entryId)) return fail(ErrorCode.already_rolled_back, alreadyRefundedText(what));
   return ok(undefined);
 }
 
@@ -79,7 +80,7 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
     if (!may.ok) return may;
     const orig = await ledger.findMovement(deps.db, tenantId, input.orderNo, kind);
     if (!orig) return fail(ErrorCode.not_found, `no ${kind} with order number ${input.orderNo}`);
-    const done = await refusedIfRefunded(deps.db, orig.id, kind);
+    const done = await refusedIfRefunded(deps.db, tenantId, orig.id, kind);
     if (!done.ok) return done;
     if (!input.code) return fail(ErrorCode.invalid_input, 'code: the SMS code is required', { field: 'code' });
     return ok(orig);
@@ -114,7 +115,7 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
   ): Promise<Result<LockedCard, RefundCode>> {
     const c = await lockCardFor(q, tenantId, { cardId: orig.userCardId });
     if (!c.ok) return c;
-    const again = await refusedIfRefunded(q, orig.id, 'movement');
+    const again = await refusedIfRefunded(q, tenantId, orig.id, 'movement');
     if (!again.ok) return again;
     return c;
   }
@@ -158,8 +159,8 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
     const pre = await findRefundable(tenantId, 'expense', input, by);
     if (!pre.ok) return pre;
     return inRefundTx(tenantId, pre.value, input, by, async (q, card, store) => {
-      const o = await ledger.movement(q, pre.value.id);
-      const lines = await ledger.movementLines(q, o.id);
+      const o = await ledger.movement(q, tenantId, pre.value.id);
+      const lines = await ledger.movementLines(q, tenantId, o.id);
       for (const l of lines) if (!(await putBackBucket(q, l.bucketId, l.capital, l.bonus))) return refused('bucket_gone');
       const after = await undoSpend(q, card.id, o.capitalDelta, o.bonusDelta);
       const entry = await ledger.appendEntry(q, {
@@ -198,7 +199,7 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
     const pre = await findRefundable(tenantId, 'recharge', input, by);
     if (!pre.ok) return pre;
     return inRefundTx(tenantId, pre.value, input, by, async (q, card, store) => {
-      const o = await ledger.movement(q, pre.value.id);
+      const o = await ledger.movement(q, tenantId, pre.value.id);
       if (o.bucketId !== null && !(await refundBucket(q, o.bucketId))) return refused('bucket_touched');
       const after = await undoRecharge(q, card.id, o.capitalDelta, o.bonusDelta);
       if (!after) return refused(rechargeShortfall(card, o.capitalDelta));

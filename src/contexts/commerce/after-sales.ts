@@ -32,7 +32,7 @@ export async function applyRefund(
     const r = await insertRefund(q, tenantId, userId, { ...input, reason: input.reason.trim() });
     if (!r) return orderFail('conflict', 'after_sales_open', 'this order has an open after-sales request already');
     await setHasRefund(q, input.orderId, true);
-    await addLog(q, input.orderId, 'after_sales', LOG_REMARK.after_sales);
+    await addLog(q, tenantId, input.orderId, 'after_sales', LOG_REMARK.after_sales);
     return ok(r);
   });
 }

@@ -47,7 +47,7 @@ export async function closeOrder(
       if (!back.ok && back.error.code !== ErrorCode.already_rolled_back) throw new Error(`coupon release failed: ${back.error.message}`);
       await markCouponsReleased(q, null, orderId);
     }
-    await addLog(q, orderId, 'closed', reason);
+    await addLog(q, tenantId, orderId, 'closed', reason);
     return o;
   });
   if (!closed) {

@@ -40,7 +40,7 @@ export async function writeOffOrder(
         `an order that is ${ex.state}${ex.pickedUpAt ? ' and written off' : ''} cannot be written off`,
       );
     }
-    await addLog(q, o.id, 'received', pickupLogRemark({ userId: by.userId, staff: !!by.principal }));
+    await addLog(q, tenantId, o.id, 'received', pickupLogRemark({ userId: by.userId, staff: !!by.principal }));
     if (by.principal) await audit(q, tenantId, by.principal, { action: 'order.hx', targetType: 'order', targetId: o.id });
     return ok(o);
   });
@@ -56,7 +56,7 @@ export async function confirmOrder(
   return orderTx(d.deps.db, async (q): Promise<OrderResult<void, 'invalid_state'>> => {
     if (!(await markReceived(q, tenantId, orderId, userId)))
       return stateRefusal('receive', undefined, 'only a paid or shipped order can be received');
-    await addLog(q, orderId, 'received', LOG_REMARK.received);
+    await addLog(q, tenantId, orderId, 'received', LOG_REMARK.received);
     return ok(undefined);
   });
 }
@@ -71,7 +71,7 @@ export async function shipOrder(
   return orderTx(d.deps.db, async (q): Promise<OrderResult<Order, 'invalid_state'>> => {
     const o = await markShipped(q, tenantId, orderId);
     if (!o) return stateRefusal('ship', undefined, 'only a paid order can be shipped');
-    await addLog(q, orderId, 'shipped', LOG_REMARK.shipped);
+    await addLog(q, tenantId, orderId, 'shipped', LOG_REMARK.shipped);
     await audit(q, tenantId, by, { action: 'order.ship', targetType: 'order', targetId: orderId });
     return ok(o);
   });

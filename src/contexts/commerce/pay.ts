@@ -29,7 +29,7 @@ export async function payOrder(d: OrderDeps, tenantId: number, userId: number, o
       }
     }
     await markPurchasedIn(q, tenantId, userId);
-    await addLog(q, orderId, 'paid', LOG_REMARK.paid);
+    await addLog(q, tenantId, orderId, 'paid', LOG_REMARK.paid);
     return ok(o);
   });
 }

@@ -28,7 +28,7 @@ export async function orderDetail(d: OrderDeps, tenantId: number, where: OrderWh
   const o = await findOrder(d.deps.db, tenantId, where, userId);
   if (!o) return null;
   const lines = (await linesOf(d.deps.db, [o.id])).get(o.id) ?? [];
-  return { order: o, lines, logs: await logsOf(d.deps.db, o.id) };
+  return { order: o, lines, logs: await logsOf(d.deps.db, tenantId, o.id) };
 }
 
 /**

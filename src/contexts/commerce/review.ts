@@ -36,7 +36,7 @@ export async function reviewOrder(
     if (new Set(reviews.map((x) => x.id)).size !== ids.size)
       return orderFail('invalid_input', 'review_missing', 'every line of the order needs a review');
     for (const rv of reviews) await reviewLine(q, rv.id, rv.reputation, rv.remark ?? null, rv.pics ?? []);
-    await addLog(q, orderId, 'reviewed', LOG_REMARK.reviewed);
+    await addLog(q, tenantId, orderId, 'reviewed', LOG_REMARK.reviewed);
     return ok(undefined);
   });
 }

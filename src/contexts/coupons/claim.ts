@@ -122,7 +122,7 @@ export function claimService(deps: Deps, batcher: ClaimBatcher) {
     if (opts.detect) {
       // Reads only: the answer can be stale a moment later, which detect accepts.
       if (t.stock !== null && t.issued >= t.stock) return soldOut();
-      if (t.perUserLimit !== null && (await claimedCount(deps.db, t.id, u.id)) >= t.perUserLimit) return overLimit(t);
+      if (t.perUserLimit !== null && (await claimedCount(deps.db, t.tenantId, t.id, u.id)) >= t.perUserLimit) return overLimit(t);
       return ok({ detect: true, wouldSucceed: true });
     }
     const c = await deps.db.txResult((q) => writeClaim(q, found, u.id, by, at));

@@ -27,8 +27,8 @@ export interface PromoCodeLoader {
     at: Date,
   ): Promise<CouponResult<LoadedPromo[], PromoCheckCode>>;
   /** `code` is how the caller named it: a refusal says which promo code it is about. */
-  use(q: Queryable, promoCodeId: number, userId: number | null, code?: string): Promise<CouponResult<void, PromoUseCode>>;
-  release(q: Queryable, promoCodeId: number, userId: number | null): Promise<void>;
+  use(q: Queryable, tenantId: number, promoCodeId: number, userId: number | null, code?: string): Promise<CouponResult<void, PromoUseCode>>;
+  release(q: Queryable, tenantId: number, promoCodeId: number, userId: number | null): Promise<void>;
 }
 
 async function load(
@@ -47,7 +47,7 @@ async function load(
   for (const code of codes) {
     const p = byCode.get(code.toUpperCase())!;
     const counted = user !== null && p.userUseLimit !== null && limitsUsers(p) && p.state === 'approved';
-    const used = counted ? await usesByUser(q, p.id, user.id) : 0;
+    const used = counted ? await usesByUser(q, tenantId, p.id, user.id) : 0;
     const v = promoVerdict(p, code, user, used, at);
     if (!v.ok) return refusePromo(v.code, v.message, [code], v.reason);
     const rule = promoRuleToCouponRule(p.rule);
@@ -69,9 +69,15 @@ async function load(
   return ok(out);
 }
 
-async function use(q: Queryable, promoCodeId: number, userId: number | null, code?: string): Promise<CouponResult<void, PromoUseCode>> {
+async function use(
+  q: Queryable,
+  tenantId: number,
+  promoCodeId: number,
+  userId: number | null,
+  code?: string,
+): Promise<CouponResult<void, PromoUseCode>> {
   const named = code === undefined ? [] : [code];
-  const taken = await takeUse(q, promoCodeId);
+  const taken = await takeUse(q, tenantId, promoCodeId);
   if (!taken) return refusePromo(ErrorCode.sold_out, 'this promo code has been used up or is no longer valid', named, 'used_up');
   const limit = taken.userUseLimit;
   if (userId === null) {
@@ -84,7 +90,7 @@ async function use(q: Queryable, promoCodeId: number, userId: number | null, cod
           'user_needed',
         );
   }
-  if (!(await takeUserUse(q, promoCodeId, userId, limit))) {
+  if (!(await takeUserUse(q, tenantId, promoCodeId, userId, limit))) {
     return refusePromo(ErrorCode.per_user_limit, `at most ${limit} uses per person`, [code ?? taken.code], 'per_user_limit');
   }
   return ok(undefined);

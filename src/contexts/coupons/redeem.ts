@@ -77,9 +77,9 @@ async function takeAll(
       }
       couponItems.push({ id: coupon.id, item: { couponCode: coupon.code, promoCode: null, discount } });
     } else {
-      const used = await env.promos.use(q, c.promoCodeId!, t.input.userId ?? null, id);
+      const used = await env.promos.use(q, t.tenantId, c.promoCodeId!, t.input.userId ?? null, id);
       if (!used.ok) return used;
-      await insertPromoItem(q, t.redemptionId, c.promoCodeId!, discount);
+      await insertPromoItem(q, t.tenantId, t.redemptionId, c.promoCodeId!, discount);
       promoItems.push({ couponCode: null, promoCode: id, discount });
     }
   }

@@ -23,7 +23,7 @@ export async function rollbackIn(
   if (marked === 'already') return refuse(ErrorCode.already_rolled_back, 'this redemption has already been rolled back');
   if (marked === 'missing') return refuse(ErrorCode.not_found, 'redemption not found');
   await restoreCoupons(q, tenantId, id, by?.kind === 'staff' ? by.staffId : null);
-  for (const p of await promoItemsOf(q, id)) await promos.release(q, p.promoCodeId, p.userId);
+  for (const p of await promoItemsOf(q, tenantId, id)) await promos.release(q, tenantId, p.promoCodeId, p.userId);
   if (by) await audit(q, tenantId, by, { action: 'redemption.rollback', targetType: 'redemption', targetId: id });
   return ok((await loadRedemption(q, tenantId, id))!);
 }

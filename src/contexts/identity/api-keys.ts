@@ -3,7 +3,7 @@ import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit } from '../platform/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { digest, newToken } from '../../kernel/security.ts';
-import { API_KEY_PREFIX, type ApiKey } from './domain/session.ts';
+import { API_KEY_PREFIX, routedToken, type ApiKey } from './domain/session.ts';
 import type { ApiKeyCreateFailure, ApiKeyRevokeFailure } from './errors.ts';
 import * as repo from './repo/sessions.repo.ts';
 
@@ -17,7 +17,7 @@ export function apiKeyUseCases(deps: Deps, revoked: () => Promise<void>) {
     ): Promise<Result<{ id: number; key: string; prefix: string }, ApiKeyCreateFailure>> {
       if (!name?.trim()) return fail(ErrorCode.invalid_input, 'name is required');
       const secret = newToken();
-      const key = `${API_KEY_PREFIX}${secret}`;
+      const key = `${API_KEY_PREFIX}${routedToken(tenantId, secret)}`;
       const prefix = key.slice(0, 10);
       return deps.db.tx(async (q) => {
         const id = await repo.insertApiKey(q, {

@@ -2,10 +2,10 @@
 // bearer token (staff session or tenant API key) → principal lookup.
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit, guessLimiter, tooManyTries, type GuessLimit, type GuessLimiter } from '../platform/index.ts';
-import type { Deps, Principal } from '../../kernel/deps.ts';
+import { storedTenant, type Deps, type Principal } from '../../kernel/deps.ts';
 import { digest, dummyPasswordHash, newToken, verifyStaffPassword, verifyStaffPasswordMd5 } from '../../kernel/security.ts';
 import { apiKeyUseCases } from './api-keys.ts';
-import { API_KEY_PREFIX } from './domain/session.ts';
+import { API_KEY_PREFIX, routedToken, tenantOfToken } from './domain/session.ts';
 import type { Staff } from './domain/staff.ts';
 import type { Tenant } from './domain/tenant.ts';
 import type { StaffLoginFailure } from './errors.ts';
@@ -88,7 +88,7 @@ export function authService(deps: Deps, loadTenant: (id: number) => Promise<Tena
 
   /** Opens a session for a verified staff member. */
   async function openSession(staff: Staff): Promise<LoginResult> {
-    const token = newToken();
+    const token = routedToken(storedTenant(staff.tenantId), newToken());
     const expiresAt = new Date(now().getTime() + deps.config.sessionTtlHours * 3600_000);
     await deps.db.tx(async (q) => {
       await sessions.insertStaffSession(q, { tokenHash: digest(token), staffId: staff.id, tenantId: staff.tenantId, expiresAt });
@@ -99,11 +99,13 @@ export function authService(deps: Deps, loadTenant: (id: number) => Promise<Tena
   }
 
   async function principalOf(token: string): Promise<Principal | null> {
+    const tenant = tenantOfToken(token);
+    if (tenant === null) return null;
     if (token.startsWith(API_KEY_PREFIX)) {
-      const k = await sessions.apiKeyByHash(deps.db, digest(token));
+      const k = await sessions.apiKeyByHash(deps.db, tenant, digest(token));
       return k ? { kind: 'api_key', apiKeyId: k.id, tenantId: k.tenantId, role: 'admin' } : null;
     }
-    const s = await sessions.staffOfSession(deps.db, digest(token), now());
+    const s = await sessions.staffOfSession(deps.db, tenant, digest(token), now());
     return s ? { kind: 'staff', staffId: s.id, tenantId: s.tenantId, role: s.role, username: s.username, storeIds: s.storeIds } : null;
   }
 
@@ -120,7 +122,8 @@ export function authService(deps: Deps, loadTenant: (id: number) => Promise<Tena
 
     /** Ends the session; no process accepts its token after this returns. */
     async logout(token: string): Promise<void> {
-      await sessions.revokeStaffSession(deps.db, digest(token));
+      const tenant = tenantOfToken(token);
+      if (tenant !== null) await sessions.revokeStaffSession(deps.db, tenant, digest(token));
       await principals.revoked();
     },
 

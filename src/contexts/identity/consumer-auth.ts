@@ -10,7 +10,7 @@ import { digest, dummyPasswordHash, newToken, verifyPassword } from '../../kerne
 import { consumerCodeCheck, consumerCredentialUseCases } from './consumer-credentials.ts';
 import { consumerProfileUseCases } from './consumer-profile.ts';
 import { consumerRegisterUseCases, NO_REFERRALS, type SellerReferrals } from './consumer-register.ts';
-import { CONSUMER_SESSION_DAYS, type ConsumerPrincipal, type ConsumerSession } from './domain/session.ts';
+import { CONSUMER_SESSION_DAYS, routedToken, tenantOfToken, type ConsumerPrincipal, type ConsumerSession } from './domain/session.ts';
 import type { LoginKind, User } from './domain/user.ts';
 import type { ConsumerLoginFailure } from './errors.ts';
 import { principalCache } from './session-cache.ts';
@@ -48,7 +48,7 @@ export function consumerAuthService(deps: Deps, messages: Pick<MessageService, '
 
   /** Opens a session for a user (after a registration or a verified login). */
   async function openSession(tenantId: number, userId: number): Promise<ConsumerSession> {
-    const token = newToken();
+    const token = routedToken(tenantId, newToken());
     const expiresAt = new Date(now().getTime() + CONSUMER_SESSION_DAYS * 86400_000);
     await sessions.insertUserSession(deps.db, { tokenHash: digest(token), userId, tenantId, expiresAt });
     return { token, userId, expiresAt };
@@ -62,7 +62,8 @@ export function consumerAuthService(deps: Deps, messages: Pick<MessageService, '
 
     /** The live session behind a token in this tenant, or null (unknown, expired, revoked, disabled user). */
     async authenticate(tenantId: number, token: string): Promise<ConsumerPrincipal | null> {
-      if (!token || token.length > 200) return null;
+      // A token names its tenant: another tenant's (or a malformed) token is refused unread.
+      if (!token || token.length > 200 || tenantOfToken(token) !== tenantId) return null;
       const load = async (): Promise<ConsumerPrincipal | null> => {
         const s = await sessions.liveUserSession(deps.db, digest(token), tenantId, now());
         return s ? { tenantId, userId: s.userId, expiresAt: s.expiresAt } : null;

@@ -50,7 +50,7 @@ export function consumerCredentialUseCases(deps: Deps, checkCode: CheckCode, rev
       const hash = await hashPassword(password);
       await deps.db.tx(async (q) => {
         await users.setUserPassword(q, tenantId, found.user.id, hash);
-        await sessions.revokeUserSessionsOf(q, found.user.id);
+        await sessions.revokeUserSessionsOf(q, tenantId, found.user.id);
       });
       await revoked();
       return ok(undefined);

@@ -79,7 +79,7 @@ async function applyUpdate(q: Queryable, tenantId: number, cur: Staff, patch: Up
     disabled: patch.disabled ?? null,
     passwordHash,
   });
-  if (passwordHash || patch.disabled === true) await revokeStaffSessionsOf(q, cur.id);
+  if (passwordHash || patch.disabled === true) await revokeStaffSessionsOf(q, cur.tenantId, cur.id);
   const changed = changesOf(cur, patch, { name, phone, passwordReset: !!passwordHash });
   await audit(q, tenantId, by, {
     action: 'staff.update',

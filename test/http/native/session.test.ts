@@ -22,7 +22,8 @@ describe('login', () => {
     const res = await login(a.ownerUsername, a.password);
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.token).toMatch(/^[\w-]{40,}$/);
+    // The token names its tenant (issue 13: a lookup routes by tenant): `<tenant>.<secret>`.
+    expect(body.token).toMatch(new RegExp(`^${body.staff.tenant.id}\\.[\\w-]{40,}$`));
     expect(new Date(body.expiresAt).getTime()).toBeGreaterThan(Date.now());
     expect(body.staff).toMatchObject({ username: a.ownerUsername, role: 'owner', tenant: { slug: a.slug } });
   });
@@ -77,6 +78,17 @@ describe('login', () => {
 });
 
 describe('tenant isolation', () => {
+  it('a token is read only in the tenant it names: another prefix or none is refused', async () => {
+    const res = await login(a.ownerUsername, a.password, '10.9.9.9');
+    const token: string = res.json().token;
+    const secret = token.slice(token.indexOf('.') + 1);
+    const me = (t: string) => rt.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${t}` } });
+    expect((await me(token)).statusCode).toBe(200);
+    expect((await me(`${b.tenantId}.${secret}`)).statusCode).toBe(401);
+    expect((await me(secret)).statusCode).toBe(401);
+    expect((await me(`0.${secret}`)).statusCode).toBe(401);
+  });
+
   it("a token of tenant A is refused on tenant B's resources", async () => {
     const store = await rt.app.inject({ method: 'POST', url: '/api/v1/stores', headers: a.auth, payload: { name: 'A store' } });
     expect(store.statusCode).toBe(201);

@@ -103,7 +103,7 @@ export async function appendEntry(q: Queryable, e: EntryInsert): Promise<{ id: n
     `INSERT INTO card_ledger (tenant_id, user_card_id, user_id, kind, amount, capital_delta, bonus_delta, capital_after, bonus_after,
        event_id, bucket_id, refund_of, store_id, staff_id, channel, explain, image, coupon_ids)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
-     ON CONFLICT (refund_of) WHERE refund_of IS NOT NULL DO NOTHING
+     ON CONFLICT (refund_of, tenant_id) WHERE refund_of IS NOT NULL DO NOTHING
      RETURNING id, order_no`,
     [
       e.tenantId,
@@ -129,12 +129,10 @@ export async function appendEntry(q: Queryable, e: EntryInsert): Promise<{ id: n
   const row = r.rows[0];
   if (!row) return null;
   for (const l of e.lines ?? []) {
-    await q.query('INSERT INTO card_ledger_buckets (entry_id, bucket_id, capital_delta, bonus_delta) VALUES ($1, $2, $3, $4)', [
-      row.id,
-      l.bucketId,
-      l.capital,
-      l.bonus,
-    ]);
+    await q.query(
+      'INSERT INTO card_ledger_buckets (tenant_id, entry_id, bucket_id, capital_delta, bonus_delta) VALUES ($1, $2, $3, $4, $5)',
+      [e.tenantId, row.id, l.bucketId, l.capital, l.bonus],
+    );
   }
   return { id: row.id, orderNo: row.order_no };
 }
@@ -160,8 +158,8 @@ export async function findMovement(
 }
 
 /** Whether a movement has a refund entry. */
-export async function isRefunded(q: Queryable, entryId: number): Promise<boolean> {
-  const done = await q.query('SELECT 1 FROM card_ledger WHERE refund_of = $1', [entryId]);
+export async function isRefunded(q: Queryable, tenantId: number, entryId: number): Promise<boolean> {
+  const done = await q.query('SELECT 1 FROM card_ledger WHERE tenant_id = $1 AND refund_of = $2', [tenantId, entryId]);
   return done.rowCount > 0;
 }
 
@@ -174,8 +172,8 @@ export interface Movement {
   couponIds: number[];
 }
 
-export async function movement(q: Queryable, id: number): Promise<Movement> {
-  const o = (await q.query<Row<'card_ledger'>>('SELECT * FROM card_ledger WHERE id = $1', [id])).rows[0]!;
+export async function movement(q: Queryable, tenantId: number, id: number): Promise<Movement> {
+  const o = (await q.query<Row<'card_ledger'>>('SELECT * FROM card_ledger WHERE tenant_id = $1 AND id = $2', [tenantId, id])).rows[0]!;
   return {
     id: o.id,
     amount: o.amount,
@@ -187,8 +185,11 @@ export async function movement(q: Queryable, id: number): Promise<Movement> {
 }
 
 /** How a movement moved each bucket. */
-export async function movementLines(q: Queryable, entryId: number): Promise<BucketLine[]> {
-  const r = await q.query<Row<'card_ledger_buckets'>>('SELECT * FROM card_ledger_buckets WHERE entry_id = $1', [entryId]);
+export async function movementLines(q: Queryable, tenantId: number, entryId: number): Promise<BucketLine[]> {
+  const r = await q.query<Row<'card_ledger_buckets'>>('SELECT * FROM card_ledger_buckets WHERE tenant_id = $1 AND entry_id = $2', [
+    tenantId,
+    entryId,
+  ]);
   return r.rows.map((l) => ({ bucketId: l.bucket_id, capital: l.capital_delta, bonus: l.bonus_delta }));
 }
 

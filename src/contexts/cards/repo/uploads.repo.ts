@@ -1,4 +1,5 @@
 // Uploaded images' records (card_uploads); the bytes live in the upload folder.
+import { storedTenant } from '../../../kernel/deps.ts';
 import type { Queryable } from '../../../db/store.ts';
 import type { Row } from '../../../db/rows.ts';
 
@@ -8,7 +9,7 @@ export async function insertUpload(
   u: { name: string; mime: string; size: number; staffId: number | null },
 ): Promise<void> {
   await q.query('INSERT INTO card_uploads (tenant_id, file_name, mime, size, staff_id) VALUES ($1, $2, $3, $4, $5)', [
-    tenantId,
+    storedTenant(tenantId),
     u.name,
     u.mime,
     u.size,

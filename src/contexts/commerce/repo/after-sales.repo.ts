@@ -21,7 +21,7 @@ export async function insertRefund(
 ): Promise<Refund | null> {
   const r = await q.query<Row<'order_refunds'>>(
     `INSERT INTO order_refunds (tenant_id, order_id, user_id, type, logistics_status, reason, remark, amount, pics)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (order_id) WHERE status = ${REFUND_STATE_DB.open} DO NOTHING RETURNING *`,
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (order_id, tenant_id) WHERE status = ${REFUND_STATE_DB.open} DO NOTHING RETURNING *`,
     [
       tenantId,
       input.orderId,

@@ -50,16 +50,21 @@ export async function linesOf(q: Queryable, orderIds: number[]): Promise<Map<num
   return by;
 }
 
-export async function logsOf(q: Queryable, orderId: number): Promise<OrderLog[]> {
+export async function logsOf(q: Queryable, tenantId: number, orderId: number): Promise<OrderLog[]> {
   const r = await q.query<{ type: number; remark: string | null; created_at: Date }>(
-    'SELECT type, remark, created_at FROM order_logs WHERE order_id = $1 ORDER BY id',
-    [orderId],
+    'SELECT type, remark, created_at FROM order_logs WHERE tenant_id = $1 AND order_id = $2 ORDER BY id',
+    [tenantId, orderId],
   );
   return r.rows.map((l) => ({ event: orderEventOf(l.type), remark: l.remark, createdAt: l.created_at }));
 }
 
-export async function addLog(q: Queryable, orderId: number, event: OrderEvent, remark: string): Promise<void> {
-  await q.query('INSERT INTO order_logs (order_id, type, remark) VALUES ($1, $2, $3)', [orderId, ORDER_EVENT_DB[event], remark]);
+export async function addLog(q: Queryable, tenantId: number, orderId: number, event: OrderEvent, remark: string): Promise<void> {
+  await q.query('INSERT INTO order_logs (tenant_id, order_id, type, remark) VALUES ($1, $2, $3, $4)', [
+    tenantId,
+    orderId,
+    ORDER_EVENT_DB[event],
+    remark,
+  ]);
 }
 
 /** The next order id (the order number is made from it before the row is written). */
@@ -155,7 +160,7 @@ export async function insertOrder(q: Queryable, o: NewOrder, lines: QuotedLine[]
     `WITH o AS (INSERT INTO orders (${cols.map(([c]) => c).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(',')}) RETURNING id),
           l AS (INSERT INTO order_lines (tenant_id, order_id, ${lineCols.map(([c]) => c).join(', ')})
      SELECT ${param('tenant_id')}, ${param('id')}, * FROM unnest(${lineCols.map(([, t], i) => `$${n + i + 1}::${t}[]`).join(', ')})),
-          g AS (INSERT INTO order_logs (order_id, type, remark) SELECT o.id, ${ORDER_EVENT_DB.created}, '${LOG_REMARK.created}' FROM o)
+          g AS (INSERT INTO order_logs (tenant_id, order_id, type, remark) SELECT ${param('tenant_id')}, o.id, ${ORDER_EVENT_DB.created}, '${LOG_REMARK.created}' FROM o)
      SELECT 1`,
     [...cols.map(([, v]) => v), ...lineCols.map(([, , f]) => lines.map(f))],
   );

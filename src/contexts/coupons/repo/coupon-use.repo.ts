@@ -20,9 +20,9 @@ export interface CouponUse {
 export async function redeemCoupon(q: Queryable, u: CouponUse & { redemptionId: number; orderRef: string }): Promise<boolean> {
   const r = await q.query<{ n: number }>(
     `WITH c AS (UPDATE coupons SET status = 'used', used_at = $2, redemption_id = $3
-                WHERE id = $1 AND status = 'issued' AND owner_id IS NOT NULL AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)
+                WHERE tenant_id = $5 AND id = $1 AND status = 'issued' AND owner_id IS NOT NULL AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)
                 RETURNING id),
-          i AS (INSERT INTO redemption_items (redemption_id, coupon_id, discount) SELECT $3, c.id, $4 FROM c),
+          i AS (INSERT INTO redemption_items (tenant_id, redemption_id, coupon_id, discount) SELECT $5, $3, c.id, $4 FROM c),
           e AS (INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, store_id, staff_id, details)
                 SELECT $5, c.id, 'redeemed', $3, $6, $7, $8::jsonb FROM c)
      SELECT count(*)::int AS n FROM c`,
@@ -58,11 +58,11 @@ export async function writeOffCoupon(
   const done = await q.query<CouponRow & { rid: number; redeemed_at: Date }>(
     `WITH rid AS (SELECT nextval(pg_get_serial_sequence('redemptions', 'id')) AS id),
      c AS (UPDATE coupons SET status = 'used', used_at = $2, redemption_id = (SELECT id FROM rid)
-           WHERE id = $1 AND status = 'issued' AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)
+           WHERE tenant_id = $3 AND id = $1 AND status = 'issued' AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)
            RETURNING ${COUPON_COLUMNS}),
      r AS (INSERT INTO redemptions (id, tenant_id, kind, order_ref, user_id, store_id, staff_id, subtotal, discount_total, created_at)
            SELECT rid.id, $3, 'write_off', $4, c.owner_id, $5, $6, $7, $8, $2 FROM rid, c RETURNING id, created_at),
-     i AS (INSERT INTO redemption_items (redemption_id, coupon_id, discount) SELECT r.id, c.id, $8 FROM r, c),
+     i AS (INSERT INTO redemption_items (tenant_id, redemption_id, coupon_id, discount) SELECT $3, r.id, c.id, $8 FROM r, c),
      e AS (INSERT INTO coupon_events (tenant_id, coupon_id, kind, redemption_id, store_id, staff_id, details)
            SELECT $3, c.id, 'written_off', r.id, $5, $6, $9::jsonb FROM r, c)
      SELECT c.*, r.id AS rid, r.created_at AS redeemed_at FROM c, r`,
@@ -85,8 +85,8 @@ export async function writeOffCoupon(
 /** Gives a rolled-back redemption's used coupons back (used → issued), with their history; the ids given back. */
 export async function restoreCoupons(q: Queryable, tenantId: number, redemptionId: number, staffId: number | null): Promise<number[]> {
   const back = await q.query<{ id: number }>(
-    `UPDATE coupons SET status = 'issued', used_at = NULL, redemption_id = NULL WHERE redemption_id = $1 AND status = 'used' RETURNING id`,
-    [redemptionId],
+    `UPDATE coupons SET status = 'issued', used_at = NULL, redemption_id = NULL WHERE tenant_id = $2 AND redemption_id = $1 AND status = 'used' RETURNING id`,
+    [redemptionId, tenantId],
   );
   const ids = back.rows.map((x) => x.id);
   if (ids.length) {

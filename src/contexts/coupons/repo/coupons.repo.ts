@@ -125,22 +125,27 @@ export async function signInDays(q: Queryable, tenantId: number, userId: number,
 // ------------------------------------------------------------ per-user counting
 
 /** Counts `n` more coupons for a user; false when it would pass the per-user limit. */
-export async function takePerUser(q: Queryable, t: Pick<Template, 'id' | 'perUserLimit'>, userId: number, n: number): Promise<boolean> {
+export async function takePerUser(
+  q: Queryable,
+  t: Pick<Template, 'tenantId' | 'id' | 'perUserLimit'>,
+  userId: number,
+  n: number,
+): Promise<boolean> {
   if (t.perUserLimit === null) return true;
   if (n > t.perUserLimit) return false;
   const r = await q.query(
-    `INSERT INTO template_user_claims AS c (template_id, user_id, claimed) VALUES ($1, $2, $3)
-     ON CONFLICT (template_id, user_id) DO UPDATE SET claimed = c.claimed + $3 WHERE c.claimed + $3 <= $4`,
-    [t.id, userId, n, t.perUserLimit],
+    `INSERT INTO template_user_claims AS c (tenant_id, template_id, user_id, claimed) VALUES ($5, $1, $2, $3)
+     ON CONFLICT (template_id, user_id, tenant_id) DO UPDATE SET claimed = c.claimed + $3 WHERE c.claimed + $3 <= $4`,
+    [t.id, userId, n, t.perUserLimit, t.tenantId],
   );
   return r.rowCount === 1;
 }
 
-export async function claimedCount(q: Queryable, templateId: number, userId: number): Promise<number> {
-  const c = await q.query<{ claimed: number }>('SELECT claimed FROM template_user_claims WHERE template_id = $1 AND user_id = $2', [
-    templateId,
-    userId,
-  ]);
+export async function claimedCount(q: Queryable, tenantId: number, templateId: number, userId: number): Promise<number> {
+  const c = await q.query<{ claimed: number }>(
+    'SELECT claimed FROM template_user_claims WHERE tenant_id = $1 AND template_id = $2 AND user_id = $3',
+    [tenantId, templateId, userId],
+  );
   return c.rows[0]?.claimed ?? 0;
 }
 

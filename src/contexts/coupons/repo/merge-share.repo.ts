@@ -25,8 +25,9 @@ export async function activeMergeRules(q: Queryable, tenantId: number): Promise<
   }>(
     `SELECT m.id, m.name, m.target_template_id, tt.name AS target_name,
             (SELECT json_agg(json_build_object('template_id', i.template_id, 'name', t.name, 'number', i.number) ORDER BY i.template_id)
-               FROM coupon_merge_rule_items i JOIN coupon_templates t ON t.id = i.template_id WHERE i.rule_id = m.id) AS items
-     FROM coupon_merge_rules m JOIN coupon_templates tt ON tt.id = m.target_template_id
+               FROM coupon_merge_rule_items i JOIN coupon_templates t ON t.tenant_id = i.tenant_id AND t.id = i.template_id
+              WHERE i.tenant_id = m.tenant_id AND i.rule_id = m.id) AS items
+     FROM coupon_merge_rules m JOIN coupon_templates tt ON tt.tenant_id = m.tenant_id AND tt.id = m.target_template_id
      WHERE m.tenant_id = $1 AND m.active ORDER BY m.id`,
     [tenantId],
   );
@@ -50,7 +51,8 @@ export async function insertMergeRule(q: Queryable, tenantId: number, input: New
     [tenantId, input.name, input.targetTemplateId],
   );
   for (const i of input.items) {
-    await q.query('INSERT INTO coupon_merge_rule_items (rule_id, template_id, number) VALUES ($1, $2, $3)', [
+    await q.query('INSERT INTO coupon_merge_rule_items (tenant_id, rule_id, template_id, number) VALUES ($1, $2, $3, $4)', [
+      tenantId,
       m.rows[0]!.id,
       i.templateId,
       i.number,
@@ -66,7 +68,10 @@ export async function setMergeRuleActive(q: Queryable, tenantId: number, id: num
 
 /** Opens a share (an earlier open one of the coupon is closed first). */
 export async function openShare(q: Queryable, tenantId: number, s: { couponId: number; userId: number; tokenHash: string }): Promise<void> {
-  await q.query(`UPDATE coupon_shares SET status = 'closed', closed_at = now() WHERE coupon_id = $1 AND status = 'open'`, [s.couponId]);
+  await q.query(
+    `UPDATE coupon_shares SET status = 'closed', closed_at = now() WHERE tenant_id = $1 AND coupon_id = $2 AND status = 'open'`,
+    [tenantId, s.couponId],
+  );
   await q.query('INSERT INTO coupon_shares (tenant_id, coupon_id, user_id, token_hash) VALUES ($1, $2, $3, $4)', [
     tenantId,
     s.couponId,

@@ -165,43 +165,56 @@ export async function promoUserOf(q: Queryable, tenantId: number, userId: number
   return u ? { id: u.id, createdAt: u.created_at, hasPurchased: u.has_purchased, source: u.source } : null;
 }
 
-export async function usesByUser(q: Queryable, promoCodeId: number, userId: number): Promise<number> {
+export async function usesByUser(q: Queryable, tenantId: number, promoCodeId: number, userId: number): Promise<number> {
   const u = await q.query<Pick<Row<'promo_code_user_uses'>, 'used'>>(
-    'SELECT used FROM promo_code_user_uses WHERE promo_code_id = $1 AND user_id = $2',
-    [promoCodeId, userId],
+    'SELECT used FROM promo_code_user_uses WHERE tenant_id = $1 AND promo_code_id = $2 AND user_id = $3',
+    [tenantId, promoCodeId, userId],
   );
   return u.rows[0]?.used ?? 0;
 }
 
 /** Takes one use of the total if any is left and the code is approved and in date; null otherwise. */
-export async function takeUse(q: Queryable, promoCodeId: number): Promise<{ userUseLimit: number | null; code: string } | null> {
+export async function takeUse(
+  q: Queryable,
+  tenantId: number,
+  promoCodeId: number,
+): Promise<{ userUseLimit: number | null; code: string } | null> {
   const r = await q.query<Pick<PromoRow, 'user_use_limit' | 'code'>>(
     `UPDATE promo_codes SET used_times = used_times + 1
-     WHERE id = $1 AND state = 'approved' AND (limit_times IS NULL OR used_times < limit_times) AND valid_from <= now() AND valid_to > now()
+     WHERE tenant_id = $2 AND id = $1 AND state = 'approved' AND (limit_times IS NULL OR used_times < limit_times) AND valid_from <= now() AND valid_to > now()
      RETURNING user_use_limit, code`,
-    [promoCodeId],
+    [promoCodeId, tenantId],
   );
   const row = r.rows[0];
   return row ? { userUseLimit: row.user_use_limit, code: row.code } : null;
 }
 
 /** Takes one of the user's uses, if the per-user limit (null: none) leaves one. */
-export async function takeUserUse(q: Queryable, promoCodeId: number, userId: number, limit: number | null): Promise<boolean> {
+export async function takeUserUse(
+  q: Queryable,
+  tenantId: number,
+  promoCodeId: number,
+  userId: number,
+  limit: number | null,
+): Promise<boolean> {
   const u = await q.query(
-    `INSERT INTO promo_code_user_uses AS u (promo_code_id, user_id, used) VALUES ($1, $2, 1)
-     ON CONFLICT (promo_code_id, user_id) DO UPDATE SET used = u.used + 1 WHERE $3::int IS NULL OR u.used < $3`,
-    [promoCodeId, userId, limit],
+    `INSERT INTO promo_code_user_uses AS u (tenant_id, promo_code_id, user_id, used) VALUES ($4, $1, $2, 1)
+     ON CONFLICT (promo_code_id, user_id, tenant_id) DO UPDATE SET used = u.used + 1 WHERE $3::int IS NULL OR u.used < $3`,
+    [promoCodeId, userId, limit, tenantId],
   );
   return u.rowCount === 1;
 }
 
 /** Gives one use back (a rolled-back redemption), never below zero. */
-export async function releaseUse(q: Queryable, promoCodeId: number, userId: number | null): Promise<void> {
-  await q.query('UPDATE promo_codes SET used_times = used_times - 1 WHERE id = $1 AND used_times > 0', [promoCodeId]);
+export async function releaseUse(q: Queryable, tenantId: number, promoCodeId: number, userId: number | null): Promise<void> {
+  await q.query('UPDATE promo_codes SET used_times = used_times - 1 WHERE tenant_id = $1 AND id = $2 AND used_times > 0', [
+    tenantId,
+    promoCodeId,
+  ]);
   if (userId !== null) {
-    await q.query('UPDATE promo_code_user_uses SET used = used - 1 WHERE promo_code_id = $1 AND user_id = $2 AND used > 0', [
-      promoCodeId,
-      userId,
-    ]);
+    await q.query(
+      'UPDATE promo_code_user_uses SET used = used - 1 WHERE tenant_id = $1 AND promo_code_id = $2 AND user_id = $3 AND used > 0',
+      [tenantId, promoCodeId, userId],
+    );
   }
 }

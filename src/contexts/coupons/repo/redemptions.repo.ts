@@ -87,8 +87,15 @@ export async function insertOrderRedemption(q: Queryable, r: NewRedemption): Pro
   return row ? { id: row.id, createdAt: row.created_at } : null;
 }
 
-export async function insertPromoItem(q: Queryable, redemptionId: number, promoCodeId: number, discount: Fen): Promise<void> {
-  await q.query('INSERT INTO redemption_items (redemption_id, promo_code_id, discount) VALUES ($1, $2, $3)', [
+export async function insertPromoItem(
+  q: Queryable,
+  tenantId: number,
+  redemptionId: number,
+  promoCodeId: number,
+  discount: Fen,
+): Promise<void> {
+  await q.query('INSERT INTO redemption_items (tenant_id, redemption_id, promo_code_id, discount) VALUES ($1, $2, $3, $4)', [
+    tenantId,
     redemptionId,
     promoCodeId,
     discount,
@@ -101,9 +108,10 @@ export async function loadRedemption(q: Queryable, tenantId: number, id: number)
   if (!row) return null;
   const items = await q.query<{ code: string | null; promo: string | null; discount: number }>(
     `SELECT c.code, p.code AS promo, ri.discount FROM redemption_items ri
-     LEFT JOIN coupons c ON c.id = ri.coupon_id LEFT JOIN promo_codes p ON p.id = ri.promo_code_id
-     WHERE ri.redemption_id = $1 ORDER BY ri.coupon_id NULLS LAST`,
-    [id],
+     LEFT JOIN coupons c ON c.tenant_id = ri.tenant_id AND c.id = ri.coupon_id
+     LEFT JOIN promo_codes p ON p.tenant_id = ri.tenant_id AND p.id = ri.promo_code_id
+     WHERE ri.tenant_id = $1 AND ri.redemption_id = $2 ORDER BY ri.coupon_id NULLS LAST`,
+    [tenantId, id],
   );
   return {
     id: row.id,
@@ -154,10 +162,15 @@ export async function markRolledBack(q: Queryable, tenantId: number, id: number)
 }
 
 /** The promo codes a redemption used, with its user (whose per-user use comes back too). */
-export async function promoItemsOf(q: Queryable, redemptionId: number): Promise<{ promoCodeId: number; userId: number | null }[]> {
+export async function promoItemsOf(
+  q: Queryable,
+  tenantId: number,
+  redemptionId: number,
+): Promise<{ promoCodeId: number; userId: number | null }[]> {
   const r = await q.query<{ promo_code_id: number; user_id: number | null }>(
-    `SELECT ri.promo_code_id, r.user_id FROM redemption_items ri JOIN redemptions r ON r.id = ri.redemption_id WHERE ri.redemption_id = $1 AND ri.promo_code_id IS NOT NULL`,
-    [redemptionId],
+    `SELECT ri.promo_code_id, r.user_id FROM redemption_items ri JOIN redemptions r ON r.tenant_id = ri.tenant_id AND r.id = ri.redemption_id
+      WHERE ri.tenant_id = $1 AND ri.redemption_id = $2 AND ri.promo_code_id IS NOT NULL`,
+    [tenantId, redemptionId],
   );
   return r.rows.map((x) => ({ promoCodeId: x.promo_code_id, userId: x.user_id }));
 }

@@ -23,7 +23,7 @@ export async function liveUserSession(
   now: Date,
 ): Promise<{ userId: number; expiresAt: Date } | null> {
   const r = await q.query<RowOf<'user_sessions', 'user_id' | 'expires_at'>>(
-    `SELECT s.user_id, s.expires_at FROM user_sessions s JOIN users u ON u.id = s.user_id
+    `SELECT s.user_id, s.expires_at FROM user_sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
          WHERE s.token_hash = $1 AND s.tenant_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3 AND NOT u.disabled`,
     [tokenHash, tenantId, now],
   );
@@ -39,15 +39,18 @@ export async function revokeUserSession(q: Queryable, tokenHash: Buffer, tenantI
 }
 
 /** Ends every live session of a user. */
-export async function revokeUserSessionsOf(q: Queryable, userId: number): Promise<void> {
-  await q.query('UPDATE user_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+export async function revokeUserSessionsOf(q: Queryable, tenantId: number, userId: number): Promise<void> {
+  await q.query('UPDATE user_sessions SET revoked_at = now() WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL', [
+    tenantId,
+    userId,
+  ]);
 }
 
-/** The tenant of the live session behind a digest, whatever the tenant (a digest is unique across tenants), or null. */
-export async function liveUserSessionTenant(q: Queryable, tokenHash: Buffer, now: Date): Promise<number | null> {
+/** Whether the tenant the token named has a live session behind the digest: the tenant, or null. */
+export async function liveUserSessionTenant(q: Queryable, tenantId: number, tokenHash: Buffer, now: Date): Promise<number | null> {
   const r = await q.query<RowOf<'user_sessions', 'tenant_id'>>(
-    'SELECT tenant_id FROM user_sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2',
-    [tokenHash, now],
+    'SELECT tenant_id FROM user_sessions WHERE tenant_id = $1 AND token_hash = $2 AND revoked_at IS NULL AND expires_at > $3',
+    [tenantId, tokenHash, now],
   );
   return r.rows[0]?.tenant_id ?? null;
 }

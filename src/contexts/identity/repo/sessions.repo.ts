@@ -1,5 +1,6 @@
 // Staff sessions and tenant API keys (tables staff_sessions, api_keys): the
 // only file of identity with SQL on them. Tokens and keys arrive here as digests.
+import { storedTenant } from '../../../kernel/deps.ts';
 import type { Queryable } from '../../../db/store.ts';
 import type { Row, RowOf } from '../../../db/rows.ts';
 import type { ApiKey } from '../domain/session.ts';
@@ -13,35 +14,41 @@ export async function insertStaffSession(
   await q.query('INSERT INTO staff_sessions (token_hash, staff_id, tenant_id, expires_at) VALUES ($1, $2, $3, $4)', [
     s.tokenHash,
     s.staffId,
-    s.tenantId,
+    storedTenant(s.tenantId),
     s.expiresAt,
   ]);
 }
 
-export async function revokeStaffSession(q: Queryable, tokenHash: Buffer): Promise<void> {
-  await q.query('UPDATE staff_sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash]);
+export async function revokeStaffSession(q: Queryable, tenantId: number, tokenHash: Buffer): Promise<void> {
+  await q.query('UPDATE staff_sessions SET revoked_at = now() WHERE tenant_id = $1 AND token_hash = $2 AND revoked_at IS NULL', [
+    tenantId,
+    tokenHash,
+  ]);
 }
 
 /** Ends every live session of a staff member. */
-export async function revokeStaffSessionsOf(q: Queryable, staffId: number): Promise<void> {
-  await q.query('UPDATE staff_sessions SET revoked_at = now() WHERE staff_id = $1 AND revoked_at IS NULL', [staffId]);
+export async function revokeStaffSessionsOf(q: Queryable, tenantId: number | null, staffId: number): Promise<void> {
+  await q.query('UPDATE staff_sessions SET revoked_at = now() WHERE tenant_id = $1 AND staff_id = $2 AND revoked_at IS NULL', [
+    storedTenant(tenantId),
+    staffId,
+  ]);
 }
 
 /** The active staff member behind a live session, or null (unknown, revoked, expired, disabled). */
-export async function staffOfSession(q: Queryable, tokenHash: Buffer, now: Date): Promise<Staff | null> {
+export async function staffOfSession(q: Queryable, tenantId: number, tokenHash: Buffer, now: Date): Promise<Staff | null> {
   const r = await q.query<Row<'staff'> & { expires_at: Date }>(
-    `SELECT s.*, ss.expires_at FROM staff_sessions ss JOIN staff s ON s.id = ss.staff_id
-           WHERE ss.token_hash = $1 AND ss.revoked_at IS NULL AND ss.expires_at > $2 AND NOT s.disabled`,
-    [tokenHash, now],
+    `SELECT s.*, ss.expires_at FROM staff_sessions ss JOIN staff s ON s.tenant_id = ss.tenant_id AND s.id = ss.staff_id
+           WHERE ss.tenant_id = $3 AND ss.token_hash = $1 AND ss.revoked_at IS NULL AND ss.expires_at > $2 AND NOT s.disabled`,
+    [tokenHash, now, tenantId],
   );
   return r.rows[0] ? toStaff(r.rows[0]) : null;
 }
 
 /** The live API key with this digest. */
-export async function apiKeyByHash(q: Queryable, keyHash: Buffer): Promise<{ id: number; tenantId: number } | null> {
+export async function apiKeyByHash(q: Queryable, tenantId: number, keyHash: Buffer): Promise<{ id: number; tenantId: number } | null> {
   const r = await q.query<RowOf<'api_keys', 'id' | 'tenant_id'>>(
-    'SELECT id, tenant_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-    [keyHash],
+    'SELECT id, tenant_id FROM api_keys WHERE tenant_id = $1 AND key_hash = $2 AND revoked_at IS NULL',
+    [tenantId, keyHash],
   );
   return r.rows[0] ? { id: r.rows[0].id, tenantId: r.rows[0].tenant_id } : null;
 }

@@ -1,12 +1,12 @@
 // The staff table: the only file of identity with SQL on it.
 import type { Queryable } from '../../../db/store.ts';
 import type { Row } from '../../../db/rows.ts';
-import type { Role } from '../../../kernel/deps.ts';
+import { PLATFORM_TENANT, storedTenant, tenantOfStored, type Role } from '../../../kernel/deps.ts';
 import type { CreateStaffInput, Staff, StaffCredentials } from '../domain/staff.ts';
 
 export const toStaff = (r: Row<'staff'>): Staff => ({
   id: r.id,
-  tenantId: r.tenant_id,
+  tenantId: tenantOfStored(r.tenant_id),
   username: r.username,
   // The column's CHECK (migration 001) allows exactly the roles of Role.
   role: r.role as Role,
@@ -18,18 +18,27 @@ export const toStaff = (r: Row<'staff'>): Staff => ({
   createdAt: r.created_at,
 });
 
-/** Inserts a staff member; null when the username is taken (in any tenant). */
+/**
+ * Inserts a staff member; null when the username is taken (in any tenant).
+ * The login directory (a reference table) claims the name first: staff log in
+ * by username alone, and it names the tenant whose staff table holds them.
+ */
 export async function insertStaff(
   q: Queryable,
   tenantId: number | null,
   input: Omit<CreateStaffInput, 'password'> & { passwordHash: string },
 ): Promise<Staff | null> {
+  const claimed = await q.query<{ id: number }>(
+    `INSERT INTO staff_logins (login, tenant_id, staff_id) VALUES (lower($1), $2, nextval(pg_get_serial_sequence('staff', 'id')))
+     ON CONFLICT (login) DO NOTHING RETURNING staff_id AS id`,
+    [input.username, storedTenant(tenantId)],
+  );
+  if (!claimed.rows[0]) return null;
   const r = await q.query<Row<'staff'>>(
-    `INSERT INTO staff (tenant_id, username, password_hash, role, name, phone, store_ids, department_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (lower(username)) DO NOTHING RETURNING *`,
+    `INSERT INTO staff (id, tenant_id, username, password_hash, role, name, phone, store_ids, department_id)
+     VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
     [
-      tenantId,
+      storedTenant(tenantId),
       input.username,
       input.passwordHash,
       input.role,
@@ -37,14 +46,21 @@ export async function insertStaff(
       input.phone ?? null,
       input.storeIds ?? [],
       input.departmentId ?? null,
+      claimed.rows[0].id,
     ],
   );
-  return r.rows[0] ? toStaff(r.rows[0]) : null;
+  return toStaff(r.rows[0]!);
 }
 
 /** A staff member by username (any case) with the password hash, for the login. */
 export async function staffCredentials(q: Queryable, username: string): Promise<StaffCredentials | null> {
-  const row = (await q.query<Row<'staff'>>('SELECT * FROM staff WHERE lower(username) = lower($1)', [username])).rows[0];
+  const dir = await q.query<{ tenant_id: number; staff_id: number }>(
+    'SELECT tenant_id, staff_id FROM staff_logins WHERE login = lower($1)',
+    [username],
+  );
+  const at = dir.rows[0];
+  if (!at) return null;
+  const row = (await q.query<Row<'staff'>>('SELECT * FROM staff WHERE tenant_id = $1 AND id = $2', [at.tenant_id, at.staff_id])).rows[0];
   return row ? { staff: toStaff(row), passwordHash: row.password_hash } : null;
 }
 
@@ -118,13 +134,13 @@ export async function listStaff(
 
 /** A staff member of the tenant (tenantId null: a platform admin). */
 export async function staffById(q: Queryable, tenantId: number | null, id: number): Promise<Staff | null> {
-  const r = await q.query<Row<'staff'>>('SELECT * FROM staff WHERE id = $1 AND tenant_id IS NOT DISTINCT FROM $2', [id, tenantId]);
+  const r = await q.query<Row<'staff'>>('SELECT * FROM staff WHERE id = $1 AND tenant_id = $2', [id, storedTenant(tenantId)]);
   return r.rows[0] ? toStaff(r.rows[0]) : null;
 }
 
 /** Whether the store has a platform admin yet (the first start made one). */
 export async function platformAdminExists(q: Queryable): Promise<boolean> {
-  const exists = await q.query("SELECT 1 FROM staff WHERE role = 'platform_admin' LIMIT 1");
+  const exists = await q.query("SELECT 1 FROM staff WHERE tenant_id = $1 AND role = 'platform_admin' LIMIT 1", [PLATFORM_TENANT]);
   return exists.rowCount > 0;
 }
 

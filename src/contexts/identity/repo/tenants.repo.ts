@@ -1,4 +1,5 @@
 // The tenants table: the only file of identity with SQL on it.
+import { PLATFORM_TENANT } from '../../../kernel/deps.ts';
 import type { Queryable } from '../../../db/store.ts';
 import type { Row } from '../../../db/rows.ts';
 import type { Tenant, TenantSettingsPatch } from '../domain/tenant.ts';
@@ -28,17 +29,17 @@ export async function insertTenant(
 }
 
 export async function tenantById(q: Queryable, id: number): Promise<Tenant | null> {
-  const r = await q.query<Row<'tenants'>>('SELECT * FROM tenants WHERE id = $1', [id]);
+  const r = await q.query<Row<'tenants'>>('SELECT * FROM tenants WHERE id = $1 AND id <> $2', [id, PLATFORM_TENANT]);
   return r.rows[0] ? toTenant(r.rows[0]) : null;
 }
 
 export async function tenantBySlug(q: Queryable, slug: string): Promise<Tenant | null> {
-  const r = await q.query<Row<'tenants'>>('SELECT * FROM tenants WHERE slug = $1', [slug]);
+  const r = await q.query<Row<'tenants'>>('SELECT * FROM tenants WHERE slug = $1 AND id <> $2', [slug, PLATFORM_TENANT]);
   return r.rows[0] ? toTenant(r.rows[0]) : null;
 }
 
 export async function listTenants(q: Queryable): Promise<Tenant[]> {
-  const r = await q.query<Row<'tenants'>>('SELECT * FROM tenants ORDER BY id');
+  const r = await q.query<Row<'tenants'>>('SELECT * FROM tenants WHERE id <> $1 ORDER BY id', [PLATFORM_TENANT]);
   return r.rows.map(toTenant);
 }
 
@@ -48,7 +49,7 @@ export async function updateTenantSettings(q: Queryable, id: number, patch: Tena
     `UPDATE tenants SET name = COALESCE($2, name), timezone = COALESCE($3, timezone),
              approval_required = COALESCE($4, approval_required), sms_provider = COALESCE($5, sms_provider),
              cors_origins = COALESCE($6::text[], cors_origins)
-           WHERE id = $1 RETURNING *`,
+           WHERE id = $1 AND id <> 0 RETURNING *`,
     [id, patch.name ?? null, patch.timezone ?? null, patch.approvalRequired ?? null, patch.smsProvider ?? null, patch.corsOrigins ?? null],
   );
   return r.rows[0] ? toTenant(r.rows[0]) : null;

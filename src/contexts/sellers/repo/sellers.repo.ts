@@ -66,7 +66,7 @@ export async function saveSellerProfile(q: Queryable, tenantId: number, staffId:
   await q.query(
     `INSERT INTO seller_profiles (staff_id, tenant_id, wechat, pic, intro, referral_code, user_id, is_default)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (staff_id) DO UPDATE SET wechat = $3, pic = $4, intro = $5, referral_code = $6, user_id = $7, is_default = $8, updated_at = now()`,
+     ON CONFLICT (staff_id, tenant_id) DO UPDATE SET wechat = $3, pic = $4, intro = $5, referral_code = $6, user_id = $7, is_default = $8, updated_at = now()`,
     [staffId, tenantId, p.wechat, p.pic, p.intro, p.referralCode, p.userId, p.isDefault],
   );
 }
