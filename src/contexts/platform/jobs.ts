@@ -168,9 +168,10 @@ export function jobService(deps: Deps) {
 
     kinds: () => [...kinds.keys()],
 
-    /** Queues a job, in `q` (the caller's transaction) when given; null when a live job holds its singleton key. */
+    /** Queues a job, in `q` (the caller's transaction) when given; null when a live job holds its singleton key. Attempts: the kind's, unless given. */
     enqueue(j: NewJobInput, q: Queryable = deps.db): Promise<repo.Job | null> {
-      return repo.insertJob(q, { ...j, runAt: j.runAt ?? now(), maxAttempts: j.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, now());
+      const maxAttempts = j.maxAttempts ?? kinds.get(j.kind)?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+      return repo.insertJob(q, { ...j, runAt: j.runAt ?? now(), maxAttempts }, now());
     },
 
     /** Claims one queued job and runs it in this process now (a request that just queued it); resolves when it has ended. */
@@ -187,9 +188,8 @@ export function jobService(deps: Deps) {
       const k = recurring();
       return repo.ensureScheduled(
         deps.db,
-        k.map((x) => x.kind),
+        k.map((x) => ({ kind: x.kind, maxAttempts: x.maxAttempts ?? DEFAULT_MAX_ATTEMPTS })),
         now(),
-        DEFAULT_MAX_ATTEMPTS,
       );
     },
 

@@ -69,12 +69,12 @@ export async function insertJob(q: Queryable, j: NewJob, now: Date): Promise<Job
 }
 
 /** Queues one instance of each recurring kind that has no live one (tenant 0, key 'schedule'); how many were queued. */
-export async function ensureScheduled(q: Queryable, kinds: string[], now: Date, maxAttempts: number): Promise<number> {
+export async function ensureScheduled(q: Queryable, kinds: Array<{ kind: string; maxAttempts: number }>, now: Date): Promise<number> {
   if (!kinds.length) return 0;
   const r = await q.query(
     `INSERT INTO jobs (tenant_id, kind, run_at, max_attempts, singleton_key, created_at)
-     SELECT 0, k, $2, $3, 'schedule', $2 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING`,
-    [kinds, now, maxAttempts],
+     SELECT 0, k, $3, m, 'schedule', $3 FROM unnest($1::text[], $2::int[]) AS x(k, m) ON CONFLICT DO NOTHING`,
+    [kinds.map((x) => x.kind), kinds.map((x) => x.maxAttempts), now],
   );
   return r.rowCount;
 }
