@@ -13,7 +13,7 @@ export * from './qr.ts';
 
 import type { Deps } from '../../kernel/deps.ts';
 import { idempotencyService, idempotencySweepJob } from './idempotency.ts';
-import { jobService } from './jobs.ts';
+import { doneJobsCleanupJob, jobService } from './jobs.ts';
 import { testRunJob } from './job-test-kind.ts';
 import { messageService } from './messages.ts';
 import { qrService } from './qr.ts';
@@ -25,6 +25,7 @@ export function buildPlatform(deps: Deps) {
   const idempotency = idempotencyService(deps);
   jobs.register(idempotencySweepJob(idempotency, deps));
   jobs.register(verificationCodeCleanupJob(deps));
+  jobs.register(doneJobsCleanupJob(jobs, deps));
   if (deps.config.jobsTestKind) jobs.register(testRunJob(jobs.processId));
   return {
     idempotency,

@@ -69,6 +69,9 @@ export interface NewJobInput {
 }
 
 const SCHEDULE_KEY = 'schedule';
+/** Done jobs are kept a week (the console shows what ran), then deleted; failed ones stay. */
+export const DONE_JOBS_KEEP_MS = 7 * 24 * 3_600_000;
+const CLEANUP_BATCH = 5_000;
 
 export function jobService(deps: Deps) {
   const kinds = new Map<string, JobKind>();
@@ -168,6 +171,17 @@ export function jobService(deps: Deps) {
 
     kinds: () => [...kinds.keys()],
 
+    /** Deletes the jobs done more than DONE_JOBS_KEEP_MS ago; the number deleted. */
+    async deleteOldDone(): Promise<number> {
+      const before = new Date(now().getTime() - DONE_JOBS_KEEP_MS);
+      let total = 0;
+      for (;;) {
+        const n = await repo.deleteDoneBefore(deps.db, before, CLEANUP_BATCH);
+        total += n;
+        if (n < CLEANUP_BATCH) return total;
+      }
+    },
+
     /** Queues a job, in `q` (the caller's transaction) when given; null when a live job holds its singleton key. Attempts: the kind's, unless given. */
     enqueue(j: NewJobInput, q: Queryable = deps.db): Promise<repo.Job | null> {
       const maxAttempts = j.maxAttempts ?? kinds.get(j.kind)?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -250,3 +264,15 @@ export function jobService(deps: Deps) {
 }
 
 export type JobService = ReturnType<typeof jobService>;
+
+/** The queue's own retention as a recurring job, hourly (idempotent). */
+export function doneJobsCleanupJob(jobs: JobService, deps: Deps): JobKind {
+  return {
+    kind: 'platform.jobs_cleanup',
+    everyMs: 3_600_000,
+    async run() {
+      const n = await jobs.deleteOldDone();
+      if (n) deps.log.info({ deleted: n }, 'old done jobs deleted');
+    },
+  };
+}

@@ -34,7 +34,7 @@ const build = () =>
     db: tdb.db,
     cache: memoryCache(),
     log: pino({ level: 'silent' }),
-    config: testConfig({ adminPassword: 'admin-pass-123', jobsLeaseMs: LEASE }),
+    config: testConfig({ adminPassword: 'admin-pass-123', jobsLeaseMs: LEASE, sessionTtlHours: 24 * 90 }),
     now: () => new Date(clock),
   });
 
@@ -203,9 +203,25 @@ describe('recurring schedules', () => {
     expect(schedules.map((x) => x.kind).sort()).toEqual([
       'commerce.order_recovery',
       'platform.idempotency_sweep',
+      'platform.jobs_cleanup',
       'platform.verification_code_cleanup',
       'test.every',
     ]);
+  });
+
+  it('done jobs are deleted after a week; dead letters stay', async () => {
+    const j = await enqueue('test.flaky');
+    failuresLeft = 0;
+    await pass(a);
+    expect((await job(j.id)).state).toBe('done');
+    clock += 6 * 24 * 3_600_000;
+    expect(await a.jobs.deleteOldDone()).toBe(0);
+    clock += 24 * 3_600_000 + 1;
+    const failedBefore = (await a.jobs.counts(null)).failed;
+    expect(await a.jobs.deleteOldDone()).toBeGreaterThan(0);
+    expect(await a.jobs.get(null, j.id)).toBeNull();
+    expect((await a.jobs.counts(null)).failed).toBe(failedBefore);
+    expect(failedBefore).toBeGreaterThan(0);
   });
 
   it('the verification-code cleanup deletes codes expired over a day ago and keeps the rest', async () => {

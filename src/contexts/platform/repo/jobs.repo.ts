@@ -257,3 +257,13 @@ export async function jobKinds(q: Queryable, tenantId: number | null): Promise<s
   ]);
   return r.rows.map((x) => x.kind);
 }
+
+/** Deletes up to `limit` jobs done before `before` (dead letters stay until retried or looked at); the number deleted. */
+export async function deleteDoneBefore(q: Queryable, before: Date, limit: number): Promise<number> {
+  const r = await q.query(
+    `DELETE FROM jobs WHERE (tenant_id, id) IN (
+       SELECT tenant_id, id FROM jobs WHERE state = 'done' AND finished_at < $1 LIMIT $2)`,
+    [before, limit],
+  );
+  return r.rowCount;
+}
