@@ -20,10 +20,10 @@ export function createServices(deps: Deps) {
   const identity = buildIdentity(deps, { messages: platform.messages, referrals: { sellerByReferral, sellerOfAccount: sellerByAccount } });
   const loyalty = buildLoyalty(deps);
   // Templates scoped to goods or categories ask commerce (which owns the catalogue) whether the ids are the tenant's.
-  const coupons = buildCoupons(deps, { catalogue: missingCatalogueIn });
+  const coupons = buildCoupons(deps, { catalogue: missingCatalogueIn, jobs: platform.jobs });
   const cards = buildCards(deps, { coupons, platform });
   const counter = buildCounter(deps, { coupons });
-  const commerce = buildCommerce(deps, { coupons });
+  const commerce = buildCommerce(deps, { coupons, jobs: platform.jobs });
   const sellers = buildSellers(deps, { coupons });
   const reports = buildReports(deps);
   return { deps, ...platform, ...identity, ...loyalty, ...coupons, ...cards, ...counter, ...commerce, ...sellers, ...reports };

@@ -29,6 +29,12 @@ export interface Config {
   hsts: boolean;
   /** How long a stored Idempotency-Key answer is replayed before it is forgotten. */
   idempotencyTtlHours: number;
+  /** The job worker: how often it polls, how many jobs one process runs at once, how long a claim's lease lasts unrenewed. */
+  jobsPollMs: number;
+  jobsConcurrency: number;
+  jobsLeaseMs: number;
+  /** Test only (JOBS_TEST_KIND=1): registers the 'platform.test_run' kind the cross-process job test queues. */
+  jobsTestKind: boolean;
 }
 
 export class ConfigError extends Error {
@@ -139,7 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const qrSecret = env.QR_SECRET || null;
   if (qrSecret !== null && qrSecret.length < 16) throw new ConfigError('QR_SECRET', 'must be at least 16 characters');
-  return {
+  const config: Config = {
     port: intVar(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     dataDir: env.DATA_DIR || './data',
@@ -160,5 +166,14 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: originsVar(env, 'CORS_ORIGINS'),
     hsts: boolVar(env, 'HSTS'),
     idempotencyTtlHours: intVar(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
+    jobsPollMs: intVar(env, 'JOBS_POLL_MS', 1000, 10, 60_000),
+    jobsConcurrency: intVar(env, 'JOBS_CONCURRENCY', 4, 1, 64),
+    jobsLeaseMs: intVar(env, 'JOBS_LEASE_MS', 60_000, 1000, 3_600_000),
+    jobsTestKind: boolVar(env, 'JOBS_TEST_KIND'),
   };
+  // A running job's lease is renewed once per poll: it must outlast a few of them.
+  if (config.jobsLeaseMs < 3 * config.jobsPollMs) {
+    throw new ConfigError('JOBS_LEASE_MS', `must be at least 3 × JOBS_POLL_MS (${3 * config.jobsPollMs}), got ${config.jobsLeaseMs}`);
+  }
+  return config;
 }

@@ -20,8 +20,6 @@ const runtime = await openRuntime(config);
 const { services, log } = runtime;
 const seeded = await seedFirstStart(services.deps, services.tenants);
 const app = await buildApp({ services });
-const resumed = await services.codeBatches.resumeAbandoned();
-if (resumed) log.info({ resumed }, 'resumed code batches');
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');

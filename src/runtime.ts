@@ -6,11 +6,7 @@ import type { Config } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openPglite, openPostgres, type Db } from './db/store.ts';
 import { createServices, type Services } from './compose.ts';
-import { startOrderRecovery } from './contexts/commerce/index.ts';
-import { startIdempotencySweep } from './contexts/platform/index.ts';
-
-/** How often crash recovery of orders runs (it also runs once at start). */
-const ORDER_RECOVERY_EVERY_MS = 60_000;
+import { startJobWorker } from './contexts/platform/index.ts';
 
 export async function openStore(config: Config): Promise<Db> {
   if (config.databaseUrl) {
@@ -35,16 +31,14 @@ export async function openRuntime(config: Config, log: Logger = pino({ level: co
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const services = createServices({ db, cache, log, config });
-  // Orders half-made by a crash, expired unpaid orders, coupons of closed orders not yet given back.
-  const recovery = startOrderRecovery(() => services.orders.recover(120, null), log, ORDER_RECOVERY_EVERY_MS);
-  // Idempotency keys past IDEMPOTENCY_TTL_HOURS are deleted (and never replayed meanwhile).
-  const sweep = startIdempotencySweep(() => services.idempotency.sweep(), log);
+  // Background work (order recovery, sweeps, code batches ...) from the job queue, shared by every process.
+  const worker = startJobWorker(services.jobs, log, { pollMs: config.jobsPollMs, concurrency: config.jobsConcurrency });
   return {
     services,
     log,
     async close() {
-      await recovery.stop();
-      await sweep.stop();
+      // Waits for the jobs running here (a code batch hands itself back at its next chunk).
+      await worker.stop();
       await cache.close();
       await db.close();
     },

@@ -8,6 +8,7 @@ describe('configuration', () => {
     expect(c.dataDir).toBe('./data');
     expect(c.databaseUrl).toBeNull();
     expect(c.redisUrl).toBeNull();
+    expect([c.jobsPollMs, c.jobsConcurrency, c.jobsLeaseMs, c.jobsTestKind]).toEqual([1000, 4, 60_000, false]);
   });
 
   it.each([
@@ -19,6 +20,8 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['ADMIN_PASSWORD', 'short', /ADMIN_PASSWORD must be at least 8/],
     ['SESSION_TTL_HOURS', '0', /SESSION_TTL_HOURS must be between/],
+    ['JOBS_POLL_MS', '5', /JOBS_POLL_MS must be between/],
+    ['JOBS_LEASE_MS', '2000', /JOBS_LEASE_MS must be at least 3 × JOBS_POLL_MS \(3000\)/],
   ])('refuses %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

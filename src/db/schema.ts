@@ -391,6 +391,23 @@ export interface Invoices {
   user_id: number;
 }
 
+export interface Jobs {
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+  id: Generated<number>;
+  kind: string;
+  last_error: string | null;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  max_attempts: Generated<number>;
+  payload: Generated<Json>;
+  run_at: Timestamp;
+  singleton_key: string | null;
+  state: Generated<string>;
+  tenant_id: number;
+}
+
 export interface Notices {
   content: Generated<string>;
   created_at: Generated<Timestamp>;
@@ -862,6 +879,7 @@ export interface DB {
   guess_attempts: GuessAttempts;
   idempotency_keys: IdempotencyKeys;
   invoices: Invoices;
+  jobs: Jobs;
   notices: Notices;
   order_lines: OrderLines;
   order_logs: OrderLogs;

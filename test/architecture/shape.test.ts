@@ -26,7 +26,7 @@ const own = (ctx: string, tables: string) =>
     .filter(Boolean)
     .forEach((t) => (OWNER[t] = ctx));
 own('identity', 'tenants staff staff_logins staff_sessions api_keys stores departments users user_sessions');
-own('platform', 'audit_log idempotency_keys outbox_messages verification_codes app_secrets guess_attempts');
+own('platform', 'audit_log idempotency_keys outbox_messages verification_codes app_secrets guess_attempts jobs');
 own(
   'coupons',
   `coupon_templates coupons coupon_events template_user_claims code_batches promo_codes promo_code_user_uses

@@ -3,7 +3,7 @@
 // close it with stock, points and coupons back exactly once (close.ts),
 // deliver or write it off at pickup (fulfil.ts), reviews (review.ts),
 // after-sales (after-sales.ts), reads (read.ts) and crash recovery
-// (recover.ts, run by the scheduler). This file only assembles the facade the
+// (recover.ts, a recurring job). This file only assembles the facade the
 // dialects call (`services.orders.*`).
 import type { Principal } from '../../kernel/deps.ts';
 import type { Deps } from '../../kernel/deps.ts';
@@ -51,7 +51,7 @@ export function orderService(deps: Deps, collaborators: OrderCollaborators) {
     refundCancel: (tenantId: number, userId: number, orderId: number) => cancelRefund(d, tenantId, userId, orderId),
     refunds: (tenantId: number, userId: number, orderId: number) => refundsOfOrder(d, tenantId, userId, orderId),
     consumed: (tenantId: number, userId: number) => consumedOnOrders(d, tenantId, userId),
-    /** Crash recovery, one pass (the scheduler in runtime.ts runs it; tests call it). */
+    /** Crash recovery, one pass (the recurring job 'commerce.order_recovery' runs it; tests call it). */
     recover: (olderThanSec = 120, tenantId: number | null = null) => recoverOrders(d, olderThanSec, tenantId),
     /** The coupons with their templates, for showing which coupons an order used. */
     couponsOf: (tenantId: number, ids: number[]) => couponsOfOrder(d, tenantId, ids),

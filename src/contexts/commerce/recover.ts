@@ -1,9 +1,9 @@
-// Crash recovery (a use-case run by the scheduler in runtime.ts, or called
-// explicitly): finishes what a crash left half-way. Orders stuck being created
+// Crash recovery (a use-case run as the recurring job 'commerce.order_recovery',
+// or called explicitly): finishes what a crash left half-way. Orders stuck being created
 // (their coupons redeemed → finished; not → undone), closed orders whose
 // coupons were not yet given back, and unpaid orders past their expiry (closed).
-import { startPeriodic, type PeriodicJob } from '../../kernel/periodic.ts';
 import type { Logger } from 'pino';
+import type { JobKind } from '../platform/index.ts';
 import type { OrderDeps } from './order-deps.ts';
 import { closeOrder, releaseCoupons, undoCreating } from './close.ts';
 import { redemptionOfOrder } from './repo/order-facts.repo.ts';
@@ -41,9 +41,21 @@ export async function recoverOrders(d: OrderDeps, olderThanSec = 120, tenantId: 
   return out;
 }
 
-export type RecoveryJob = PeriodicJob<Recovered>;
+/** How often recovery runs (one process at a time, through the job queue). */
+export const ORDER_RECOVERY_EVERY_MS = 60_000;
 
-/** Runs recovery at start and every `everyMs` (see kernel/periodic.ts: unref'd, never overlapping, failures logged). */
-export function startOrderRecovery(recover: () => Promise<Recovered>, log: Logger, everyMs = 60_000): RecoveryJob {
-  return startPeriodic('order recovery', recover, log, everyMs);
+/**
+ * Recovery as a recurring job. At-least-once is enough: every step is a
+ * conditional write on the order's state, so a pass cut short and run again
+ * finishes, undoes, releases or expires each order once.
+ */
+export function orderRecoveryJob(recover: () => Promise<Recovered>, log: Logger): JobKind {
+  return {
+    kind: 'commerce.order_recovery',
+    everyMs: ORDER_RECOVERY_EVERY_MS,
+    async run() {
+      const r = await recover();
+      if (r.finished + r.undone + r.released + r.expired) log.info(r, 'orders recovered');
+    },
+  };
 }

@@ -1,10 +1,18 @@
 // Code batches: N unique codes of a template (optionally with 卡密 passwords),
 // generated in the background with progress, exported once with passwords.
+//
+// Generating a batch is a job ('coupons.code_batch', queued in the transaction
+// that creates the batch, one live job per batch by its singleton key): the
+// process that created it runs it at once, and should that process stop, the
+// job's lease runs out and another process resumes it from the codes already
+// made. Each chunk commits only while its process holds the job (fenced by
+// holdsLease in the chunk's transaction), so two processes never generate the
+// same batch at once.
 import crypto from 'node:crypto';
 import { commitScope } from '../../db/commit-scope.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
-import { audit } from '../platform/index.ts';
+import { audit, type JobContext, type JobOutcome, type JobRef, type JobService } from '../platform/index.ts';
 import {
   exchangePasswordDigest,
   generateCodes,
@@ -31,7 +39,7 @@ export interface BatchInput {
 
 const CHUNK = 25_000;
 const PARALLEL = 2;
-const STALE_SEC = 60;
+export const CODE_BATCH_JOB = 'coupons.code_batch';
 
 function optionsOf(input: BatchInput): CodeOptions {
   return {
@@ -44,27 +52,35 @@ function optionsOf(input: BatchInput): CodeOptions {
   };
 }
 
-/** One chunk of fresh codes (and passwords); clashes with earlier chunks or other batches are made up by later chunks. */
+/**
+ * One chunk of fresh codes (and passwords), committed only while this process
+ * holds the batch's job; clashes with earlier chunks or other batches are made
+ * up by later chunks. null: the job was taken back, nothing was written.
+ */
 async function insertChunk(
   deps: Deps,
+  ctx: JobContext,
   b: repo.BatchJob,
   window: { validFrom: Date | null; validTo: Date | null },
   n: number,
-): Promise<number> {
+): Promise<number | null> {
   const codes = generateCodes({ ...b.options, count: n });
   if (!codes.ok) throw new Error(codes.error.message);
   const passwords = b.withPassword ? codes.value.map(() => generatePassword(8)) : null;
   const hashes = passwords ? codes.value.map((c, i) => exchangePasswordDigest(b.passwordSalt!, c, passwords[i]!)) : null;
   const none = codes.value.map(() => null);
-  return deps.db.tx((q) =>
-    repo.insertBatchCodes(q, b, { codes: codes.value, hashes: hashes ?? none, passwords: passwords ?? none, ...window }),
-  );
+  const r = await deps.db.txResult(async (q): Promise<Result<number, 'conflict'>> => {
+    if (!(await ctx.holdsLease(q))) return fail(ErrorCode.conflict, 'the batch job was taken back');
+    return ok(await repo.insertBatchCodes(q, b, { codes: codes.value, hashes: hashes ?? none, passwords: passwords ?? none, ...window }));
+  });
+  return r.ok ? r.value : null;
 }
 
-/** Generates a batch's missing codes, chunk by chunk; marks it done or failed. */
-async function generate(deps: Deps, batchId: number): Promise<void> {
-  const b = await repo.claimBatchJob(deps.db, batchId, STALE_SEC);
-  if (!b) return; // another process has it
+/** The job: generates a batch's missing codes, chunk by chunk; marks it done or failed. */
+async function generate(deps: Deps, ctx: JobContext): Promise<JobOutcome> {
+  const batchId = Number(ctx.job.payload.batchId);
+  const b = await repo.startBatchRun(deps.db, ctx.job.tenantId, batchId);
+  if (!b) return; // done, failed or gone: nothing to make
   try {
     const window = await templateWindow(deps.db, b.templateId);
     let generated = b.generated;
@@ -72,30 +88,40 @@ async function generate(deps: Deps, batchId: number): Promise<void> {
     // Two chunks in flight (on PostgreSQL they use two connections), never
     // asking for more than is still missing.
     while (generated < b.count) {
-      const wave: Promise<number>[] = [];
+      if (ctx.stopping()) return 'again'; // resumed by the next process from `generated`
+      const wave: Promise<number | null>[] = [];
       for (let left = b.count - generated; left > 0 && wave.length < PARALLEL; left -= CHUNK)
-        wave.push(insertChunk(deps, b, window, Math.min(CHUNK, left)));
-      const got = (await Promise.all(wave)).reduce((a, x) => a + x, 0);
-      generated += got;
-      stuck = got === 0 ? stuck + 1 : 0;
-      if (stuck >= 5) throw new Error('the code pattern has run out of free codes');
+        wave.push(insertChunk(deps, ctx, b, window, Math.min(CHUNK, left)));
+      const got = await Promise.all(wave);
+      if (got.includes(null)) return; // another process has the batch now
+      const made = got.reduce<number>((a, x) => a + (x ?? 0), 0);
+      generated += made;
+      stuck = made === 0 ? stuck + 1 : 0;
+      if (stuck >= 5) {
+        await repo.failBatch(deps.db, batchId, 'the code pattern has run out of free codes');
+        return;
+      }
       // Let request handling run between chunks.
       await new Promise((res) => setImmediate(res));
     }
     await repo.finishBatch(deps.db, b.id);
   } catch (e) {
-    deps.log.error({ err: e, batchId }, 'code batch failed');
-    await repo.failBatch(deps.db, batchId, (e as Error).message);
+    deps.log.error({ err: e, batchId, attempt: ctx.job.attempts }, 'code batch attempt failed');
+    // The job retries with backoff; the batch shows failed once no attempt is left.
+    if (ctx.finalAttempt) await repo.failBatch(deps.db, batchId, (e as Error).message);
+    throw e;
   }
 }
 
-export function codeBatchService(deps: Deps) {
-  const running = new Map<number, Promise<void>>();
+export function codeBatchService(deps: Deps, jobs: JobService) {
+  jobs.register({ kind: CODE_BATCH_JOB, maxAttempts: 5, run: (ctx) => generate(deps, ctx) });
+  const running = new Map<number, Promise<unknown>>();
 
-  function start(batchId: number): Promise<void> {
+  /** Runs the batch's job in this process now (it was just queued); another process's worker takes it should this one stop. */
+  function start(batchId: number, job: JobRef): Promise<unknown> {
     const existing = running.get(batchId);
     if (existing) return existing;
-    const p = generate(deps, batchId).finally(() => running.delete(batchId));
+    const p = jobs.runNow(job).finally(() => running.delete(batchId));
     running.set(batchId, p);
     return p;
   }
@@ -117,7 +143,7 @@ export function codeBatchService(deps: Deps) {
         { field: 'count' },
       );
     }
-    const batch = await deps.db.txResult(async (q): Promise<Result<repo.CodeBatch, BatchCode>> => {
+    const made = await deps.db.txResult(async (q): Promise<Result<{ batch: repo.CodeBatch; job: JobRef | null }, BatchCode>> => {
       const stock = await takeBatchStock(q, tenantId, templateId, input.count);
       if (!stock.taken) {
         if (!stock.found) return fail(ErrorCode.not_found, 'coupon template not found');
@@ -139,11 +165,15 @@ export function codeBatchService(deps: Deps) {
         targetId: b.id,
         details: { templateId, count: input.count },
       });
-      return ok(b);
+      // Queued with the batch: a batch never exists without the work that makes it.
+      const job = await jobs.enqueue({ tenantId, kind: CODE_BATCH_JOB, payload: { batchId: b.id }, singletonKey: `batch:${b.id}` }, q);
+      return ok({ batch: b, job });
     });
+    if (!made.ok) return made;
+    const { batch, job } = made.value;
     // The generation outlives the request: it must not run inside the request's commit scope.
-    if (batch.ok) commitScope.exit(() => void start(batch.value.id));
-    return batch;
+    if (job) commitScope.exit(() => void start(batch.id, job));
+    return ok(batch);
   }
 
   /**
@@ -172,12 +202,8 @@ export function codeBatchService(deps: Deps) {
   return {
     create,
     /** Waits for a batch started by this process (tests, CLI). */
-    wait: (id: number) => running.get(id) ?? Promise.resolve(),
-    /** Picks up batches left queued or abandoned by a stopped process. */
-    async resumeAbandoned(): Promise<number> {
-      const ids = await repo.abandonedBatchIds(deps.db, STALE_SEC);
-      for (const id of ids) void start(id);
-      return ids.length;
+    wait: async (id: number): Promise<void> => {
+      await running.get(id);
     },
     get: (tenantId: number, id: number) => repo.getBatch(deps.db, tenantId, id),
     list: (tenantId: number, f: { templateId?: number; limit: number; offset: number }) => repo.listBatches(deps.db, tenantId, f),

@@ -34,6 +34,7 @@ export type { AudienceType, Discount, Scope, Validity } from './domain/template.
 export { voidIssuedIn } from './repo/coupons.repo.ts';
 
 import type { Deps } from '../../kernel/deps.ts';
+import type { JobService } from '../platform/index.ts';
 import { codeBatchService } from './batches.ts';
 import { claimBatcher } from './claim-batcher.ts';
 import { claimService } from './claim.ts';
@@ -49,7 +50,7 @@ import { redemptionService } from './redemptions.ts';
 import { templateService, type CatalogueRefs } from './templates.ts';
 
 /** Builds the coupon services once (compose.ts calls this): one claim batcher per process. */
-export function buildCoupons(deps: Deps, c: { catalogue: CatalogueRefs }) {
+export function buildCoupons(deps: Deps, c: { catalogue: CatalogueRefs; jobs: JobService }) {
   const batcher = claimBatcher(deps);
   const claims = claimService(deps, batcher);
   const issuing = issueService(deps);
@@ -58,7 +59,7 @@ export function buildCoupons(deps: Deps, c: { catalogue: CatalogueRefs }) {
   return {
     templates: templateService(deps, c.catalogue),
     coupons: couponService({ claims, issuing, reader, gifts: giftService(deps), exchanges: exchangeService(deps) }),
-    codeBatches: codeBatchService(deps),
+    codeBatches: codeBatchService(deps, c.jobs),
     redemptions: redemptionService(deps, promoCodeLoader),
     promoCodes: promoCodeService(deps),
     couponExtras: {

@@ -11,16 +11,15 @@
 //
 // Retention: a key is forgotten at its expiry (IDEMPOTENCY_TTL_HOURS, 24 h by
 // default; deps.now is the clock): an expired key is never replayed, and the
-// periodic sweep deletes it. What is kept is only what a replay needs: the
+// sweep (a recurring job, 'platform.idempotency_sweep') deletes it. What is kept is only what a replay needs: the
 // key's digest, the request's fingerprint, the status and the answer sealed
 // under the Idempotency-Key itself (domain/idempotency.ts).
 import crypto from 'node:crypto';
-import { startPeriodic, type PeriodicJob } from '../../kernel/periodic.ts';
-import type { Logger } from 'pino';
 import { commitScope, type CommitScope } from '../../db/commit-scope.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps } from '../../kernel/deps.ts';
 import { beginOnExisting, isExpired, keyDigest, openAnswer, sealAnswer, STALE_SEC, type IdempotencyBegin } from './domain/idempotency.ts';
+import type { JobKind } from './jobs.ts';
 import * as keys from './repo/idempotency.repo.ts';
 
 export type { CommitScope };
@@ -106,18 +105,14 @@ export function idempotencyService(deps: Deps) {
 
 export type IdempotencyService = ReturnType<typeof idempotencyService>;
 
-export type SweepJob = PeriodicJob<number>;
-
-/** Runs the sweep of expired keys now and every `everyMs` (one run at a time); a failed run is logged. */
-export function startIdempotencySweep(sweep: () => Promise<number>, log: Logger, everyMs = IDEMPOTENCY_SWEEP_EVERY_MS): SweepJob {
-  return startPeriodic(
-    'idempotency key sweep',
-    async () => {
-      const n = await sweep();
-      if (n) log.info({ deleted: n }, 'expired idempotency keys deleted');
-      return n;
+/** The sweep of expired keys as a recurring job: every IDEMPOTENCY_SWEEP_EVERY_MS, on one process at a time (idempotent: a rerun deletes what is left). */
+export function idempotencySweepJob(idempotency: IdempotencyService, deps: Deps): JobKind {
+  return {
+    kind: 'platform.idempotency_sweep',
+    everyMs: IDEMPOTENCY_SWEEP_EVERY_MS,
+    async run() {
+      const n = await idempotency.sweep();
+      if (n) deps.log.info({ deleted: n }, 'expired idempotency keys deleted');
     },
-    log,
-    everyMs,
-  );
+  };
 }

@@ -9,6 +9,7 @@ import { fail, ok, type Result } from '../../kernel/result.ts';
 import type { CheckCodeFailure, SendCodeFailure } from './errors.ts';
 import type { Channel, OutgoingMessage } from './domain/message.ts';
 import { CODE_LIMITS, codeMatches, codeText, hashCode, newCode } from './domain/verification-code.ts';
+import type { JobKind } from './jobs.ts';
 import * as codes from './repo/verification-codes.repo.ts';
 
 export function verificationCodes(deps: Deps, send: (m: OutgoingMessage) => Promise<void>) {
@@ -68,6 +69,33 @@ export function verificationCodes(deps: Deps, send: (m: OutgoingMessage) => Prom
         await codes.giveTryBack(q, row.id);
       }
       return ok(undefined);
+    },
+  };
+}
+
+/** Codes are kept a day past their expiry (to explain a late "no valid code"), then deleted. */
+export const VERIFICATION_CODE_KEEP_MS = 24 * 3_600_000;
+const CLEANUP_BATCH = 5_000;
+
+/** Deletes the codes expired more than VERIFICATION_CODE_KEEP_MS before now (deps.now); the number deleted. */
+export async function deleteExpiredCodes(deps: Deps): Promise<number> {
+  const before = new Date((deps.now?.() ?? new Date()).getTime() - VERIFICATION_CODE_KEEP_MS);
+  let total = 0;
+  for (;;) {
+    const n = await codes.deleteExpiredCodes(deps.db, before, CLEANUP_BATCH);
+    total += n;
+    if (n < CLEANUP_BATCH) return total;
+  }
+}
+
+/** The cleanup as a recurring job, hourly (idempotent: a rerun deletes what is left). */
+export function verificationCodeCleanupJob(deps: Deps): JobKind {
+  return {
+    kind: 'platform.verification_code_cleanup',
+    everyMs: 3_600_000,
+    async run() {
+      const n = await deleteExpiredCodes(deps);
+      if (n) deps.log.info({ deleted: n }, 'expired verification codes deleted');
     },
   };
 }

@@ -24,6 +24,7 @@ import {
   ShoppingOutlined,
   ProfileOutlined,
   ApartmentOutlined,
+  ScheduleOutlined,
 } from '@ant-design/icons';
 import { api, auth, type Role, type Tenant } from './api.ts';
 import { useI18n, type MessageKey } from './i18n.tsx';
@@ -47,6 +48,7 @@ import { InvoicesPage } from './pages/Invoices.tsx';
 import { GoodsPage } from './pages/Goods.tsx';
 import { OrdersPage } from './pages/Orders.tsx';
 import { DepartmentsPage } from './pages/Departments.tsx';
+import { JobsPage } from './pages/Jobs.tsx';
 
 interface Entry {
   path: string;
@@ -180,6 +182,14 @@ export const PAGES: Entry[] = [
     roles: [...MANAGERS, 'auditor'],
     group: 'group.system',
     page: () => <AuditPage />,
+  },
+  {
+    path: '/jobs',
+    key: 'menu.jobs',
+    icon: <ScheduleOutlined />,
+    roles: MANAGERS,
+    group: 'group.system',
+    page: () => <JobsPage />,
   },
   {
     path: '/settings',

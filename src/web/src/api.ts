@@ -227,6 +227,28 @@ export interface Batch {
   createdAt: string;
   finishedAt: string | null;
 }
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+export interface Job {
+  id: number;
+  /** 0: platform-wide work. */
+  tenantId: number;
+  kind: string;
+  payload: Record<string, unknown>;
+  state: JobState;
+  runAt: string;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  lockedBy: string | null;
+  lockedUntil: string | null;
+  singletonKey: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+export interface JobList extends Page<Job> {
+  counts?: Record<JobState, number>;
+  kinds?: string[];
+}
 export interface Store {
   id: number;
   name: string;

@@ -106,8 +106,9 @@ const COUPON_COLORS: Record<string, string> = { usable: 'green', not_yet_valid: 
 const PROMO_COLORS: Record<string, string> = { draft: 'default', pending: 'gold', approved: 'green', rejected: 'red', voided: 'default' };
 const BATCH_COLORS: Record<string, string> = { queued: 'default', running: 'processing', done: 'success', failed: 'error' };
 
-export function StateTag({ kind, value }: { kind: 'tstate' | 'cstatus' | 'pstate' | 'bstate'; value: string }) {
+export function StateTag({ kind, value }: { kind: 'tstate' | 'cstatus' | 'pstate' | 'bstate' | 'jstate'; value: string }) {
   const { t } = useI18n();
+  // Jobs share the batches' four states (queued, running, done, failed) and their colours.
   const colors = kind === 'tstate' ? TEMPLATE_COLORS : kind === 'cstatus' ? COUPON_COLORS : kind === 'pstate' ? PROMO_COLORS : BATCH_COLORS;
   const key = `${kind}.${value}` as MessageKey;
   return <Tag color={colors[value] ?? 'default'}>{t(key) === key ? value : t(key)}</Tag>;

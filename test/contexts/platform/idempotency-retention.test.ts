@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { memoryCache } from '../../../src/cache/cache.ts';
 import { createServices, type Services } from '../../../src/compose.ts';
-import { keyDigest, startIdempotencySweep } from '../../../src/contexts/platform/index.ts';
+import { IDEMPOTENCY_SWEEP_EVERY_MS, keyDigest } from '../../../src/contexts/platform/index.ts';
 import { buildApp } from '../../../src/http/app.ts';
 import { makeTenant, type TenantFixture } from '../../helpers/fixtures.ts';
 import { openTestDb, testConfig, type TestDb } from '../../helpers/runtime.ts';
@@ -100,16 +100,21 @@ describe('idempotency keys: expiry (24 h by default)', () => {
     expect(again.statusCode).toBe(409);
   });
 
-  it('the periodic sweep deletes the keys past expiry and keeps the younger ones', async () => {
+  it('the sweep (a recurring job) deletes the keys past expiry and keeps the younger ones', async () => {
     await openCard('sweep-old', '13800003333');
     clock += 12 * HOUR;
     await openCard('sweep-young', '13800004444');
     clock += 12 * HOUR + 1000; // the old key is 24 h + 1 s old, the young one 12 h + 1 s
 
-    const job = startIdempotencySweep(() => services.idempotency.sweep(), services.deps.log, 3_600_000);
-    const deleted = await job.runOnce(); // the start's own run, awaited
-    await job.stop();
-    expect(deleted).toBeGreaterThanOrEqual(1);
+    // One worker pass runs the due sweep (queued by ensureSchedules at the clock's now).
+    await services.jobs.ensureSchedules();
+    const pass = await services.jobs.tick(4);
+    await Promise.all(pass.started);
+    const sweeps = await services.jobs.list(0, { kind: 'platform.idempotency_sweep', limit: 5, offset: 0 });
+    expect(sweeps.items.map((j) => [j.state, j.runAt.getTime() - clock])).toEqual([
+      ['queued', IDEMPOTENCY_SWEEP_EVERY_MS],
+      ['done', 0],
+    ]);
     expect((await rowsOf('sweep-old')).rows).toHaveLength(0);
     expect((await rowsOf('sweep-young')).rows).toHaveLength(1);
     const left = await tdb.db.query<{ n: number }>('SELECT count(*)::int AS n FROM idempotency_keys WHERE expires_at <= $1', [

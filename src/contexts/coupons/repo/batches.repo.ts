@@ -54,15 +54,19 @@ const toJob = (r: BatchRow): BatchJob => ({
   passwordSalt: r.password_salt,
 });
 
-/** Takes a queued batch (or one whose runner stopped `staleSec` ago) for this process; null when another has it. */
-export async function claimBatchJob(q: Queryable, batchId: number, staleSec: number): Promise<BatchJob | null> {
-  const claimed = await q.query<BatchRow>(
-    `UPDATE code_batches SET state = 'running', updated_at = now()
-     WHERE id = $1 AND (state = 'queued' OR (state = 'running' AND updated_at < now() - make_interval(secs => $2)))
-     RETURNING *`,
-    [batchId, staleSec],
+/**
+ * Starts (or resumes) making a batch: queued, running (a stopped process's)
+ * or failed (its dead-lettered job retried by hand) → running; null when it is
+ * done or not there. Only the holder of the batch's job calls this, so it
+ * needs no claim of its own.
+ */
+export async function startBatchRun(q: Queryable, tenantId: number, batchId: number): Promise<BatchJob | null> {
+  const started = await q.query<BatchRow>(
+    `UPDATE code_batches SET state = 'running', error = NULL, finished_at = NULL, updated_at = now()
+     WHERE tenant_id = $1 AND id = $2 AND state IN ('queued', 'running', 'failed') RETURNING *`,
+    [tenantId, batchId],
   );
-  return claimed.rows[0] ? toJob(claimed.rows[0]) : null;
+  return started.rows[0] ? toJob(started.rows[0]) : null;
 }
 
 export interface CodeChunk {
@@ -92,14 +96,6 @@ export async function finishBatch(q: Queryable, batchId: number): Promise<void> 
 
 export async function failBatch(q: Queryable, batchId: number, error: string): Promise<void> {
   await q.query(`UPDATE code_batches SET state = 'failed', error = $2, finished_at = now() WHERE id = $1`, [batchId, error]);
-}
-
-export async function abandonedBatchIds(q: Queryable, staleSec: number): Promise<number[]> {
-  const r = await q.query<{ id: number }>(
-    `SELECT id FROM code_batches WHERE state = 'queued' OR (state = 'running' AND updated_at < now() - make_interval(secs => $1))`,
-    [staleSec],
-  );
-  return r.rows.map((x) => x.id);
 }
 
 export interface NewBatch {

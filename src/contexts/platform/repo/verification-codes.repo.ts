@@ -54,3 +54,12 @@ export async function markUsed(q: Queryable, id: number): Promise<boolean> {
 export async function giveTryBack(q: Queryable, id: number): Promise<void> {
   await q.query('UPDATE verification_codes SET attempts = attempts - 1 WHERE id = $1 AND attempts > 0', [id]);
 }
+
+/** Deletes up to `limit` codes that expired before `before`; the number deleted. */
+export async function deleteExpiredCodes(q: Queryable, before: Date, limit: number): Promise<number> {
+  const r = await q.query('DELETE FROM verification_codes WHERE id IN (SELECT id FROM verification_codes WHERE expires_at < $1 LIMIT $2)', [
+    before,
+    limit,
+  ]);
+  return r.rowCount;
+}
