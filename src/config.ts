@@ -35,6 +35,8 @@ export interface Config {
   jobsLeaseMs: number;
   /** Test only (JOBS_TEST_KIND=1): registers the 'platform.test_run' kind the cross-process job test queues. */
   jobsTestKind: boolean;
+  /** App processes `npm start` runs (node cluster, one port); more than one needs PostgreSQL. */
+  workers: number;
 }
 
 export class ConfigError extends Error {
@@ -170,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobsConcurrency: intVar(env, 'JOBS_CONCURRENCY', 4, 1, 64),
     jobsLeaseMs: intVar(env, 'JOBS_LEASE_MS', 60_000, 1000, 3_600_000),
     jobsTestKind: boolVar(env, 'JOBS_TEST_KIND'),
+    workers: intVar(env, 'WORKERS', 1, 1, 64),
   };
   // A running job's lease is renewed once per poll: it must outlast a few of them.
   if (config.jobsLeaseMs < 3 * config.jobsPollMs) {
