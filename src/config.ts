@@ -29,6 +29,10 @@ export interface Config {
   hsts: boolean;
   /** How long a stored Idempotency-Key answer is replayed before it is forgotten. */
   idempotencyTtlHours: number;
+  /** Webhook endpoints may point at loopback / private addresses (default: only outside production). */
+  webhooksAllowPrivate: boolean;
+  /** How long a webhook receiver has to answer one delivery. */
+  webhooksTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -112,9 +116,10 @@ function originsVar(env: Env, name: string): string[] {
   return list;
 }
 
-function boolVar(env: Env, name: string): boolean {
+function boolVar(env: Env, name: string, def = false): boolean {
   const raw = (env[name] ?? '').trim().toLowerCase();
-  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === '') return def;
+  if (raw === 'false' || raw === '0') return false;
   if (raw === 'true' || raw === '1') return true;
   throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
 }
@@ -160,5 +165,8 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: originsVar(env, 'CORS_ORIGINS'),
     hsts: boolVar(env, 'HSTS'),
     idempotencyTtlHours: intVar(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
+    // A merchant's webhook must not reach into quan's own network; tests and development deliver to 127.0.0.1.
+    webhooksAllowPrivate: boolVar(env, 'WEBHOOKS_ALLOW_PRIVATE', env.NODE_ENV !== 'production'),
+    webhooksTimeoutMs: intVar(env, 'WEBHOOKS_TIMEOUT_MS', 10_000, 100, 60_000),
   };
 }

@@ -8,6 +8,7 @@ import { openPglite, openPostgres, type Db } from './db/store.ts';
 import { createServices, type Services } from './compose.ts';
 import { startOrderRecovery } from './contexts/commerce/index.ts';
 import { startIdempotencySweep } from './contexts/platform/index.ts';
+import { startEventLoop } from './contexts/events/index.ts';
 
 /** How often crash recovery of orders runs (it also runs once at start). */
 const ORDER_RECOVERY_EVERY_MS = 60_000;
@@ -39,12 +40,15 @@ export async function openRuntime(config: Config, log: Logger = pino({ level: co
   const recovery = startOrderRecovery(() => services.orders.recover(120, null), log, ORDER_RECOVERY_EVERY_MS);
   // Idempotency keys past IDEMPOTENCY_TTL_HOURS are deleted (and never replayed meanwhile).
   const sweep = startIdempotencySweep(() => services.idempotency.sweep(), log);
+  // Domain events to subscribers and webhook endpoints; webhook deliveries due.
+  const eventLoop = startEventLoop(() => services.events.tick(), log);
   return {
     services,
     log,
     async close() {
       await recovery.stop();
       await sweep.stop();
+      await eventLoop.stop();
       await cache.close();
       await db.close();
     },
