@@ -20,7 +20,11 @@ export function subscriberRegistry() {
     /** Calls `handler` with every event of `type` ('*': every type), at least once, in the dispatch transaction. */
     subscribe(type: EventType | '*', handler: EventHandler): () => void {
       handlers.set(type, [...(handlers.get(type) ?? []), handler]);
-      return () => handlers.set(type, (handlers.get(type) ?? []).filter((h) => h !== handler));
+      return () =>
+        handlers.set(
+          type,
+          (handlers.get(type) ?? []).filter((h) => h !== handler),
+        );
     },
     of: (type: EventType): EventHandler[] => [...(handlers.get(type) ?? []), ...(handlers.get('*') ?? [])],
   };

@@ -49,7 +49,10 @@ export function webhookService(deps: Deps, sender: Deliverer) {
     return ok(out);
   }
 
-  const seal = async (secret: string) => ({ sealed: sealSecret(await appKey(deps.db, SEAL_KEY_NAME), secret), prefix: secret.slice(0, 12) });
+  const seal = async (secret: string) => ({
+    sealed: sealSecret(await appKey(deps.db, SEAL_KEY_NAME), secret),
+    prefix: secret.slice(0, 12),
+  });
 
   async function create(
     tenantId: number,

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 /** Every event type and its payload. A new event is a new member here. */
 export interface EventPayloads {
   /** Coupons given to a user (claim, grant, internal issue, exchange); one event per issuing call or claim batch. */
-  'coupon.issued': { templateId: number; source: string; coupons: Array<{ code: string; ownerId: number | null }> };
+  'coupon.issued': { templateId: number; source: string; userId: number; couponCodes: string[] };
   /** An order's coupons / promo codes redeemed, or a coupon written off at the till. */
   'coupon.redeemed': {
     redemptionId: number;
@@ -24,12 +24,23 @@ export interface EventPayloads {
   'order.created': { orderId: number; orderNo: string; userId: number; amountFen: number; status: string };
   'order.paid': { orderId: number; orderNo: string; userId: number; amountFen: number };
   'order.closed': { orderId: number; orderNo: string; userId: number; reason: string };
-  'order.refunded': { orderId: number; orderNo: string; userId: number; refundId: number; amountFen: number };
-  'card.recharged': { cardId: number; userId: number; entryId: number; rechargeFen: number; sendFen: number };
-  'card.spent': { cardId: number; userId: number; entryId: number; amountFen: number; storeId: number | null };
-  'card.refunded': { cardId: number; userId: number; entryId: number; amountFen: number };
+  /** A user asked for an after-sales refund of a paid order (commerce has no refund completion yet). */
+  'order.refund_requested': { orderId: number; orderNo: string; userId: number; refundId: number; amountFen: number };
+  'card.recharged': { cardId: number; userId: number; orderNo: number; rechargeFen: number; sendFen: number; storeId: number | null };
+  'card.spent': { cardId: number; userId: number; orderNo: number; amountFen: number; storeId: number | null };
+  /** An expense put back on the card (`of` expense), or a recharge taken back off it (`of` recharge). */
+  'card.refunded': {
+    cardId: number;
+    userId: number;
+    orderNo: number;
+    refundOfOrderNo: number;
+    of: 'expense' | 'recharge';
+    amountFen: number;
+  };
   /** A points balance moved (delta negative when spent). */
   'points.changed': { userId: number; delta: number; balance: number; reason: string; ref: string | null };
+  /** A wallet balance moved (fen; negative when spent). */
+  'wallet.changed': { userId: number; deltaFen: number; balanceFen: number; reason: string; ref: string | null };
   'promo_code.approved': { promoCodeId: number; code: string };
   /** Sent only by "send test event" to one endpoint. */
   'webhook.test': { endpointId: number; message: string };
@@ -43,11 +54,12 @@ export const EVENT_TYPES = [
   'order.created',
   'order.paid',
   'order.closed',
-  'order.refunded',
+  'order.refund_requested',
   'card.recharged',
   'card.spent',
   'card.refunded',
   'points.changed',
+  'wallet.changed',
   'promo_code.approved',
   'webhook.test',
 ] as const satisfies readonly EventType[];

@@ -196,10 +196,10 @@ export async function getDelivery(q: Queryable, tenantId: number, id: number): P
 }
 
 export async function attemptsOf(q: Queryable, tenantId: number, deliveryId: number): Promise<WebhookAttempt[]> {
-  const r = await q.query<Row<'webhook_attempts'>>(
-    'SELECT * FROM webhook_attempts WHERE tenant_id = $1 AND delivery_id = $2 ORDER BY id',
-    [tenantId, deliveryId],
-  );
+  const r = await q.query<Row<'webhook_attempts'>>('SELECT * FROM webhook_attempts WHERE tenant_id = $1 AND delivery_id = $2 ORDER BY id', [
+    tenantId,
+    deliveryId,
+  ]);
   return r.rows.map((a) => ({
     attempt: a.attempt,
     status: a.status,
