@@ -24,6 +24,7 @@ import catalogueRoutes from './catalogue.ts';
 import orderRoutes from './orders.ts';
 import shopContentRoutes from './shop-content.ts';
 import loyaltyRuleRoutes from './loyalty-rules.ts';
+import webhookRoutes from './webhooks.ts';
 
 export const NATIVE_ROUTES = [
   sessionRoutes,
@@ -46,6 +47,7 @@ NATIVE_ROUTES.push(reportRoutes, auditLogRoutes);
 NATIVE_ROUTES.push(cardRoutes);
 NATIVE_ROUTES.push(catalogueRoutes, orderRoutes, shopContentRoutes);
 NATIVE_ROUTES.push(loyaltyRuleRoutes);
+NATIVE_ROUTES.push(webhookRoutes);
 
 export async function nativeApi(app: NativeApp, opts: { services: Services }) {
   app.decorate('services', opts.services);
