@@ -51,13 +51,12 @@ export function dispatcher(deps: Deps, subscribers: SubscriberRegistry) {
     }
   }
 
-  /** One batch of undispatched events; how many were dispatched. */
-  async function dispatchBatch(limit = BATCH): Promise<{ taken: number; dispatched: number }> {
+  /** One batch of undispatched events, fanned out to be delivered from `at`; how many were dispatched. */
+  async function dispatchBatch(at: Date, limit = BATCH): Promise<{ taken: number; dispatched: number }> {
     return deps.db.tx(async (q) => {
       const taken = await claimUndispatched(q, limit);
       const done: StoredEvent[] = [];
       for (const e of taken) if (await handled(q, e)) done.push(e);
-      const at = now();
       await fanOut(q, done, at, new Date(at.getTime() + RETRY_WINDOW_MS));
       await markDispatched(q, done, at);
       return { taken: taken.length, dispatched: done.length };
@@ -67,10 +66,10 @@ export function dispatcher(deps: Deps, subscribers: SubscriberRegistry) {
   return {
     dispatchBatch,
     /** Every undispatched event, batch after batch (a few batches at most per call). */
-    async dispatchPending(maxBatches = 10): Promise<number> {
+    async dispatchPending(at: Date = now(), maxBatches = 10): Promise<number> {
       let n = 0;
       for (let i = 0; i < maxBatches; i++) {
-        const r = await dispatchBatch();
+        const r = await dispatchBatch(at);
         n += r.dispatched;
         if (r.taken < BATCH || r.dispatched === 0) break;
       }

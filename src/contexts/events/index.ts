@@ -38,8 +38,8 @@ export function buildEvents(deps: Deps) {
       /** Webhook deliveries due at `now` (the step a job queue can run later). */
       deliverDue: sender.deliverDue,
       /** One round of the background loop: dispatch, then deliver what is due. */
-      async tick(now?: Date) {
-        const dispatched = await dispatch.dispatchPending();
+      async tick(now: Date = deps.now?.() ?? new Date()) {
+        const dispatched = await dispatch.dispatchPending(now);
         const sent = await sender.deliverDue(now);
         return { dispatched, ...sent };
       },

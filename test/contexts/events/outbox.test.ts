@@ -20,8 +20,12 @@ beforeAll(async () => {
 });
 afterAll(async () => rt?.close());
 
+/** The tenant's events, newest first (payloads read loosely: a test looks at a few fields). */
 const eventsOf = async (type?: string) =>
-  (await rt.services.webhooks.events(t.tenantId, { type: type ?? null, limit: 500, offset: 0 })).items;
+  (await rt.services.webhooks.events(t.tenantId, { type: type ?? null, limit: 500, offset: 0 })).items.map((e) => ({
+    ...e,
+    payload: e.payload as Record<string, unknown>,
+  }));
 
 describe('domain events are written with the change', () => {
   it('records coupon.issued when coupons are granted, with the codes and the user', async () => {
@@ -106,9 +110,9 @@ describe('domain events are written with the change', () => {
 describe('the dispatcher', () => {
   it('hands every committed event to the subscribers once and marks it dispatched', async () => {
     await rt.services.events.dispatchPending();
-    const seen: StoredEvent[] = [];
+    const seen: Array<StoredEvent & { payload: Record<string, unknown> }> = [];
     const off = rt.services.events.subscribe('coupon.issued', async (e) => {
-      seen.push(e);
+      seen.push(e as StoredEvent & { payload: Record<string, unknown> });
     });
     const u = await makeUser(rt.services, t.tenantId);
     await couponsFor(rt, t, owner, u.id, {}, 1);

@@ -173,7 +173,7 @@ describe('redelivery', () => {
     expect(!foreign.ok && foreign.error.code).toBe('not_found');
   });
 
-  it('records a receiver that does not answer in time, or cannot be reached, as a failed attempt', async () => {
+  it('records a receiver that cannot be reached as a failed attempt, to be retried', async () => {
     const ep = (await endpoint()).endpoint;
     const closed = await startReceiver();
     await closed.close();
