@@ -112,9 +112,11 @@ export function deliverer(deps: Deps) {
       let delivered = 0;
       for (let i = 0; i < maxRounds; i++) {
         const taken = await takeDue(deps.db, now, new Date(now.getTime() + leaseMs), ROUND);
-        const outcomes = await Promise.all(taken.map((d) => attempt(d, now)));
+        // One delivery that cannot even be attempted (its record failed) must not hold back the others; its lease runs out.
+        const outcomes = await Promise.allSettled(taken.map((d) => attempt(d, now)));
+        for (const o of outcomes) if (o.status === 'rejected') deps.log.error({ err: o.reason }, 'webhook delivery attempt failed');
         attempted += taken.length;
-        delivered += outcomes.filter((o) => o.state === 'delivered').length;
+        delivered += outcomes.filter((o) => o.status === 'fulfilled' && o.value.state === 'delivered').length;
         if (taken.length < ROUND) break;
       }
       return { attempted, delivered };

@@ -55,6 +55,7 @@ function SecretModal({ secret, onClose }: { secret: string | null; onClose: () =
   return (
     <Modal
       open={!!secret}
+      destroyOnHidden
       title={t('wh.secretTitle')}
       onOk={onClose}
       onCancel={onClose}
@@ -62,7 +63,7 @@ function SecretModal({ secret, onClose }: { secret: string | null; onClose: () =
       cancelButtonProps={{ style: { display: 'none' } }}
     >
       <Alert type="warning" showIcon message={t('wh.secretOnce')} style={{ marginBottom: 12 }} />
-      <Typography.Paragraph copyable code className="wh-secret">
+      <Typography.Paragraph copyable code className="wh-secret" data-testid="wh-secret">
         {secret}
       </Typography.Paragraph>
       <Typography.Text type="secondary">{t('wh.signingHelp')}</Typography.Text>
@@ -131,7 +132,7 @@ function EndpointsTab({ types, onShowDeliveries }: { types: string[]; onShowDeli
     <>
       <div className="page-head">
         <Typography.Text type="secondary">{t('wh.intro')}</Typography.Text>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => (form.resetFields(), setCreating(true))}>
+        <Button type="primary" icon={<PlusOutlined />} data-testid="wh-new" onClick={() => (form.resetFields(), setCreating(true))}>
           {t('wh.new')}
         </Button>
       </div>
