@@ -120,7 +120,7 @@ export function webhookService(deps: Deps, sender: Deliverer) {
       await audit(q, tenantId, by, { action: 'webhook.redeliver', targetType: 'webhook_delivery', targetId: id });
       return true;
     });
-    if (!reopened) return fail(ErrorCode.not_found, 'webhook delivery not found');
+    if (!reopened) return fail(ErrorCode.not_found, 'webhook delivery not found (or its endpoint was deleted)');
     return ok(await attemptNow(tenantId, id));
   }
 

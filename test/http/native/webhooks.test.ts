@@ -108,7 +108,12 @@ describe('webhook endpoints', () => {
     expect(off.body).toMatchObject({ enabled: false, disabledReason: 'disabled by staff' });
     const on = await call('PATCH', `/webhooks/endpoints/${ep.id}`, { enabled: true, eventTypes: ['points.changed'] });
     expect(on.body).toMatchObject({ enabled: true, disabledReason: null, eventTypes: ['points.changed'] });
+    const sent = (await call('POST', `/webhooks/endpoints/${ep.id}/test`)).body;
     expect((await call('DELETE', `/webhooks/endpoints/${ep.id}`)).status).toBe(204);
+    // Its log stays; nothing is sent to it any more, not even on request.
+    expect((await call('GET', `/webhooks/deliveries/${sent.id}`)).status).toBe(200);
+    expect((await call('POST', `/webhooks/deliveries/${sent.id}/redeliver`)).status).toBe(404);
+    expect((await call('POST', `/webhooks/endpoints/${ep.id}/test`)).status).toBe(404);
     expect((await call('GET', `/webhooks/endpoints/${ep.id}`)).status).toBe(404);
     expect((await call('DELETE', `/webhooks/endpoints/${ep.id}`)).status).toBe(404);
   });

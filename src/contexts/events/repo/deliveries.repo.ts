@@ -132,11 +132,12 @@ export async function finishAttempt(q: Queryable, d: TakenDelivery, o: AttemptOu
   return r.rowCount > 0;
 }
 
-/** Due again now, with a fresh retry window (manual redelivery). */
+/** Due again now, with a fresh retry window (manual redelivery); false when missing or its endpoint was deleted. */
 export async function reopen(q: Queryable, tenantId: number, id: number, now: Date, giveUpAt: Date): Promise<boolean> {
   const r = await q.query(
-    `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = $3, give_up_at = $4, updated_at = $3
-     WHERE tenant_id = $1 AND id = $2`,
+    `UPDATE webhook_deliveries d SET state = 'pending', next_attempt_at = $3, give_up_at = $4, updated_at = $3
+     WHERE d.tenant_id = $1 AND d.id = $2 AND EXISTS (
+       SELECT 1 FROM webhook_endpoints w WHERE w.tenant_id = d.tenant_id AND w.id = d.endpoint_id AND w.deleted_at IS NULL)`,
     [tenantId, id, now, giveUpAt],
   );
   return r.rowCount > 0;
