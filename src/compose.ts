@@ -8,6 +8,7 @@ import { buildCards } from './contexts/cards/index.ts';
 import { buildCommerce, missingCatalogueIn } from './contexts/commerce/index.ts';
 import { buildCoupons } from './contexts/coupons/index.ts';
 import { buildCounter } from './contexts/counter/index.ts';
+import { buildEvents } from './contexts/events/index.ts';
 import { buildIdentity } from './contexts/identity/index.ts';
 import { buildLoyalty } from './contexts/loyalty/index.ts';
 import { buildPlatform } from './contexts/platform/index.ts';
@@ -16,6 +17,8 @@ import { buildSellers, sellerByAccount, sellerByReferral } from './contexts/sell
 
 export function createServices(deps: Deps) {
   const platform = buildPlatform(deps);
+  // The outbox's dispatcher, its subscriber registry (modules subscribe here) and the merchant webhooks.
+  const events = buildEvents(deps);
   // Registration asks sellers which seller a referral code or a seller's own account names.
   const identity = buildIdentity(deps, { messages: platform.messages, referrals: { sellerByReferral, sellerOfAccount: sellerByAccount } });
   const loyalty = buildLoyalty(deps);
@@ -26,7 +29,7 @@ export function createServices(deps: Deps) {
   const commerce = buildCommerce(deps, { coupons, jobs: platform.jobs });
   const sellers = buildSellers(deps, { coupons });
   const reports = buildReports(deps);
-  return { deps, ...platform, ...identity, ...loyalty, ...coupons, ...cards, ...counter, ...commerce, ...sellers, ...reports };
+  return { deps, ...platform, ...events, ...identity, ...loyalty, ...coupons, ...cards, ...counter, ...commerce, ...sellers, ...reports };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -37,6 +37,10 @@ export interface Config {
   jobsTestKind: boolean;
   /** App processes `npm start` runs (node cluster, one port); more than one needs PostgreSQL. */
   workers: number;
+  /** Webhook endpoints may point at loopback / private addresses (default: only outside production). */
+  webhooksAllowPrivate: boolean;
+  /** How long a webhook receiver has to answer one delivery. */
+  webhooksTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -120,9 +124,10 @@ function originsVar(env: Env, name: string): string[] {
   return list;
 }
 
-function boolVar(env: Env, name: string): boolean {
+function boolVar(env: Env, name: string, def = false): boolean {
   const raw = (env[name] ?? '').trim().toLowerCase();
-  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === '') return def;
+  if (raw === 'false' || raw === '0') return false;
   if (raw === 'true' || raw === '1') return true;
   throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
 }
@@ -173,6 +178,9 @@ export function loadConfig(env: Env = process.env): Config {
     jobsLeaseMs: intVar(env, 'JOBS_LEASE_MS', 60_000, 1000, 3_600_000),
     jobsTestKind: boolVar(env, 'JOBS_TEST_KIND'),
     workers: intVar(env, 'WORKERS', 1, 1, 64),
+    // A merchant's webhook must not reach into quan's own network; tests and development deliver to 127.0.0.1.
+    webhooksAllowPrivate: boolVar(env, 'WEBHOOKS_ALLOW_PRIVATE', env.NODE_ENV !== 'production'),
+    webhooksTimeoutMs: intVar(env, 'WEBHOOKS_TIMEOUT_MS', 10_000, 100, 60_000),
   };
   // A running job's lease is renewed once per poll: it must outlast a few of them.
   if (config.jobsLeaseMs < 3 * config.jobsPollMs) {

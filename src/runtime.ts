@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.ts';
 import { openPglite, openPostgres, type Db } from './db/store.ts';
 import { createServices, type Services } from './compose.ts';
 import { startJobWorker } from './contexts/platform/index.ts';
+import { startEventLoop } from './contexts/events/index.ts';
 
 export async function openStore(config: Config): Promise<Db> {
   if (config.databaseUrl) {
@@ -33,12 +34,15 @@ export async function openRuntime(config: Config, log: Logger = pino({ level: co
   const services = createServices({ db, cache, log, config });
   // Background work (order recovery, sweeps, code batches ...) from the job queue, shared by every process.
   const worker = startJobWorker(services.jobs, log, { pollMs: config.jobsPollMs, concurrency: config.jobsConcurrency });
+  // Domain events to subscribers and webhook endpoints; webhook deliveries due.
+  const eventLoop = startEventLoop(() => services.events.tick(), log);
   return {
     services,
     log,
     async close() {
       // Waits for the jobs running here (a code batch hands itself back at its next chunk).
       await worker.stop();
+      await eventLoop.stop();
       await cache.close();
       await db.close();
     },

@@ -309,6 +309,16 @@ export interface Departments {
   tenant_id: number;
 }
 
+export interface DomainEvents {
+  dispatched_at: Timestamp | null;
+  id: Generated<number>;
+  occurred_at: Generated<Timestamp>;
+  payload: Json;
+  public_id: string;
+  tenant_id: number;
+  type: string;
+}
+
 export interface Goods {
   category_id: number | null;
   characteristic: string | null;
@@ -852,6 +862,51 @@ export interface WalletLedger {
   user_id: number;
 }
 
+export interface WebhookAttempts {
+  attempt: number;
+  attempted_at: Timestamp;
+  delivery_id: number;
+  duration_ms: number;
+  error: string | null;
+  id: Generated<number>;
+  response_excerpt: string | null;
+  status: number | null;
+  tenant_id: number;
+}
+
+export interface WebhookDeliveries {
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  endpoint_id: number;
+  event_id: number;
+  give_up_at: Timestamp;
+  id: Generated<number>;
+  last_error: string | null;
+  last_status: number | null;
+  next_attempt_at: Timestamp;
+  response_excerpt: string | null;
+  state: Generated<string>;
+  tenant_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WebhookEndpoints {
+  created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+  description: Generated<string>;
+  disabled_reason: string | null;
+  enabled: Generated<boolean>;
+  event_types: Generated<string[]>;
+  failure_streak: Generated<number>;
+  id: Generated<number>;
+  secret_prefix: string;
+  secret_sealed: string;
+  tenant_id: number;
+  updated_at: Generated<Timestamp>;
+  url: string;
+}
+
 export interface DB {
   api_keys: ApiKeys;
   app_secrets: AppSecrets;
@@ -873,6 +928,7 @@ export interface DB {
   coupon_templates: CouponTemplates;
   coupons: Coupons;
   departments: Departments;
+  domain_events: DomainEvents;
   goods: Goods;
   goods_categories: GoodsCategories;
   goods_skus: GoodsSkus;
@@ -915,4 +971,7 @@ export interface DB {
   users: Users;
   verification_codes: VerificationCodes;
   wallet_ledger: WalletLedger;
+  webhook_attempts: WebhookAttempts;
+  webhook_deliveries: WebhookDeliveries;
+  webhook_endpoints: WebhookEndpoints;
 }

@@ -44,6 +44,7 @@ own(
    config_values invoices user_levels user_level_prices user_messages`,
 );
 own('sellers', 'seller_profiles');
+own('events', 'domain_events webhook_endpoints webhook_deliveries webhook_attempts');
 
 const SQL = /\b(SELECT\s[\s\S]{0,400}?\sFROM\s|INSERT\s+INTO\s|UPDATE\s+[a-z_]+\s+(AS\s+[a-z_]+\s+)?SET\s|DELETE\s+FROM\s)/i;
 const isRepo = (f: string) => /^src\/contexts\/[^/]+\/repo\//.test(f) || f.startsWith('src/db/');

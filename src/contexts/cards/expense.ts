@@ -4,6 +4,7 @@
 // than CARD_PASSWORD_LIMIT.
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit, guessLimiter, tooManyTries } from '../platform/index.ts';
+import { recordEvents } from '../events/index.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import type { Fen } from '../../kernel/money.ts';
@@ -131,6 +132,8 @@ export function expenseUseCases(deps: Deps) {
         explain: input.explain,
         lines: split.lines,
       }))!;
+      const payload = { cardId: card.id, userId: card.userId, orderNo: entry.orderNo, amountFen: input.amount, storeId: store.value };
+      await recordEvents(q, [{ tenantId, type: 'card.spent', payload }]);
       await audit(q, tenantId, by, {
         action: 'card.expense',
         targetType: 'user_card',

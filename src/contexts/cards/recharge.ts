@@ -3,6 +3,7 @@
 // one bucket for this recharge; one ledger entry, all in one transaction.
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit } from '../platform/index.ts';
+import { recordEvents } from '../events/index.ts';
 import type { CouponService } from '../coupons/index.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
@@ -114,6 +115,8 @@ export function rechargeUseCases(deps: Deps, { coupons }: { coupons: CouponServi
         couponIds: couponIds.value,
         lines: bucketId ? [{ bucketId, capital: input.recharge, bonus: input.send }] : [],
       }))!;
+      const payload = { cardId: card.id, userId: card.userId, orderNo: entry.orderNo, rechargeFen: input.recharge, sendFen: input.send };
+      await recordEvents(q, [{ tenantId, type: 'card.recharged', payload: { ...payload, storeId: store.value } }]);
       await audit(q, tenantId, by, {
         action: 'card.recharge',
         targetType: 'user_card',

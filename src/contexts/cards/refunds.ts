@@ -7,6 +7,7 @@
 import { voidIssuedIn } from '../coupons/index.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit, type MessageService } from '../platform/index.ts';
+import { recordEvents, type DomainEvent } from '../events/index.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { maskPhone, REFUND_CODE_PURPOSE, type CardEntry, type LockedCard } from './domain/card.ts';
@@ -38,6 +39,20 @@ async function refusedIfRefunded(
   if (await ledger.isRefunded(q, tenantId, entryId)) return fail(ErrorCode.already_rolled_back, alreadyRefundedText(what));
   return ok(undefined);
 }
+
+/** The card.refunded event of a refund entry `orderNo` undoing entry `of`. */
+const refunded = (
+  tenantId: number,
+  card: LockedCard,
+  orderNo: number,
+  of: number,
+  kind: RefundableKind,
+  amountFen: number,
+): DomainEvent => ({
+  tenantId,
+  type: 'card.refunded',
+  payload: { cardId: card.id, userId: card.userId, orderNo, refundOfOrderNo: of, of: kind, amountFen },
+});
 
 export function refundUseCases(deps: Deps, { messages }: { messages: MessageService }) {
   async function phoneOf(tenantId: number, by: Principal, q: Queryable = deps.db): Promise<Result<string, 'forbidden' | 'invalid_state'>> {
@@ -178,6 +193,7 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
         lines: lines.map((l) => ({ bucketId: l.bucketId, capital: -l.capital, bonus: -l.bonus })),
       });
       if (!entry) return fail(ErrorCode.already_rolled_back, alreadyRefundedText('expense'));
+      await recordEvents(q, [refunded(tenantId, card, entry.orderNo, input.orderNo, 'expense', o.amount)]);
       await audit(q, tenantId, by, {
         action: 'card.refund',
         targetType: 'user_card',
@@ -226,6 +242,7 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
         lines: o.bucketId ? [{ bucketId: o.bucketId, capital: -o.capitalDelta, bonus: -o.bonusDelta }] : [],
       });
       if (!entry) return fail(ErrorCode.already_rolled_back, alreadyRefundedText('recharge'));
+      await recordEvents(q, [refunded(tenantId, card, entry.orderNo, input.orderNo, 'recharge', o.amount)]);
       await audit(q, tenantId, by, {
         action: 'card.recharge_refund',
         targetType: 'user_card',

@@ -6,6 +6,7 @@ import { orderTx, type OrderDeps } from './order-deps.ts';
 import { orderFail, stateRefusal, type OrderResult } from './order-errors.ts';
 import { cancelOpenRefund, insertRefund, lockUserOrder, refundsOf } from './repo/after-sales.repo.ts';
 import { addLog, LOG_REMARK, setHasRefund } from './repo/orders.repo.ts';
+import { recordEvents } from '../events/index.ts';
 
 export type RefundApplyCode = 'invalid_input' | 'invalid_state' | 'conflict';
 
@@ -33,6 +34,8 @@ export async function applyRefund(
     if (!r) return orderFail('conflict', 'after_sales_open', 'this order has an open after-sales request already');
     await setHasRefund(q, input.orderId, true);
     await addLog(q, tenantId, input.orderId, 'after_sales', LOG_REMARK.after_sales);
+    const payload = { orderId: order.id, orderNo: order.orderNumber, userId, refundId: r.id, amountFen: r.amount };
+    await recordEvents(q, [{ tenantId, type: 'order.refund_requested', payload }]);
     return ok(r);
   });
 }

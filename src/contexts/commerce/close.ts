@@ -12,6 +12,7 @@ import type { OrderDeps } from './order-deps.ts';
 import { orderMissing, stateRefusal, type OrderResult } from './order-errors.ts';
 import { LEDGER_REMARK } from './repo/order-rows.ts';
 import { addLog, findOrder, hideOrder, markClosed, markCouponsReleased, markUndone, stockOf } from './repo/orders.repo.ts';
+import { recordEvents } from '../events/index.ts';
 
 export type CloseCode = 'not_found' | 'invalid_state';
 
@@ -48,6 +49,8 @@ export async function closeOrder(
       await markCouponsReleased(q, null, orderId);
     }
     await addLog(q, tenantId, orderId, 'closed', reason);
+    const payload = { orderId, orderNo: o.orderNumber, userId: o.userId, reason };
+    await recordEvents(q, [{ tenantId, type: 'order.closed', payload }]);
     return o;
   });
   if (!closed) {

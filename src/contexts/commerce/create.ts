@@ -14,6 +14,7 @@ import { orderFail, type OrderResult } from './order-errors.ts';
 import { priceOrder, type QuoteCode } from './quote.ts';
 import { LEDGER_REMARK } from './repo/order-rows.ts';
 import { findOrder, insertOrder, nextOrderId } from './repo/orders.repo.ts';
+import { recordEvents } from '../events/index.ts';
 
 /** The quote's codes, and whatever the coupon core's redeemIn refuses with (it names no codes of its own yet). */
 export type CreateCode = QuoteCode | ErrorCode;
@@ -132,6 +133,8 @@ async function writeOrder(
   );
   // Last, so the hot goods row is locked for the shortest time.
   if (!(await takeStock(q, tenantId, qv.lines))) return orderFail('sold_out', 'stock', 'not enough stock');
+  const created = { orderId: id, orderNo: orderNumber, userId, amountFen: qv.amountPayable, status: 'unpaid' };
+  await recordEvents(q, [{ tenantId, type: 'order.created', payload: created }]);
   return ok(id);
 }
 

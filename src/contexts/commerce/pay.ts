@@ -8,6 +8,7 @@ import { orderFail, orderMissing, stateRefusal, type OrderResult } from './order
 import { LEDGER_REMARK } from './repo/order-rows.ts';
 import { markPurchasedIn } from '../identity/index.ts';
 import { addLog, findOrder, LOG_REMARK, markPaid } from './repo/orders.repo.ts';
+import { recordEvents } from '../events/index.ts';
 
 export type PayCode = 'not_found' | 'invalid_state' | 'insufficient_balance';
 
@@ -30,6 +31,8 @@ export async function payOrder(d: OrderDeps, tenantId: number, userId: number, o
     }
     await markPurchasedIn(q, tenantId, userId);
     await addLog(q, tenantId, orderId, 'paid', LOG_REMARK.paid);
+    const paid = { orderId, orderNo: o.orderNumber, userId, amountFen: o.amountPayable };
+    await recordEvents(q, [{ tenantId, type: 'order.paid', payload: paid }]);
     return ok(o);
   });
 }

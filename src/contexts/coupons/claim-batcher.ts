@@ -23,6 +23,7 @@ import type { Coupon } from './domain/coupon.ts';
 import type { Template } from './domain/template.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { claimBatch, issueClaimCoupons, type BatchOutcome, type ClaimBatchInput } from './repo/claim-batch.repo.ts';
+import { recordEvents } from '../events/index.ts';
 
 /** The refusals a batched claim can end in. */
 export type BatchClaimCode = 'not_found' | 'per_user_limit' | 'sold_out' | 'invalid_state' | 'conflict';
@@ -120,6 +121,19 @@ async function runBatch(
     collided = collided.filter((p) => !done.has(p.userId));
   }
   if (collided.length) throw new Error('could not find free coupon codes');
+  // One event per claim, all in one statement: the batch stays one round trip plus this one.
+  const issued = [...out].flatMap(([userId, r]) =>
+    r.ok
+      ? [
+          {
+            tenantId: t.tenantId,
+            type: 'coupon.issued' as const,
+            payload: { templateId: t.id, source: 'claim', userId, couponCodes: [r.value.code] },
+          },
+        ]
+      : [],
+  );
+  await recordEvents(q, issued, at);
   return out;
 }
 

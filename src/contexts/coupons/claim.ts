@@ -8,6 +8,7 @@ import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { audit, guessLimiter, tooManyTries, type GuessLimit, type GuessLimiter } from '../platform/index.ts';
+import { recordEvents } from '../events/index.ts';
 import { moveBalance } from '../loyalty/index.ts';
 import { computeValidity } from './domain/coupon-status.ts';
 import { checkClaim, consecutiveSignInDays, isNewUser } from './domain/claim-rules.ts';
@@ -154,6 +155,8 @@ export function claimService(deps: Deps, batcher: ClaimBatcher) {
       at,
       staffId: by?.kind === 'staff' ? by.staffId : null,
     });
+    const payload = { templateId: t.id, source: 'claim', userId, couponCodes: [c!.code] };
+    await recordEvents(q, [{ tenantId: t.tenantId, type: 'coupon.issued', payload }]);
     if (by)
       await audit(q, t.tenantId, by, {
         action: 'coupon.claim',

@@ -7,6 +7,7 @@ import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { audit, guessLimiter, tooManyTries, type GuessLimit } from '../platform/index.ts';
+import { recordEvents } from '../events/index.ts';
 import { computeValidity } from './domain/coupon-status.ts';
 import { checkClaim, isNewUser } from './domain/claim-rules.ts';
 import { exchangePasswordDigest } from './domain/codes.ts';
@@ -69,6 +70,8 @@ export function exchangeService(deps: Deps) {
       at,
     );
     if (!taken) return fail(ErrorCode.coupon_used, 'this code has already been exchanged');
+    const payload = { templateId: taken.templateId, source: 'exchange', userId: user.id, couponCodes: [taken.code] };
+    await recordEvents(q, [{ tenantId, type: 'coupon.issued', payload }]);
     if (by)
       await audit(q, tenantId, by, { action: 'coupon.exchange', targetType: 'coupon', targetId: c.code, details: { userId: user.id } });
     return ok(taken);

@@ -5,6 +5,7 @@ import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { audit } from '../platform/index.ts';
+import { recordEvents } from '../events/index.ts';
 import { computeValidity } from './domain/coupon-status.ts';
 import type { Coupon, CouponSource } from './domain/coupon.ts';
 import type { IssueCode } from './errors.ts';
@@ -40,9 +41,18 @@ export function issueService(deps: Deps) {
     if (!(await takeStock(q, t, n))) return fail(ErrorCode.sold_out, `fewer than ${n} coupons left in stock`);
     const at = now();
     const window = computeValidity(t.validity, at, found.timezone);
-    return ok(
-      await issueCoupons(q, { template: t, ownerId: userId, n, source, window, at, staffId: by?.kind === 'staff' ? by.staffId : null }),
-    );
+    const coupons = await issueCoupons(q, {
+      template: t,
+      ownerId: userId,
+      n,
+      source,
+      window,
+      at,
+      staffId: by?.kind === 'staff' ? by.staffId : null,
+    });
+    const couponCodes = coupons.map((c) => c.code);
+    await recordEvents(q, [{ tenantId, type: 'coupon.issued', payload: { templateId, source, userId, couponCodes } }]);
+    return ok(coupons);
   }
 
   /** Staff give N coupons to a user (by id or mobile). */

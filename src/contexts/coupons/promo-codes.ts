@@ -6,6 +6,7 @@ import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { pgErrorCode, PgCode, type Queryable } from '../../db/store.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { audit } from '../platform/index.ts';
+import { recordEvents } from '../events/index.ts';
 import { APPROVAL_TABLE, roleMay, type PromoPermission } from '../identity/index.ts';
 import { canEditPromoCode, PROMO_CODE_ACTIONS, transitionPromoCode, type PromoCodeAction } from './domain/promo-code-state.ts';
 import { checkPromoCodeInput, type PromoCode, type PromoCodeFields, type PromoCodeInput } from './domain/promo-code.ts';
@@ -123,6 +124,9 @@ export function promoCodeService(deps: Deps) {
       if (!next.ok) return next;
       const moved = await movePromoCode(q, tenantId, id, cur.state, next.value);
       if (!moved) return fail(ErrorCode.conflict, 'the promo code changed meanwhile; try again');
+      if (next.value === 'approved') {
+        await recordEvents(q, [{ tenantId, type: 'promo_code.approved', payload: { promoCodeId: id, code: moved.code } }]);
+      }
       await audit(q, tenantId, by, {
         action: `promo_code.${action}`,
         targetType: 'promo_code',

@@ -7,6 +7,7 @@ import type { Fen } from '../../kernel/money.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Principal } from '../../kernel/deps.ts';
 import { audit } from '../platform/index.ts';
+import { recordEvents } from '../events/index.ts';
 import type { SelectionResult } from './domain/pricing/quote.ts';
 import type { Redemption, RedemptionItem } from './domain/redemption.ts';
 import type { PromoCodeLoader } from './promo-pricing.ts';
@@ -86,6 +87,24 @@ async function takeAll(
   return ok([...couponItems.sort((a, b) => a.id - b.id).map((x) => x.item), ...promoItems]);
 }
 
+/** What a receiver hears of a redemption: the codes and the discount, not the whole quote. */
+function redeemedPayload(
+  redemptionId: number,
+  f: { orderRef: string; userId: number | null; storeId: number | null; discountTotal: Fen },
+  items: RedemptionItem[],
+) {
+  return {
+    redemptionId,
+    kind: 'order' as const,
+    orderRef: f.orderRef,
+    userId: f.userId,
+    storeId: f.storeId,
+    couponCodes: items.flatMap((i) => (i.couponCode ? [i.couponCode] : [])),
+    promoCodes: items.flatMap((i) => (i.promoCode ? [i.promoCode] : [])),
+    discountFen: f.discountTotal,
+  };
+}
+
 export async function redeemIn(
   env: RedeemEnv,
   q: Queryable,
@@ -111,6 +130,7 @@ export async function redeemIn(
   if (!red) return refuse(ErrorCode.conflict, `order ${input.orderRef} has already redeemed coupons`);
   const items = await takeAll(env, q, { tenantId, redemptionId: red.id, input, staffId, at }, quote, sel);
   if (!items.ok) return items;
+  await recordEvents(q, [{ tenantId, type: 'coupon.redeemed', payload: redeemedPayload(red.id, fields, items.value) }]);
   if (by)
     await audit(q, tenantId, by, {
       action: 'redemption.create',

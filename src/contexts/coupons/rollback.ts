@@ -6,6 +6,7 @@ import { ErrorCode, ok } from '../../kernel/result.ts';
 import type { Queryable } from '../../db/store.ts';
 import type { Principal } from '../../kernel/deps.ts';
 import { audit } from '../platform/index.ts';
+import { recordEvents } from '../events/index.ts';
 import type { Redemption } from './domain/redemption.ts';
 import type { PromoCodeLoader } from './promo-pricing.ts';
 import { restoreCoupons } from './repo/coupon-use.repo.ts';
@@ -24,6 +25,7 @@ export async function rollbackIn(
   if (marked === 'missing') return refuse(ErrorCode.not_found, 'redemption not found');
   await restoreCoupons(q, tenantId, id, by?.kind === 'staff' ? by.staffId : null);
   for (const p of await promoItemsOf(q, tenantId, id)) await promos.release(q, tenantId, p.promoCodeId, p.userId);
+  await recordEvents(q, [{ tenantId, type: 'coupon.rolled_back', payload: { redemptionId: id } }]);
   if (by) await audit(q, tenantId, by, { action: 'redemption.rollback', targetType: 'redemption', targetId: id });
   return ok((await loadRedemption(q, tenantId, id))!);
 }

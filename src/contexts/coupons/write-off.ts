@@ -8,6 +8,7 @@ import { ErrorCode, ok } from '../../kernel/result.ts';
 import type { Db } from '../../db/store.ts';
 import type { Principal } from '../../kernel/deps.ts';
 import { audit } from '../platform/index.ts';
+import { recordEvents } from '../events/index.ts';
 import { priceCart } from './domain/pricing/quote.ts';
 import type { Redemption } from './domain/redemption.ts';
 import type { Coupon } from './coupons.ts';
@@ -90,6 +91,17 @@ export async function writeOff(
     if (!done) return refuse(ErrorCode.coupon_used, `coupon ${coupon.code} has already been used`, { codes: [coupon.code] });
     // apiKeyId null for staff, as the audit row has always recorded it (audit() sets it for an API key).
     const details = { storeId: input.storeId, redemptionId: done.redemptionId, apiKeyId: null };
+    const redeemed = {
+      redemptionId: done.redemptionId,
+      kind: 'write_off' as const,
+      orderRef: input.orderRef ?? null,
+      userId: coupon.ownerId,
+      storeId: input.storeId,
+      couponCodes: [coupon.code],
+      promoCodes: [],
+      discountFen: discount.value,
+    };
+    await recordEvents(q, [{ tenantId, type: 'coupon.redeemed', payload: redeemed }]);
     await audit(q, tenantId, by, { action: 'coupon.write_off', targetType: 'coupon', targetId: coupon.code, details });
     return ok({
       id: done.redemptionId,

@@ -5,6 +5,7 @@ import type { Fen } from '../../kernel/money.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import type { Queryable } from '../../db/store.ts';
 import { audit } from '../platform/index.ts';
+import { recordEvents } from '../events/index.ts';
 import type { Deps, Principal } from '../../kernel/deps.ts';
 import { creditReason, isCreditAmount, shortfall, type Book, type LedgerEntry } from './domain/ledger.ts';
 import type { CreditCode, MoveCode } from './errors.ts';
@@ -35,7 +36,13 @@ export async function moveBalance(
     if (!(await userExists(q, tenantId, userId))) return fail(ErrorCode.not_found, 'user not found');
     return shortfall(book);
   }
-  return ok(await appendEntry(q, book, tenantId, userId, { delta, balanceAfter, reason, ref, remark }));
+  const entry = await appendEntry(q, book, tenantId, userId, { delta, balanceAfter, reason, ref, remark });
+  await recordEvents(q, [
+    book === 'points'
+      ? { tenantId, type: 'points.changed', payload: { userId, delta, balance: balanceAfter, reason, ref } }
+      : { tenantId, type: 'wallet.changed', payload: { userId, deltaFen: delta, balanceFen: balanceAfter, reason, ref } },
+  ]);
+  return ok(entry);
 }
 
 export function ledgerService(deps: Deps) {

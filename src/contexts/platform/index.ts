@@ -2,6 +2,7 @@
 // dialects import. Platform owns audit_log, idempotency_keys, outbox_messages,
 // verification_codes, guess_attempts, app_secrets and jobs; every context writes its audit rows
 // through `audit(q, …)` inside its own transaction, and queues its background work through `jobs`.
+export * from './app-keys.ts';
 export * from './audit.ts';
 export * from './errors.ts';
 export * from './guesses.ts';

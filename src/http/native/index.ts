@@ -25,6 +25,7 @@ import orderRoutes from './orders.ts';
 import shopContentRoutes from './shop-content.ts';
 import loyaltyRuleRoutes from './loyalty-rules.ts';
 import jobRoutes from './jobs.ts';
+import webhookRoutes from './webhooks.ts';
 
 export const NATIVE_ROUTES = [
   sessionRoutes,
@@ -48,6 +49,7 @@ NATIVE_ROUTES.push(cardRoutes);
 NATIVE_ROUTES.push(catalogueRoutes, orderRoutes, shopContentRoutes);
 NATIVE_ROUTES.push(loyaltyRuleRoutes);
 NATIVE_ROUTES.push(jobRoutes);
+NATIVE_ROUTES.push(webhookRoutes);
 
 export async function nativeApi(app: NativeApp, opts: { services: Services }) {
   app.decorate('services', opts.services);

@@ -25,6 +25,7 @@ import {
   ProfileOutlined,
   ApartmentOutlined,
   ScheduleOutlined,
+  ApiOutlined,
 } from '@ant-design/icons';
 import { api, auth, type Role, type Tenant } from './api.ts';
 import { useI18n, type MessageKey } from './i18n.tsx';
@@ -39,6 +40,7 @@ import { WriteOffPage } from './pages/WriteOff.tsx';
 import { PromoCodesPage } from './pages/PromoCodes.tsx';
 import { UsersPage } from './pages/Users.tsx';
 import { StoresPage } from './pages/Stores.tsx';
+import { WebhooksPage } from './pages/Webhooks.tsx';
 import { StaffPage } from './pages/Staff.tsx';
 import { AuditPage } from './pages/Audit.tsx';
 import { SettingsPage } from './pages/Settings.tsx';
@@ -190,6 +192,14 @@ export const PAGES: Entry[] = [
     roles: MANAGERS,
     group: 'group.system',
     page: () => <JobsPage />,
+  },
+  {
+    path: '/webhooks',
+    key: 'menu.webhooks',
+    icon: <ApiOutlined />,
+    roles: MANAGERS,
+    group: 'group.system',
+    page: () => <WebhooksPage />,
   },
   {
     path: '/settings',
