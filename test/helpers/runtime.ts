@@ -8,7 +8,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance } from 'fastify';
 import { memoryCache, redisCache } from '../../src/cache/cache.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { migrate } from '../../src/db/migrate.ts';
+import { migrate, type Migration } from '../../src/db/migrate.ts';
 import { bootPglite, openPglite, openPostgres, quoteIdent, type Db } from '../../src/db/store.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createServices, type Services } from '../../src/compose.ts';
@@ -28,11 +28,12 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
-export async function openTestDb(): Promise<TestDb> {
+/** A fresh schema; `migrations` applies a prefix only (the migration tests start at an older schema). */
+export async function openTestDb(migrations?: Migration[]): Promise<TestDb> {
   const schema = uniqueName('qt');
   if (usingPostgres) {
     const db = await openPostgres({ url: process.env.TEST_DATABASE_URL!, schema, poolSize: 30 });
-    await migrate(db);
+    await migrate(db, migrations);
     return {
       db,
       schema,
@@ -45,7 +46,7 @@ export async function openTestDb(): Promise<TestDb> {
   g.__quanPglite ??= bootPglite(null);
   const instance = await g.__quanPglite;
   const db = await openPglite({ dataDir: null, instance, schema });
-  await migrate(db);
+  await migrate(db, migrations);
   return {
     db,
     schema,
