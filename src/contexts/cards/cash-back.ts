@@ -32,7 +32,7 @@ export function cashBackUseCases(deps: Deps) {
         if (!state) return fail(ErrorCode.not_found, 'no such event-card record');
         return fail(ErrorCode.invalid_state, cashBackRefusal(state));
       }
-      const card = await cardMoney(q, b.cardId);
+      const card = await cardMoney(q, tenantId, b.cardId);
       const entry = (await appendEntry(q, {
         tenantId,
         card,

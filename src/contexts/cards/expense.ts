@@ -41,10 +41,10 @@ const short = (card: LockedCard) =>
   fail(ErrorCode.insufficient_balance, 'not enough money on the card', { balance: card.capital + card.bonus });
 
 /** Takes the amount from an event card's buckets (locked after the card), oldest first; null when they hold less. */
-async function spendBuckets(q: Queryable, card: LockedCard, amount: Fen): Promise<Split | null> {
-  const parts = splitSpend(await lockSpendable(q, card.id), amount);
+async function spendBuckets(q: Queryable, tenantId: number, card: LockedCard, amount: Fen): Promise<Split | null> {
+  const parts = splitSpend(await lockSpendable(q, tenantId, card.id), amount);
   if (!parts) return null;
-  for (const p of parts) if (!(await spendBucket(q, p.id, p.capital, p.bonus))) return null;
+  for (const p of parts) if (!(await spendBucket(q, tenantId, p.id, p.capital, p.bonus))) return null;
   return {
     capital: parts.reduce((s, p) => s + p.capital, 0),
     bonus: parts.reduce((s, p) => s + p.bonus, 0),
@@ -53,8 +53,8 @@ async function spendBuckets(q: Queryable, card: LockedCard, amount: Fen): Promis
 }
 
 /** How an expense is taken: from the buckets on an event card, else capital then bonus. */
-async function splitFor(q: Queryable, card: LockedCard, amount: Fen): Promise<Split | null> {
-  if (card.kind === 'event') return spendBuckets(q, card, amount);
+async function splitFor(q: Queryable, tenantId: number, card: LockedCard, amount: Fen): Promise<Split | null> {
+  if (card.kind === 'event') return spendBuckets(q, tenantId, card, amount);
   const part = splitSpend([{ id: card.id, capital: card.capital, bonus: card.bonus }], amount)![0]!;
   return { capital: part.capital, bonus: part.bonus, lines: [] };
 }
@@ -83,7 +83,7 @@ export function expenseUseCases(deps: Deps) {
     };
     const t = await guesses.reserve([limit]);
     if (!t.allowed) return tooManyTries('wrong card passwords', t.retryAfterSec);
-    const hash = await passwordHash(deps.db, found.id);
+    const hash = await passwordHash(deps.db, tenantId, found.id);
     const good =
       'md5' in password ? await verifyStaffPasswordMd5(password.md5 ?? '', hash) : await verifyStaffPassword(password.plain ?? '', hash);
     if (!good) {
@@ -114,9 +114,9 @@ export function expenseUseCases(deps: Deps) {
       if (!c.ok) return c;
       const card = c.value;
       if (card.capital + card.bonus < input.amount) return short(card);
-      const split = await splitFor(q, card, input.amount);
+      const split = await splitFor(q, tenantId, card, input.amount);
       if (!split) return short(card);
-      const after = await takeSpend(q, card.id, split.capital, split.bonus);
+      const after = await takeSpend(q, tenantId, card.id, split.capital, split.bonus);
       if (!after) return short(card);
       const entry = (await appendEntry(q, {
         tenantId,

@@ -90,7 +90,7 @@ export function rechargeUseCases(deps: Deps, { coupons }: { coupons: CouponServi
       const ev = await eventFor(q, tenantId, card, input);
       if (!ev.ok) return ev;
       const event = ev.value;
-      const after = await addRecharge(q, card.id, input.recharge, input.send);
+      const after = await addRecharge(q, tenantId, card.id, input.recharge, input.send);
       const bucketId =
         card.kind === 'event' && event
           ? await insertBucket(q, tenantId, { cardId: card.id, eventId: event.id, capital: input.recharge, bonus: input.send })

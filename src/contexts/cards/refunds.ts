@@ -115,7 +115,7 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
   ): Promise<Result<number | null, RefundCode>> {
     const store = await storeFor(q, tenantId, by, input.storeId);
     if (!store.ok) return store;
-    const inStores = requireCardStores(await cardStoreIds(q, orig.userCardId), by);
+    const inStores = requireCardStores(await cardStoreIds(q, tenantId, orig.userCardId), by);
     if (!inStores.ok) return inStores;
     const code = await checkRefundCode(q, tenantId, by, input.code);
     if (!code.ok) return code;
@@ -176,8 +176,8 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
     return inRefundTx(tenantId, pre.value, input, by, async (q, card, store) => {
       const o = await ledger.movement(q, tenantId, pre.value.id);
       const lines = await ledger.movementLines(q, tenantId, o.id);
-      for (const l of lines) if (!(await putBackBucket(q, l.bucketId, l.capital, l.bonus))) return refused('bucket_gone');
-      const after = await undoSpend(q, card.id, o.capitalDelta, o.bonusDelta);
+      for (const l of lines) if (!(await putBackBucket(q, tenantId, l.bucketId, l.capital, l.bonus))) return refused('bucket_gone');
+      const after = await undoSpend(q, tenantId, card.id, o.capitalDelta, o.bonusDelta);
       const entry = await ledger.appendEntry(q, {
         tenantId,
         card,
@@ -216,8 +216,8 @@ export function refundUseCases(deps: Deps, { messages }: { messages: MessageServ
     if (!pre.ok) return pre;
     return inRefundTx(tenantId, pre.value, input, by, async (q, card, store) => {
       const o = await ledger.movement(q, tenantId, pre.value.id);
-      if (o.bucketId !== null && !(await refundBucket(q, o.bucketId))) return refused('bucket_touched');
-      const after = await undoRecharge(q, card.id, o.capitalDelta, o.bonusDelta);
+      if (o.bucketId !== null && !(await refundBucket(q, tenantId, o.bucketId))) return refused('bucket_touched');
+      const after = await undoRecharge(q, tenantId, card.id, o.capitalDelta, o.bonusDelta);
       if (!after) return refused(rechargeShortfall(card, o.capitalDelta));
       if (
         o.couponIds.length > 0 &&

@@ -40,41 +40,51 @@ export async function insertBucket(
 }
 
 /** The buckets an expense may take from, oldest first, locked (after the card). */
-export async function lockSpendable(q: Queryable, cardId: number): Promise<{ id: number; capital: number; bonus: number }[]> {
+export async function lockSpendable(
+  q: Queryable,
+  tenantId: number,
+  cardId: number,
+): Promise<{ id: number; capital: number; bonus: number }[]> {
   const open = await q.query<Pick<Row<'card_buckets'>, 'id' | 'capital' | 'bonus'>>(
-    `SELECT id, capital, bonus FROM card_buckets WHERE user_card_id = $1 AND status IN (${from('spend')}) ORDER BY id FOR NO KEY UPDATE`,
-    [cardId],
+    `SELECT id, capital, bonus FROM card_buckets WHERE tenant_id = $2 AND user_card_id = $1 AND status IN (${from('spend')}) ORDER BY id FOR NO KEY UPDATE`,
+    [cardId, tenantId],
   );
   return open.rows;
 }
 
 /** Takes from a bucket: partly spent, or cash-back due when emptied; false when it holds less or cannot be spent. */
-export async function spendBucket(q: Queryable, id: number, capital: number, bonus: number): Promise<boolean> {
+export async function spendBucket(q: Queryable, tenantId: number, id: number, capital: number, bonus: number): Promise<boolean> {
   const b = await q.query(
     `UPDATE card_buckets SET capital = capital - $2, bonus = bonus - $3,
        status = CASE WHEN capital - $2 = 0 AND bonus - $3 = 0 THEN ${BUCKET_DB.cash_back_due} ELSE ${BUCKET_DB.partly_spent} END
-     WHERE id = $1 AND capital >= $2 AND bonus >= $3 AND status IN (${from('spend')})`,
-    [id, capital, bonus],
+     WHERE tenant_id = $4 AND id = $1 AND capital >= $2 AND bonus >= $3 AND status IN (${from('spend')})`,
+    [id, capital, bonus, tenantId],
   );
   return b.rowCount === 1;
 }
 
 /** Puts an expense's line back (the line's deltas are negative): untouched again when whole; false when cashed back or refunded. */
-export async function putBackBucket(q: Queryable, id: number, capitalDelta: number, bonusDelta: number): Promise<boolean> {
+export async function putBackBucket(
+  q: Queryable,
+  tenantId: number,
+  id: number,
+  capitalDelta: number,
+  bonusDelta: number,
+): Promise<boolean> {
   const b = await q.query(
     `UPDATE card_buckets SET capital = capital - $2, bonus = bonus - $3,
        status = CASE WHEN capital - $2 = capital_initial AND bonus - $3 = bonus_initial THEN ${BUCKET_DB.untouched} ELSE ${BUCKET_DB.partly_spent} END
-     WHERE id = $1 AND status IN (${from('put_back')})`,
-    [id, capitalDelta, bonusDelta],
+     WHERE tenant_id = $4 AND id = $1 AND status IN (${from('put_back')})`,
+    [id, capitalDelta, bonusDelta, tenantId],
   );
   return b.rowCount === 1;
 }
 
 /** Empties an untouched bucket whose recharge is refunded; false when it has been touched. */
-export async function refundBucket(q: Queryable, id: number): Promise<boolean> {
+export async function refundBucket(q: Queryable, tenantId: number, id: number): Promise<boolean> {
   const b = await q.query(
-    `UPDATE card_buckets SET capital = 0, bonus = 0, status = ${BUCKET_DB.recharge_refunded} WHERE id = $1 AND status IN (${from('refund_recharge')})`,
-    [id],
+    `UPDATE card_buckets SET capital = 0, bonus = 0, status = ${BUCKET_DB.recharge_refunded} WHERE tenant_id = $2 AND id = $1 AND status IN (${from('refund_recharge')})`,
+    [id, tenantId],
   );
   return b.rowCount === 1;
 }

@@ -108,8 +108,11 @@ export async function listCards(
   return { items: r.rows.map(toUserCard), total: r.rows[0]?.total ?? 0 };
 }
 
-export async function passwordHash(q: Queryable, cardId: number): Promise<string> {
-  const h = await q.query<Pick<Row<'user_cards'>, 'password_hash'>>('SELECT password_hash FROM user_cards WHERE id = $1', [cardId]);
+export async function passwordHash(q: Queryable, tenantId: number, cardId: number): Promise<string> {
+  const h = await q.query<Pick<Row<'user_cards'>, 'password_hash'>>(
+    'SELECT password_hash FROM user_cards WHERE tenant_id = $2 AND id = $1',
+    [cardId, tenantId],
+  );
   return h.rows[0]!.password_hash;
 }
 
@@ -142,55 +145,67 @@ export interface Balances {
 }
 
 /** A recharge: capital and bonus up, charged by the capital. */
-export async function addRecharge(q: Queryable, cardId: number, capital: number, bonus: number): Promise<Balances> {
+export async function addRecharge(q: Queryable, tenantId: number, cardId: number, capital: number, bonus: number): Promise<Balances> {
   const u = await q.query<Balances>(
-    `UPDATE user_cards SET capital = capital + $2, bonus = bonus + $3, charged = charged + $2 WHERE id = $1 RETURNING capital, bonus`,
-    [cardId, capital, bonus],
+    `UPDATE user_cards SET capital = capital + $2, bonus = bonus + $3, charged = charged + $2 WHERE tenant_id = $4 AND id = $1 RETURNING capital, bonus`,
+    [cardId, capital, bonus, tenantId],
   );
   return u.rows[0]!;
 }
 
 /** An expense: null when the card holds less. */
-export async function takeSpend(q: Queryable, cardId: number, capital: number, bonus: number): Promise<Balances | null> {
+export async function takeSpend(q: Queryable, tenantId: number, cardId: number, capital: number, bonus: number): Promise<Balances | null> {
   const u = await q.query<Balances>(
-    `UPDATE user_cards SET capital = capital - $2, bonus = bonus - $3 WHERE id = $1 AND capital >= $2 AND bonus >= $3 RETURNING capital, bonus`,
-    [cardId, capital, bonus],
+    `UPDATE user_cards SET capital = capital - $2, bonus = bonus - $3 WHERE tenant_id = $4 AND id = $1 AND capital >= $2 AND bonus >= $3 RETURNING capital, bonus`,
+    [cardId, capital, bonus, tenantId],
   );
   return u.rows[0] ?? null;
 }
 
 /** An expense refund: the deltas of the expense taken back off (so added). */
-export async function undoSpend(q: Queryable, cardId: number, capitalDelta: number, bonusDelta: number): Promise<Balances> {
+export async function undoSpend(
+  q: Queryable,
+  tenantId: number,
+  cardId: number,
+  capitalDelta: number,
+  bonusDelta: number,
+): Promise<Balances> {
   const u = await q.query<Balances>(
-    'UPDATE user_cards SET capital = capital - $2, bonus = bonus - $3 WHERE id = $1 RETURNING capital, bonus',
-    [cardId, capitalDelta, bonusDelta],
+    'UPDATE user_cards SET capital = capital - $2, bonus = bonus - $3 WHERE tenant_id = $4 AND id = $1 RETURNING capital, bonus',
+    [cardId, capitalDelta, bonusDelta, tenantId],
   );
   return u.rows[0]!;
 }
 
 /** A recharge refund: null when the money is no longer all there or part of it is invoiced. */
-export async function undoRecharge(q: Queryable, cardId: number, capital: number, bonus: number): Promise<Balances | null> {
+export async function undoRecharge(
+  q: Queryable,
+  tenantId: number,
+  cardId: number,
+  capital: number,
+  bonus: number,
+): Promise<Balances | null> {
   const u = await q.query<Balances>(
     `UPDATE user_cards SET capital = capital - $2, bonus = bonus - $3, charged = charged - $2
-     WHERE id = $1 AND capital >= $2 AND bonus >= $3 AND charged - $2 >= invoiced RETURNING capital, bonus`,
-    [cardId, capital, bonus],
+     WHERE tenant_id = $4 AND id = $1 AND capital >= $2 AND bonus >= $3 AND charged - $2 >= invoiced RETURNING capital, bonus`,
+    [cardId, capital, bonus, tenantId],
   );
   return u.rows[0] ?? null;
 }
 
-export async function cardMoney(q: Queryable, cardId: number): Promise<{ id: number; userId: number } & Balances> {
+export async function cardMoney(q: Queryable, tenantId: number, cardId: number): Promise<{ id: number; userId: number } & Balances> {
   const r = await q.query<Pick<Row<'user_cards'>, 'id' | 'user_id' | 'capital' | 'bonus'>>(
-    'SELECT id, user_id, capital, bonus FROM user_cards WHERE id = $1',
-    [cardId],
+    'SELECT id, user_id, capital, bonus FROM user_cards WHERE tenant_id = $2 AND id = $1',
+    [cardId, tenantId],
   );
   const c = r.rows[0]!;
   return { id: c.id, userId: c.user_id, capital: c.capital, bonus: c.bonus };
 }
 
-export async function cardStoreIds(q: Queryable, cardId: number): Promise<number[]> {
+export async function cardStoreIds(q: Queryable, tenantId: number, cardId: number): Promise<number[]> {
   const mine = await q.query<Pick<Row<'card_products'>, 'store_ids'>>(
-    'SELECT p.store_ids FROM user_cards uc JOIN card_products p ON p.id = uc.card_product_id WHERE uc.id = $1',
-    [cardId],
+    'SELECT p.store_ids FROM user_cards uc JOIN card_products p ON p.id = uc.card_product_id WHERE uc.tenant_id = $2 AND uc.id = $1',
+    [cardId, tenantId],
   );
   return mine.rows[0]?.store_ids ?? [];
 }
