@@ -32,7 +32,8 @@ function statements(file: string): { line: number; sql: string }[] {
     let text: string | null = null;
     if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) text = n.text;
     else if (ts.isTemplateExpression(n)) text = n.head.text + n.templateSpans.map((s) => ' $x ' + s.literal.text).join('');
-    if (text && /\b(SELECT|UPDATE|DELETE|INSERT)\b/.test(text)) out.push({ line: sf.getLineAndCharacterOfPosition(n.getStart()).line + 1, sql: text });
+    if (text && /\b(SELECT|UPDATE|DELETE|INSERT)\b/.test(text))
+      out.push({ line: sf.getLineAndCharacterOfPosition(n.getStart()).line + 1, sql: text });
     ts.forEachChild(n, visit);
   };
   visit(sf);
