@@ -35,12 +35,20 @@ export function stopChild(child: ChildProcess, graceMs = 15_000): Promise<number
   });
 }
 
+const HAVE_PROC = fs.existsSync('/proc/self/stat');
+
+/** Whether `pid` still runs: a zombie (exited, waiting for its parent, or for init once orphaned) does not. */
 export const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  if (!HAVE_PROC) return true; // the signal check is all there is
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false; // gone between the two checks
   }
 };
 
@@ -60,9 +68,41 @@ async function reap(pids: number[], graceMs: number): Promise<number[]> {
   return left;
 }
 
+/** Every process below `pid` (Linux /proc; none where that is not readable). */
+function descendantsOf(pid: number): number[] {
+  if (!HAVE_PROC) return [];
+  const parents = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(/^\d+ \(.*\) \S+ (\d+)/.exec(fs.readFileSync(`/proc/${entry}/stat`, 'utf8'))?.[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // ended while we looked
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const c of parents.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/**
+ * The watchdog's stop: SIGTERM to each child (tsx, which relays it; a cluster
+ * primary forwards it to its workers), and whatever ran below them, known from
+ * a banner or seen in /proc just before, is killed by pid if still there: a
+ * server stopped while it starts, or a SIGKILLed tsx, leaves nothing behind.
+ */
 async function stopAll(): Promise<void> {
+  for (const c of children) if (c.pid !== undefined) for (const pid of descendantsOf(c.pid)) grandchildren.add(pid);
   await Promise.all([...children].map((c) => stopChild(c, 5_000)));
-  await reap([...grandchildren], 5_000);
+  const killed = await reap([...grandchildren], 5_000);
+  if (killed.length) console.error(`pids ${killed.join(', ')} outlived their parent's stop; killed`);
 }
 
 export async function runCleanups(): Promise<void> {
@@ -77,13 +117,17 @@ export async function runCleanups(): Promise<void> {
 }
 
 let exiting = false;
+/**
+ * Stops every process, runs every cleanup, exits with `code`. Only the first call
+ * counts: a scenario failing because the watchdog just stopped its server must not
+ * exit midway through the cleanup, nor with its own code.
+ */
 export async function abort(code: number, why: string): Promise<never> {
-  if (!exiting) {
-    exiting = true;
-    console.error(why);
-    await stopAll();
-    await runCleanups();
-  }
+  if (exiting) return new Promise<never>(() => {});
+  exiting = true;
+  console.error(why);
+  await stopAll();
+  await runCleanups();
   process.exit(code);
 }
 

@@ -55,8 +55,7 @@ async function measureBare(): Promise<{ res: Result; rps: number }> {
 async function startQuan(env: Record<string, string>, what: string): Promise<ServerProcess> {
   log(`\n[quan] starting ${what} ...`);
   const ts = performance.now();
-  const server = await startServer({ ...env, ...P.PASSWORDS, LOG_LEVEL: 'warn' }, 180_000);
-  track(server.child);
+  const server = await startServer({ ...env, ...P.PASSWORDS, LOG_LEVEL: 'warn' }, 180_000, track);
   if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(server.url)) throw new Error(`server is not on 127.0.0.1: ${server.url}`);
   log(`  ${server.url} ready in ${secs(performance.now() - ts)}`);
   return server;
