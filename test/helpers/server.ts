@@ -45,14 +45,22 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
-/** Starts a server on a free port and waits until it reports its URL. */
-export function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
+/**
+ * Starts a server on a free port and waits until it reports its URL. `onSpawn` sees the
+ * process at once, so a caller that must stop it (the bench's watchdog) can while it starts.
+ */
+export function startServer(
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, ['src/main.ts'], {
       cwd: ROOT,
       env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    onSpawn?.(child);
     let out = '';
     let done = false;
     const timer = setTimeout(() => {
