@@ -35,6 +35,8 @@ export interface Config {
   jobsLeaseMs: number;
   /** Test only (JOBS_TEST_KIND=1): registers the 'platform.test_run' kind the cross-process job test queues. */
   jobsTestKind: boolean;
+  /** A claim batch waits this long for more claims before it starts (group commit; 0: starts at once). */
+  claimBatchGatherMs: number;
   /** App processes `npm start` runs (node cluster, one port); more than one needs PostgreSQL. */
   workers: number;
   /** Webhook endpoints may point at loopback / private addresses (default: only outside production). */
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobsLeaseMs: intVar(env, 'JOBS_LEASE_MS', 60_000, 1000, 3_600_000),
     jobsTestKind: boolVar(env, 'JOBS_TEST_KIND'),
     workers: intVar(env, 'WORKERS', 1, 1, 64),
+    claimBatchGatherMs: intVar(env, 'CLAIM_BATCH_GATHER_MS', 0, 0, 1000),
     // A merchant's webhook must not reach into quan's own network; tests and development deliver to 127.0.0.1.
     webhooksAllowPrivate: boolVar(env, 'WEBHOOKS_ALLOW_PRIVATE', env.NODE_ENV !== 'production'),
     webhooksTimeoutMs: intVar(env, 'WEBHOOKS_TIMEOUT_MS', 10_000, 100, 60_000),

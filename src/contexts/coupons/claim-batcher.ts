@@ -161,6 +161,9 @@ export function claimBatcher(deps: Deps, opts: { onBatch?: (b: BatchReport) => v
     if (!queue || queue.running) return;
     queue.running = true;
     try {
+      // Group commit: with a gathering window the first batch waits for the claims right behind it.
+      const gather = deps.config.claimBatchGatherMs;
+      if (gather > 0) await new Promise((r) => setTimeout(r, gather));
       while (queue.items.length) {
         // One claim per user per batch (the per-user upsert touches each row once).
         const seen = new Set<number>();
