@@ -24,7 +24,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Queryable } from '../../db/store.ts';
-import type { Deps, Principal } from '../../kernel/deps.ts';
+import { tenantOfStored, type Deps, type Principal } from '../../kernel/deps.ts';
 import { ErrorCode, fail, ok, type Result } from '../../kernel/result.ts';
 import { audit } from './audit.ts';
 import { afterFailure, DEFAULT_MAX_ATTEMPTS, errorText, type JobState } from './domain/jobs.ts';
@@ -251,7 +251,7 @@ export function jobService(deps: Deps) {
             ? fail(ErrorCode.invalid_state, `the job is ${j.state}; only a failed job can be retried`)
             : fail(ErrorCode.not_found, 'job not found');
         }
-        await audit(q, r.tenantId === 0 ? null : r.tenantId, by, {
+        await audit(q, tenantOfStored(r.tenantId), by, {
           action: 'job.retry',
           targetType: 'job',
           targetId: r.id,

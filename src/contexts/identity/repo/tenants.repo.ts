@@ -49,8 +49,16 @@ export async function updateTenantSettings(q: Queryable, id: number, patch: Tena
     `UPDATE tenants SET name = COALESCE($2, name), timezone = COALESCE($3, timezone),
              approval_required = COALESCE($4, approval_required), sms_provider = COALESCE($5, sms_provider),
              cors_origins = COALESCE($6::text[], cors_origins)
-           WHERE id = $1 AND id <> 0 RETURNING *`,
-    [id, patch.name ?? null, patch.timezone ?? null, patch.approvalRequired ?? null, patch.smsProvider ?? null, patch.corsOrigins ?? null],
+           WHERE id = $1 AND id <> $7 RETURNING *`,
+    [
+      id,
+      patch.name ?? null,
+      patch.timezone ?? null,
+      patch.approvalRequired ?? null,
+      patch.smsProvider ?? null,
+      patch.corsOrigins ?? null,
+      PLATFORM_TENANT,
+    ],
   );
   return r.rows[0] ? toTenant(r.rows[0]) : null;
 }

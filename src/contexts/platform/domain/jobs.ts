@@ -6,8 +6,8 @@ export type JobState = (typeof JOB_STATES)[number];
 
 export const isJobState = (s: string): s is JobState => (JOB_STATES as readonly string[]).includes(s);
 
-/** The platform-wide "tenant" of work that belongs to no tenant (recovery, sweeps). */
-export const PLATFORM_TENANT = 0;
+/** Work that belongs to no tenant (recovery, sweeps) is the platform's, tenant 0 (kernel/deps.ts). */
+export { PLATFORM_TENANT } from '../../../kernel/deps.ts';
 
 export interface Backoff {
   /** The wait after the first failed attempt. */
